@@ -1,0 +1,95 @@
+// The builtin function interface and registry. Every builtin is a plain
+// function over already-evaluated argument Values; the compiler checks arity
+// against the registry, the evaluator calls through it.
+#ifndef POLICYD_ENGINE_BUILTINS_BUILTIN_H_
+#define POLICYD_ENGINE_BUILTINS_BUILTIN_H_
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/types/span.h"
+#include "engine/value/value.h"
+
+namespace policyd {
+
+// Per-evaluation state a builtin may use. Owned by the evaluator.
+struct BuiltinContext {
+  // time.now_ns() for this evaluation: fixed for the whole query.
+  int64_t now_ns = 0;
+  // Results of non-deterministic builtins (rand.intn, uuid.rfc4122, ...)
+  // keyed by name and arguments, so one query sees one answer per call.
+  absl::flat_hash_map<std::string, Value>* cache = nullptr;
+};
+
+// A value, undefined (nullopt), or an error. Errors:
+//  - absl::InvalidArgumentError -> OPA's eval_type_error (wrong operand
+//    types), made with OperandTypeError;
+//  - any other code -> eval_builtin_error, made with BuiltinError.
+// The message starts with the builtin's name, as OPA's do:
+// "div: divide by zero".
+using BuiltinResult = absl::StatusOr<std::optional<Value>>;
+using BuiltinFn = BuiltinResult (*)(BuiltinContext& ctx,
+                                    absl::Span<const Value> args);
+
+struct Builtin {
+  std::string name;  // "count", "object.get", "io.jwt.decode"
+  int arity = 0;     // number of arguments (the output is not counted)
+  BuiltinFn fn = nullptr;
+  // A relation yields several outputs: fn returns an array Value holding
+  // each output (walk). The evaluator iterates over them.
+  bool relation = false;
+  // Results may differ between calls (time, rand, uuid, http): never
+  // constant-folded by the compiler.
+  bool nondeterministic = false;
+};
+
+class BuiltinRegistry {
+ public:
+  // All of OPA's builtins that policyd implements. Built once, immutable.
+  static const BuiltinRegistry& Default();
+
+  void Add(Builtin builtin);
+  const Builtin* Find(std::string_view name) const;
+
+ private:
+  absl::flat_hash_map<std::string, Builtin> builtins_;
+};
+
+// "NAME: operand POS must be WANT but got KIND" (OPA's wording; POS is
+// 1-based; WANT e.g. "string", "one of {array, object, set}").
+absl::Status OperandTypeError(std::string_view name, int pos,
+                              std::string_view want, const Value& got);
+// "NAME: MESSAGE".
+absl::Status BuiltinError(std::string_view name, std::string_view message);
+
+// One registration function per family file in engine/builtins/.
+void RegisterComparisonBuiltins(BuiltinRegistry& registry);   // comparison.cc
+void RegisterNumberBuiltins(BuiltinRegistry& registry);       // numbers.cc
+void RegisterBitsBuiltins(BuiltinRegistry& registry);         // bits.cc
+void RegisterAggregateBuiltins(BuiltinRegistry& registry);    // aggregates.cc
+void RegisterSetBuiltins(BuiltinRegistry& registry);          // sets.cc
+void RegisterArrayBuiltins(BuiltinRegistry& registry);        // arrays.cc
+void RegisterObjectBuiltins(BuiltinRegistry& registry);       // objects.cc
+void RegisterTypeBuiltins(BuiltinRegistry& registry);         // types.cc
+void RegisterStringBuiltins(BuiltinRegistry& registry);       // strings.cc
+void RegisterSprintfBuiltins(BuiltinRegistry& registry);      // sprintf.cc
+void RegisterRegexBuiltins(BuiltinRegistry& registry);        // regex.cc
+void RegisterGlobBuiltins(BuiltinRegistry& registry);         // glob.cc
+void RegisterUnitsBuiltins(BuiltinRegistry& registry);        // units.cc
+void RegisterSemverBuiltins(BuiltinRegistry& registry);       // semver.cc
+void RegisterEncodingBuiltins(BuiltinRegistry& registry);     // encoding.cc
+void RegisterTimeBuiltins(BuiltinRegistry& registry);         // time.cc
+void RegisterNetBuiltins(BuiltinRegistry& registry);          // net.cc
+void RegisterUuidRandBuiltins(BuiltinRegistry& registry);     // uuid_rand.cc
+void RegisterCryptoBuiltins(BuiltinRegistry& registry);       // crypto.cc
+void RegisterJwtBuiltins(BuiltinRegistry& registry);          // jwt.cc
+
+}  // namespace policyd
+
+#endif  // POLICYD_ENGINE_BUILTINS_BUILTIN_H_

@@ -1,0 +1,170 @@
+// Value: an immutable Rego value (null, boolean, number, string, array, object,
+// set), cheap to copy (16 bytes, intrusive reference count), with OPA's total
+// order. Null, booleans and integers that fit in 64 bits never allocate.
+//
+// Numbers follow OPA: integers of any size and decimals stay exact; `1 == 1.0`;
+// a number parsed from JSON or Rego text keeps its text for output when the
+// value is passed through unchanged (as OPA's json.Number does).
+#ifndef POLICYD_ENGINE_VALUE_VALUE_H_
+#define POLICYD_ENGINE_VALUE_VALUE_H_
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace policyd {
+
+// Kinds in OPA's sort order: null < boolean < number < string < array < object
+// < set.
+enum class Kind : uint8_t {
+  kNull = 0,
+  kBoolean = 1,
+  kNumber = 2,
+  kString = 3,
+  kArray = 4,
+  kObject = 5,
+  kSet = 6,
+};
+
+// OPA's name for a kind, as `type_name` returns it ("null", "boolean",
+// "number", "string", "array", "object", "set").
+std::string_view KindName(Kind kind);
+
+class Value;
+using ObjectEntry = std::pair<Value, Value>;
+
+namespace value_internal {
+// Base of every heap representation; defined in value.cc.
+struct Rep {
+  mutable std::atomic<int32_t> refs{1};
+  Kind kind;
+  explicit Rep(Kind k) : kind(k) {}
+};
+void Destroy(const Rep* rep);
+}  // namespace value_internal
+
+class Value {
+ public:
+  // Null.
+  Value() noexcept : kind_(Kind::kNull), inline_int_(false), int_(0) {}
+  Value(const Value& other) noexcept;
+  Value(Value&& other) noexcept;
+  Value& operator=(const Value& other) noexcept;
+  Value& operator=(Value&& other) noexcept;
+  ~Value();
+
+  // Constructors.
+  static Value Null() { return Value(); }
+  static Value Bool(bool b);
+  static Value Int(int64_t i);
+  // Parses a JSON/Rego number literal ("12", "-0.5", "1e400",
+  // "123456789012345678901234567890"); the text is kept for output.
+  // Returns nullopt when `text` is not a number literal.
+  static std::optional<Value> NumberFromText(std::string_view text);
+  // A number from a double (non-finite values are not numbers: nullopt).
+  static std::optional<Value> Double(double d);
+  static Value String(std::string s);
+  static Value String(std::string_view s) { return String(std::string(s)); }
+  static Value String(const char* s) { return String(std::string(s)); }
+  static Value Array(std::vector<Value> elems);
+  // Sorts and removes duplicates.
+  static Value Set(std::vector<Value> elems);
+  // Sorts by key; when a key repeats, the last entry wins. Callers that must
+  // detect conflicting keys check before building.
+  static Value Object(std::vector<ObjectEntry> entries);
+  // For callers that already hold sorted, unique elements/keys (no check).
+  static Value SetFromSorted(std::vector<Value> elems);
+  static Value ObjectFromSorted(std::vector<ObjectEntry> entries);
+
+  // Inspection.
+  Kind kind() const { return kind_; }
+  bool is_null() const { return kind_ == Kind::kNull; }
+  bool is_bool() const { return kind_ == Kind::kBoolean; }
+  bool is_number() const { return kind_ == Kind::kNumber; }
+  bool is_string() const { return kind_ == Kind::kString; }
+  bool is_array() const { return kind_ == Kind::kArray; }
+  bool is_object() const { return kind_ == Kind::kObject; }
+  bool is_set() const { return kind_ == Kind::kSet; }
+  // Arrays, objects and sets.
+  bool is_collection() const { return kind_ >= Kind::kArray; }
+
+  // Precondition: is_bool().
+  bool boolean() const { return bool_; }
+  // Precondition: is_string().
+  std::string_view string() const;
+  // Elements of an array, or of a set in sorted order.
+  // Precondition: is_array() || is_set().
+  const std::vector<Value>& elements() const;
+  // Entries of an object sorted by key. Precondition: is_object().
+  const std::vector<ObjectEntry>& entries() const;
+  // Number of elements, entries, or (for strings) Unicode code points.
+  size_t size() const;
+
+  // Object lookup by key; nullptr when absent or not an object.
+  const Value* Find(const Value& key) const;
+  const Value* Find(std::string_view key) const;
+  // Set membership (false when not a set).
+  bool Contains(const Value& elem) const;
+  // Array element; nullptr when out of range or not an array.
+  const Value* At(int64_t index) const;
+
+  // Numbers. Precondition for all: is_number().
+  // True and sets *out when the number is an integer that fits in int64.
+  bool AsInt64(int64_t* out) const;
+  // True when the number is mathematically an integer (of any size).
+  bool IsInteger() const;
+  // Nearest double (may be +-inf for huge values).
+  double AsDouble() const;
+  // Output text: the original literal when the number came from text, else
+  // the canonical form OPA prints (integers in full, decimals shortest).
+  std::string NumberText() const;
+
+  // OPA's total order; numbers compare numerically with full precision.
+  int Compare(const Value& other) const;
+  bool operator==(const Value& other) const { return Compare(other) == 0; }
+  bool operator!=(const Value& other) const { return Compare(other) != 0; }
+  bool operator<(const Value& other) const { return Compare(other) < 0; }
+  // Consistent with Compare: equal values hash equally (1 and 1.0 too).
+  size_t Hash() const;
+
+  // Text: JSON (sets as arrays, non-string keys as their JSON text; the way
+  // OPA's JSON encoding of results works) and Rego term syntax ({1, 2} for
+  // sets, non-string keys kept) for messages and `input_term`.
+  std::string ToJson() const;
+  void AppendJson(std::string* out) const;
+  std::string ToRego() const;
+  void AppendRego(std::string* out) const;
+
+  // For the number implementation in value.cc only.
+  const value_internal::Rep* rep() const {
+    return inline_int_ || kind_ < Kind::kNumber ? nullptr : rep_;
+  }
+  explicit Value(const value_internal::Rep* rep) noexcept;  // adopts one ref
+
+ private:
+  void Release() noexcept;
+  void Retain() const noexcept;
+
+  Kind kind_;
+  // For kNumber: true when the value is the inline int64 `int_`.
+  bool inline_int_;
+  union {
+    bool bool_;
+    int64_t int_;
+    const value_internal::Rep* rep_;
+  };
+};
+
+// Hash functor for unordered containers.
+struct ValueHash {
+  size_t operator()(const Value& v) const { return v.Hash(); }
+};
+
+}  // namespace policyd
+
+#endif  // POLICYD_ENGINE_VALUE_VALUE_H_
