@@ -1,0 +1,354 @@
+#include "engine/value/json.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+
+namespace policyd {
+
+namespace {
+
+// Deeper nesting is refused so that hostile input cannot exhaust the stack.
+constexpr int kMaxDepth = 10000;
+
+class Parser {
+ public:
+  explicit Parser(std::string_view text) : text_(text) {}
+
+  absl::StatusOr<Value> Parse() {
+    SkipSpace();
+    Value v;
+    if (!ParseValue(&v, 0)) return error_;
+    SkipSpace();
+    if (pos_ != text_.size()) {
+      Fail("unexpected data after the JSON value");
+      return error_;
+    }
+    return v;
+  }
+
+ private:
+  bool Fail(std::string_view message) { return FailAt(pos_, message); }
+
+  bool FailAt(size_t offset, std::string_view message) {
+    int line = 1, col = 1;
+    for (size_t i = 0; i < offset && i < text_.size(); ++i) {
+      if (text_[i] == '\n') {
+        ++line;
+        col = 1;
+      } else if ((static_cast<unsigned char>(text_[i]) & 0xC0) != 0x80) {
+        ++col;
+      }
+    }
+    error_ = absl::InvalidArgumentError(absl::StrCat("invalid JSON at offset ", offset, " (line ",
+                                                     line, ", column ", col, "): ", std::string(message)));
+    return false;
+  }
+
+  bool FailUnexpected() {
+    if (pos_ >= text_.size()) return Fail("unexpected end of input");
+    unsigned char c = text_[pos_];
+    if (c >= 0x20 && c < 0x7F) return Fail(absl::StrCat("unexpected character '", std::string(1, c), "'"));
+    return Fail(absl::StrCat("unexpected byte 0x", absl::Hex(c, absl::kZeroPad2)));
+  }
+
+  void SkipSpace() {
+    while (pos_ < text_.size()) {
+      char c = text_[pos_];
+      if (c != ' ' && c != '\n' && c != '\r' && c != '\t') break;
+      ++pos_;
+    }
+  }
+
+  bool Consume(std::string_view word) {
+    if (text_.substr(pos_, word.size()) != word) return FailUnexpected();
+    pos_ += word.size();
+    return true;
+  }
+
+  bool ParseValue(Value* out, int depth) {
+    if (pos_ >= text_.size()) return FailUnexpected();
+    switch (text_[pos_]) {
+      case '{':
+        return ParseObject(out, depth + 1);
+      case '[':
+        return ParseArray(out, depth + 1);
+      case '"': {
+        std::string s;
+        if (!ParseString(&s)) return false;
+        *out = Value::String(std::move(s));
+        return true;
+      }
+      case 't':
+        *out = Value::Bool(true);
+        return Consume("true");
+      case 'f':
+        *out = Value::Bool(false);
+        return Consume("false");
+      case 'n':
+        *out = Value::Null();
+        return Consume("null");
+      default:
+        return ParseNumber(out);
+    }
+  }
+
+  bool ParseObject(Value* out, int depth) {
+    if (depth > kMaxDepth) return Fail("nesting too deep");
+    ++pos_;  // '{'
+    std::vector<ObjectEntry> entries;
+    SkipSpace();
+    if (pos_ < text_.size() && text_[pos_] == '}') {
+      ++pos_;
+      *out = Value::ObjectFromSorted({});
+      return true;
+    }
+    while (true) {
+      SkipSpace();
+      if (pos_ >= text_.size() || text_[pos_] != '"') {
+        if (pos_ < text_.size() && text_[pos_] != '"') return Fail("expected a string object key");
+        return FailUnexpected();
+      }
+      std::string key;
+      if (!ParseString(&key)) return false;
+      SkipSpace();
+      if (pos_ >= text_.size() || text_[pos_] != ':') {
+        return pos_ >= text_.size() ? FailUnexpected() : Fail("expected ':' after object key");
+      }
+      ++pos_;
+      SkipSpace();
+      Value v;
+      if (!ParseValue(&v, depth)) return false;
+      entries.emplace_back(Value::String(std::move(key)), std::move(v));
+      SkipSpace();
+      if (pos_ < text_.size() && text_[pos_] == ',') {
+        ++pos_;
+        continue;
+      }
+      if (pos_ < text_.size() && text_[pos_] == '}') {
+        ++pos_;
+        break;
+      }
+      return pos_ >= text_.size() ? FailUnexpected() : Fail("expected ',' or '}' in object");
+    }
+    *out = Value::Object(std::move(entries));
+    return true;
+  }
+
+  bool ParseArray(Value* out, int depth) {
+    if (depth > kMaxDepth) return Fail("nesting too deep");
+    ++pos_;  // '['
+    std::vector<Value> elems;
+    SkipSpace();
+    if (pos_ < text_.size() && text_[pos_] == ']') {
+      ++pos_;
+      *out = Value::Array({});
+      return true;
+    }
+    while (true) {
+      SkipSpace();
+      Value v;
+      if (!ParseValue(&v, depth)) return false;
+      elems.push_back(std::move(v));
+      SkipSpace();
+      if (pos_ < text_.size() && text_[pos_] == ',') {
+        ++pos_;
+        continue;
+      }
+      if (pos_ < text_.size() && text_[pos_] == ']') {
+        ++pos_;
+        break;
+      }
+      return pos_ >= text_.size() ? FailUnexpected() : Fail("expected ',' or ']' in array");
+    }
+    *out = Value::Array(std::move(elems));
+    return true;
+  }
+
+  bool ParseNumber(Value* out) {
+    size_t start = pos_;
+    auto digits = [&] {
+      size_t from = pos_;
+      while (pos_ < text_.size() && text_[pos_] >= '0' && text_[pos_] <= '9') ++pos_;
+      return pos_ > from;
+    };
+    if (pos_ < text_.size() && text_[pos_] == '-') ++pos_;
+    if (pos_ >= text_.size() || text_[pos_] < '0' || text_[pos_] > '9') {
+      if (pos_ == start) return FailUnexpected();
+      return Fail("invalid number");
+    }
+    if (text_[pos_] == '0') {
+      ++pos_;
+    } else {
+      digits();
+    }
+    if (pos_ < text_.size() && text_[pos_] == '.') {
+      ++pos_;
+      if (!digits()) return Fail("invalid number: expected digits after '.'");
+    }
+    if (pos_ < text_.size() && (text_[pos_] == 'e' || text_[pos_] == 'E')) {
+      ++pos_;
+      if (pos_ < text_.size() && (text_[pos_] == '+' || text_[pos_] == '-')) ++pos_;
+      if (!digits()) return Fail("invalid number: expected digits in exponent");
+    }
+    std::optional<Value> n = Value::NumberFromText(text_.substr(start, pos_ - start));
+    if (!n) return FailAt(start, "number out of range");
+    *out = std::move(*n);
+    return true;
+  }
+
+  static int HexDigit(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  }
+
+  bool ParseHex4(uint32_t* out) {
+    if (pos_ + 4 > text_.size()) return Fail("invalid \\u escape");
+    uint32_t v = 0;
+    for (int i = 0; i < 4; ++i) {
+      int d = HexDigit(text_[pos_ + i]);
+      if (d < 0) return Fail("invalid \\u escape");
+      v = v * 16 + d;
+    }
+    pos_ += 4;
+    *out = v;
+    return true;
+  }
+
+  static void AppendUtf8(uint32_t cp, std::string* out) {
+    if (cp < 0x80) {
+      out->push_back(static_cast<char>(cp));
+    } else if (cp < 0x800) {
+      out->push_back(static_cast<char>(0xC0 | (cp >> 6)));
+      out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+    } else if (cp < 0x10000) {
+      out->push_back(static_cast<char>(0xE0 | (cp >> 12)));
+      out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+      out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+    } else {
+      out->push_back(static_cast<char>(0xF0 | (cp >> 18)));
+      out->push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
+      out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+      out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+    }
+  }
+
+  // Length of the valid UTF-8 sequence at pos_ (non-ASCII lead byte), or 0.
+  size_t Utf8SequenceLength() const {
+    const auto* p = reinterpret_cast<const unsigned char*>(text_.data()) + pos_;
+    size_t left = text_.size() - pos_;
+    unsigned char c = p[0];
+    auto cont = [&](size_t i) { return i < left && (p[i] & 0xC0) == 0x80; };
+    if (c >= 0xC2 && c <= 0xDF) return cont(1) ? 2 : 0;
+    if (c >= 0xE0 && c <= 0xEF) {
+      if (!cont(1) || !cont(2)) return 0;
+      if (c == 0xE0 && p[1] < 0xA0) return 0;   // overlong
+      if (c == 0xED && p[1] >= 0xA0) return 0;  // surrogate
+      return 3;
+    }
+    if (c >= 0xF0 && c <= 0xF4) {
+      if (!cont(1) || !cont(2) || !cont(3)) return 0;
+      if (c == 0xF0 && p[1] < 0x90) return 0;  // overlong
+      if (c == 0xF4 && p[1] >= 0x90) return 0;  // above U+10FFFF
+      return 4;
+    }
+    return 0;
+  }
+
+  bool ParseString(std::string* out) {
+    ++pos_;  // opening quote
+    while (true) {
+      size_t run = pos_;
+      while (pos_ < text_.size()) {
+        unsigned char c = text_[pos_];
+        if (c == '"' || c == '\\' || c < 0x20 || c >= 0x80) break;
+        ++pos_;
+      }
+      out->append(text_.data() + run, pos_ - run);
+      if (pos_ >= text_.size()) return Fail("unterminated string");
+      unsigned char c = text_[pos_];
+      if (c == '"') {
+        ++pos_;
+        return true;
+      }
+      if (c < 0x20) return Fail("control character in string");
+      if (c >= 0x80) {
+        size_t len = Utf8SequenceLength();
+        if (len == 0) return Fail("invalid UTF-8 in string");
+        out->append(text_.data() + pos_, len);
+        pos_ += len;
+        continue;
+      }
+      // Escape.
+      ++pos_;
+      if (pos_ >= text_.size()) return Fail("unterminated string");
+      char e = text_[pos_++];
+      switch (e) {
+        case '"':
+        case '\\':
+        case '/':
+          out->push_back(e);
+          break;
+        case 'b':
+          out->push_back('\b');
+          break;
+        case 'f':
+          out->push_back('\f');
+          break;
+        case 'n':
+          out->push_back('\n');
+          break;
+        case 'r':
+          out->push_back('\r');
+          break;
+        case 't':
+          out->push_back('\t');
+          break;
+        case 'u': {
+          uint32_t cp = 0;
+          if (!ParseHex4(&cp)) return false;
+          if (cp >= 0xD800 && cp < 0xDC00) {
+            // A high surrogate needs a low one; a lone one becomes U+FFFD,
+            // as Go's decoder does.
+            uint32_t lo = 0;
+            if (text_.substr(pos_, 2) == "\\u") {
+              size_t save = pos_;
+              pos_ += 2;
+              if (!ParseHex4(&lo)) return false;
+              if (lo >= 0xDC00 && lo < 0xE000) {
+                cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+              } else {
+                cp = 0xFFFD;
+                pos_ = save;
+              }
+            } else {
+              cp = 0xFFFD;
+            }
+          } else if (cp >= 0xDC00 && cp < 0xE000) {
+            cp = 0xFFFD;
+          }
+          AppendUtf8(cp, out);
+          break;
+        }
+        default:
+          pos_ -= 1;
+          return Fail("invalid escape in string");
+      }
+    }
+  }
+
+  std::string_view text_;
+  size_t pos_ = 0;
+  absl::Status error_;
+};
+
+}  // namespace
+
+absl::StatusOr<Value> ParseJson(std::string_view text) { return Parser(text).Parse(); }
+
+}  // namespace policyd

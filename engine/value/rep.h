@@ -1,0 +1,88 @@
+// Heap representations behind Value (private to engine/value). Each holds a
+// value_internal::Rep header followed by its payload; Value holds one pointer.
+#ifndef POLICYD_ENGINE_VALUE_REP_H_
+#define POLICYD_ENGINE_VALUE_REP_H_
+
+#include <gmp.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/value/value.h"
+
+namespace policyd::value_internal {
+
+struct StringRep : Rep {
+  explicit StringRep(std::string s);
+  std::string bytes;
+  size_t code_points;
+};
+
+struct ArrayRep : Rep {
+  explicit ArrayRep(std::vector<Value> e) : Rep(Kind::kArray), elems(std::move(e)) {}
+  std::vector<Value> elems;
+};
+
+// Hash table of positions into a sorted vector, for large collections;
+// defined in value.cc.
+class HashIndex;
+
+// Collections at or above this size get a HashIndex.
+inline constexpr size_t kHashIndexThreshold = 16;
+
+struct SetRep : Rep {
+  explicit SetRep(std::vector<Value> e);
+  ~SetRep();
+  std::vector<Value> elems;  // sorted, unique
+  std::unique_ptr<HashIndex> index;
+};
+
+struct ObjectRep : Rep {
+  explicit ObjectRep(std::vector<ObjectEntry> e);
+  ~ObjectRep();
+  std::vector<ObjectEntry> entries;  // sorted by key, unique keys
+  std::unique_ptr<HashIndex> index;
+};
+
+// A number that is not an inline int64: a big integer, a decimal, or an
+// integer whose literal text is not canonical ("1.0", "1e3", "-0").
+struct NumberRep : Rep {
+  NumberRep() : Rep(Kind::kNumber) { mpq_init(q); }
+  ~NumberRep() { mpq_clear(q); }
+  NumberRep(const NumberRep&) = delete;
+  NumberRep& operator=(const NumberRep&) = delete;
+  mpq_t q;           // exact value, canonical form
+  std::string text;  // the literal it was parsed from; empty when computed
+};
+
+// Number order and hash (number.cc); Compare and Hash of Value use them.
+int CompareNumbers(const Value& a, const Value& b);
+size_t HashNumber(const Value& v);
+// Hash of a string's bytes, shared by Value::Hash and Find(string_view).
+size_t HashBytes(std::string_view s);
+// Mixes a 64-bit integer into a well-spread hash.
+inline size_t MixHash(uint64_t x) {
+  x ^= x >> 33;
+  x *= 0xff51afd7ed558ccdULL;
+  x ^= x >> 33;
+  x *= 0xc4ceb9fe1a85ec53ULL;
+  x ^= x >> 33;
+  return static_cast<size_t>(x);
+}
+inline size_t CombineHash(size_t seed, size_t h) {
+  return MixHash(seed * 0x9e3779b97f4a7c15ULL + h);
+}
+
+// Exact value of a number Value into `out` (initialised by the caller).
+void NumberToMpq(const Value& v, mpq_t out);
+// A computed number (no literal text); integers that fit int64 stay inline.
+Value NumberFromMpq(const mpq_t q);
+// A computed integer.
+Value NumberFromMpz(const mpz_t z);
+
+}  // namespace policyd::value_internal
+
+#endif  // POLICYD_ENGINE_VALUE_REP_H_

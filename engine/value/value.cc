@@ -1,0 +1,410 @@
+#include "engine/value/value.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include "absl/hash/hash.h"
+#include "engine/value/rep.h"
+
+namespace policyd {
+
+using value_internal::ArrayRep;
+using value_internal::NumberRep;
+using value_internal::ObjectRep;
+using value_internal::Rep;
+using value_internal::SetRep;
+using value_internal::StringRep;
+
+std::string_view KindName(Kind kind) {
+  switch (kind) {
+    case Kind::kNull:
+      return "null";
+    case Kind::kBoolean:
+      return "boolean";
+    case Kind::kNumber:
+      return "number";
+    case Kind::kString:
+      return "string";
+    case Kind::kArray:
+      return "array";
+    case Kind::kObject:
+      return "object";
+    case Kind::kSet:
+      return "set";
+  }
+  return "unknown";
+}
+
+namespace value_internal {
+
+namespace {
+
+size_t CountCodePoints(std::string_view s) {
+  size_t n = 0;
+  // Every byte that is not a UTF-8 continuation byte starts a code point.
+  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
+  return n;
+}
+
+}  // namespace
+
+StringRep::StringRep(std::string s)
+    : Rep(Kind::kString), bytes(std::move(s)), code_points(CountCodePoints(bytes)) {}
+
+size_t HashBytes(std::string_view s) { return absl::Hash<std::string_view>{}(s); }
+
+// Open addressing with linear probing over positions of a sorted vector;
+// the table is at least twice the element count, so probes stay short.
+class HashIndex {
+ public:
+  template <typename HashAt>
+  HashIndex(size_t n, HashAt hash_at) {
+    size_t cap = 1;
+    while (cap < 2 * n) cap <<= 1;
+    mask_ = cap - 1;
+    slots_.assign(cap, 0);
+    for (size_t i = 0; i < n; ++i) {
+      size_t s = hash_at(i) & mask_;
+      while (slots_[s] != 0) s = (s + 1) & mask_;
+      slots_[s] = static_cast<uint32_t>(i + 1);
+    }
+  }
+
+  // Returns the position for which `match(position)` holds, or -1.
+  template <typename Match>
+  int64_t Lookup(size_t h, Match match) const {
+    for (size_t s = h & mask_;; s = (s + 1) & mask_) {
+      uint32_t slot = slots_[s];
+      if (slot == 0) return -1;
+      if (match(slot - 1)) return slot - 1;
+    }
+  }
+
+ private:
+  std::vector<uint32_t> slots_;  // position + 1; 0 marks an empty slot
+  size_t mask_;
+};
+
+SetRep::SetRep(std::vector<Value> e) : Rep(Kind::kSet), elems(std::move(e)) {
+  if (elems.size() >= kHashIndexThreshold) {
+    index = std::make_unique<HashIndex>(elems.size(),
+                                        [&](size_t i) { return elems[i].Hash(); });
+  }
+}
+SetRep::~SetRep() = default;
+
+ObjectRep::ObjectRep(std::vector<ObjectEntry> e)
+    : Rep(Kind::kObject), entries(std::move(e)) {
+  if (entries.size() >= kHashIndexThreshold) {
+    index = std::make_unique<HashIndex>(
+        entries.size(), [&](size_t i) { return entries[i].first.Hash(); });
+  }
+}
+ObjectRep::~ObjectRep() = default;
+
+void Destroy(const Rep* rep) {
+  switch (rep->kind) {
+    case Kind::kNumber:
+      delete static_cast<const NumberRep*>(rep);
+      return;
+    case Kind::kString:
+      delete static_cast<const StringRep*>(rep);
+      return;
+    case Kind::kArray:
+      delete static_cast<const ArrayRep*>(rep);
+      return;
+    case Kind::kObject:
+      delete static_cast<const ObjectRep*>(rep);
+      return;
+    case Kind::kSet:
+      delete static_cast<const SetRep*>(rep);
+      return;
+    case Kind::kNull:
+    case Kind::kBoolean:
+      return;
+  }
+}
+
+}  // namespace value_internal
+
+// ---- lifetime ----
+
+Value::Value(const value_internal::Rep* rep) noexcept
+    : kind_(rep->kind), inline_int_(false), rep_(rep) {}
+
+Value::Value(const Value& other) noexcept
+    : kind_(other.kind_), inline_int_(other.inline_int_), int_(other.int_) {
+  Retain();
+}
+
+Value::Value(Value&& other) noexcept
+    : kind_(other.kind_), inline_int_(other.inline_int_), int_(other.int_) {
+  other.kind_ = Kind::kNull;
+  other.inline_int_ = false;
+  other.int_ = 0;
+}
+
+Value& Value::operator=(const Value& other) noexcept {
+  if (this != &other) {
+    other.Retain();
+    Release();
+    kind_ = other.kind_;
+    inline_int_ = other.inline_int_;
+    int_ = other.int_;
+  }
+  return *this;
+}
+
+Value& Value::operator=(Value&& other) noexcept {
+  if (this != &other) {
+    Release();
+    kind_ = other.kind_;
+    inline_int_ = other.inline_int_;
+    int_ = other.int_;
+    other.kind_ = Kind::kNull;
+    other.inline_int_ = false;
+    other.int_ = 0;
+  }
+  return *this;
+}
+
+Value::~Value() { Release(); }
+
+void Value::Retain() const noexcept {
+  if (const Rep* r = rep()) r->refs.fetch_add(1, std::memory_order_relaxed);
+}
+
+void Value::Release() noexcept {
+  if (const Rep* r = rep()) {
+    if (r->refs.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+      value_internal::Destroy(r);
+    }
+  }
+}
+
+// ---- constructors ----
+
+Value Value::Bool(bool b) {
+  Value v;
+  v.kind_ = Kind::kBoolean;
+  v.int_ = 0;
+  v.bool_ = b;
+  return v;
+}
+
+Value Value::Int(int64_t i) {
+  Value v;
+  v.kind_ = Kind::kNumber;
+  v.inline_int_ = true;
+  v.int_ = i;
+  return v;
+}
+
+Value Value::String(std::string s) { return Value(new StringRep(std::move(s))); }
+
+Value Value::Array(std::vector<Value> elems) {
+  return Value(new ArrayRep(std::move(elems)));
+}
+
+Value Value::Set(std::vector<Value> elems) {
+  std::sort(elems.begin(), elems.end());
+  elems.erase(std::unique(elems.begin(), elems.end()), elems.end());
+  return SetFromSorted(std::move(elems));
+}
+
+Value Value::SetFromSorted(std::vector<Value> elems) {
+  return Value(new SetRep(std::move(elems)));
+}
+
+Value Value::Object(std::vector<ObjectEntry> entries) {
+  std::stable_sort(entries.begin(), entries.end(),
+                   [](const ObjectEntry& a, const ObjectEntry& b) { return a.first < b.first; });
+  // Keep the last of each run of equal keys.
+  size_t out = 0;
+  for (size_t i = 0; i < entries.size(); ++i) {
+    if (i + 1 < entries.size() && entries[i].first == entries[i + 1].first) continue;
+    if (out != i) entries[out] = std::move(entries[i]);
+    ++out;
+  }
+  entries.resize(out);
+  return ObjectFromSorted(std::move(entries));
+}
+
+Value Value::ObjectFromSorted(std::vector<ObjectEntry> entries) {
+  return Value(new ObjectRep(std::move(entries)));
+}
+
+// ---- inspection ----
+
+std::string_view Value::string() const {
+  return static_cast<const StringRep*>(rep_)->bytes;
+}
+
+const std::vector<Value>& Value::elements() const {
+  if (kind_ == Kind::kArray) return static_cast<const ArrayRep*>(rep_)->elems;
+  return static_cast<const SetRep*>(rep_)->elems;
+}
+
+const std::vector<ObjectEntry>& Value::entries() const {
+  return static_cast<const ObjectRep*>(rep_)->entries;
+}
+
+size_t Value::size() const {
+  switch (kind_) {
+    case Kind::kString:
+      return static_cast<const StringRep*>(rep_)->code_points;
+    case Kind::kArray:
+      return static_cast<const ArrayRep*>(rep_)->elems.size();
+    case Kind::kSet:
+      return static_cast<const SetRep*>(rep_)->elems.size();
+    case Kind::kObject:
+      return static_cast<const ObjectRep*>(rep_)->entries.size();
+    default:
+      return 0;
+  }
+}
+
+namespace {
+
+// Order of an object key against a string key, without building a Value.
+int CompareKeyToString(const Value& key, std::string_view s) {
+  if (key.kind() != Kind::kString) return key.kind() < Kind::kString ? -1 : 1;
+  int c = key.string().compare(s);
+  return c < 0 ? -1 : (c > 0 ? 1 : 0);
+}
+
+}  // namespace
+
+const Value* Value::Find(const Value& key) const {
+  if (kind_ != Kind::kObject) return nullptr;
+  const auto* r = static_cast<const ObjectRep*>(rep_);
+  const auto& es = r->entries;
+  if (r->index) {
+    int64_t pos = r->index->Lookup(key.Hash(), [&](size_t i) { return es[i].first == key; });
+    return pos < 0 ? nullptr : &es[pos].second;
+  }
+  auto it = std::lower_bound(es.begin(), es.end(), key,
+                             [](const ObjectEntry& e, const Value& k) { return e.first < k; });
+  if (it == es.end() || it->first != key) return nullptr;
+  return &it->second;
+}
+
+const Value* Value::Find(std::string_view key) const {
+  if (kind_ != Kind::kObject) return nullptr;
+  const auto* r = static_cast<const ObjectRep*>(rep_);
+  const auto& es = r->entries;
+  if (r->index) {
+    int64_t pos = r->index->Lookup(value_internal::HashBytes(key), [&](size_t i) {
+      return CompareKeyToString(es[i].first, key) == 0;
+    });
+    return pos < 0 ? nullptr : &es[pos].second;
+  }
+  auto it = std::lower_bound(es.begin(), es.end(), key, [](const ObjectEntry& e, std::string_view k) {
+    return CompareKeyToString(e.first, k) < 0;
+  });
+  if (it == es.end() || CompareKeyToString(it->first, key) != 0) return nullptr;
+  return &it->second;
+}
+
+bool Value::Contains(const Value& elem) const {
+  if (kind_ != Kind::kSet) return false;
+  const auto* r = static_cast<const SetRep*>(rep_);
+  if (r->index) {
+    return r->index->Lookup(elem.Hash(), [&](size_t i) { return r->elems[i] == elem; }) >= 0;
+  }
+  return std::binary_search(r->elems.begin(), r->elems.end(), elem);
+}
+
+const Value* Value::At(int64_t index) const {
+  if (kind_ != Kind::kArray) return nullptr;
+  const auto& es = static_cast<const ArrayRep*>(rep_)->elems;
+  if (index < 0 || static_cast<uint64_t>(index) >= es.size()) return nullptr;
+  return &es[index];
+}
+
+// ---- order and hash ----
+
+namespace {
+
+template <typename T>
+int Sign(T a, T b) {
+  return a < b ? -1 : (b < a ? 1 : 0);
+}
+
+int CompareSequences(const std::vector<Value>& a, const std::vector<Value>& b) {
+  size_t n = std::min(a.size(), b.size());
+  for (size_t i = 0; i < n; ++i) {
+    if (int c = a[i].Compare(b[i])) return c;
+  }
+  return Sign(a.size(), b.size());
+}
+
+}  // namespace
+
+int Value::Compare(const Value& other) const {
+  if (kind_ != other.kind_) return Sign(kind_, other.kind_);
+  switch (kind_) {
+    case Kind::kNull:
+      return 0;
+    case Kind::kBoolean:
+      return Sign(bool_, other.bool_);
+    case Kind::kNumber:
+      if (inline_int_ && other.inline_int_) return Sign(int_, other.int_);
+      return value_internal::CompareNumbers(*this, other);
+    case Kind::kString: {
+      if (rep_ == other.rep_) return 0;
+      int c = string().compare(other.string());
+      return c < 0 ? -1 : (c > 0 ? 1 : 0);
+    }
+    case Kind::kArray:
+    case Kind::kSet:
+      if (rep_ == other.rep_) return 0;
+      return CompareSequences(elements(), other.elements());
+    case Kind::kObject: {
+      if (rep_ == other.rep_) return 0;
+      // OPA: keys in sorted order pairwise, each key then its value; then
+      // the object with fewer keys first.
+      const auto& a = entries();
+      const auto& b = other.entries();
+      size_t n = std::min(a.size(), b.size());
+      for (size_t i = 0; i < n; ++i) {
+        if (int c = a[i].first.Compare(b[i].first)) return c;
+        if (int c = a[i].second.Compare(b[i].second)) return c;
+      }
+      return Sign(a.size(), b.size());
+    }
+  }
+  return 0;
+}
+
+size_t Value::Hash() const {
+  using value_internal::CombineHash;
+  using value_internal::MixHash;
+  switch (kind_) {
+    case Kind::kNull:
+      return 0x6e756c6cULL;
+    case Kind::kBoolean:
+      return bool_ ? 0x74727565ULL : 0x66616c73ULL;
+    case Kind::kNumber:
+      if (inline_int_) return MixHash(static_cast<uint64_t>(int_));
+      return value_internal::HashNumber(*this);
+    case Kind::kString:
+      return value_internal::HashBytes(string());
+    case Kind::kArray:
+    case Kind::kSet: {
+      size_t h = static_cast<size_t>(kind_);
+      for (const Value& e : elements()) h = CombineHash(h, e.Hash());
+      return h;
+    }
+    case Kind::kObject: {
+      size_t h = static_cast<size_t>(kind_);
+      for (const auto& [k, v] : entries()) h = CombineHash(CombineHash(h, k.Hash()), v.Hash());
+      return h;
+    }
+  }
+  return 0;
+}
+
+static_assert(sizeof(Value) == 16, "Value must stay two words");
+
+}  // namespace policyd
