@@ -12,7 +12,7 @@ namespace policyd {
 namespace {
 
 // Deeper nesting is refused so that hostile input cannot exhaust the stack.
-constexpr int kMaxDepth = 10000;
+constexpr int kMaxDepth = 1000;
 
 class Parser {
  public:
