@@ -2,6 +2,7 @@
 
 #include <gmp.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstring>
@@ -9,10 +10,12 @@
 #include <string>
 
 #include "absl/status/status.h"
+#include "engine/value/go_float.h"
 #include "engine/value/rep.h"
 
 namespace policyd {
 
+using value_internal::GoFloat;
 using value_internal::NumberRep;
 
 namespace {
@@ -124,38 +127,6 @@ bool ParseLiteral(std::string_view text, mpq_t q, bool* is_canonical_int) {
   return true;
 }
 
-// Decimal text of an exact rational whose denominator has only factors 2
-// and 5; false when the expansion does not terminate.
-bool TerminatingDecimal(const mpq_t q, std::string* out) {
-  mpz_srcptr den = mpq_denref(q);
-  Mpz two, five, no_twos, rest;
-  mpz_set_ui(two.v, 2);
-  mpz_set_ui(five.v, 5);
-  unsigned long twos = mpz_remove(no_twos.v, den, two.v);
-  unsigned long fives = mpz_remove(rest.v, no_twos.v, five.v);
-  if (mpz_cmp_ui(rest.v, 1) != 0) return false;
-  unsigned long scale = std::max(twos, fives);
-  // value * 10^scale is an integer.
-  Mpz scaled, p;
-  mpz_ui_pow_ui(p.v, 10, scale);
-  mpz_mul(scaled.v, mpq_numref(q), p.v);
-  mpz_divexact(scaled.v, scaled.v, den);
-  bool neg = mpz_sgn(scaled.v) < 0;
-  mpz_abs(scaled.v, scaled.v);
-  std::string digits(mpz_sizeinbase(scaled.v, 10) + 2, '\0');
-  mpz_get_str(digits.data(), 10, scaled.v);
-  digits.resize(std::strlen(digits.c_str()));
-  if (digits.size() <= scale) digits.insert(0, scale - digits.size() + 1, '0');
-  std::string s = neg ? "-" : "";
-  s.append(digits, 0, digits.size() - scale);
-  if (scale > 0) {
-    s.push_back('.');
-    s.append(digits, digits.size() - scale, std::string::npos);
-  }
-  *out = std::move(s);
-  return true;
-}
-
 std::string MpzText(const mpz_t z) {
   std::string s(mpz_sizeinbase(z, 10) + 2, '\0');
   mpz_get_str(s.data(), 10, z);
@@ -199,8 +170,18 @@ std::optional<Value> Value::Double(double d) {
   if (d == std::trunc(d) && std::fabs(d) < 9.2e18) {
     return Value::Int(static_cast<int64_t>(d));
   }
+  // Printed as OPA prints a float64 (Go's shortest 'g' form).
+  char buf[40];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof(buf), std::fabs(d), std::chars_format::scientific);
+  std::string_view sci(buf, end - buf);
+  size_t e = sci.find('e');
+  std::string digits(sci.substr(0, e));
+  digits.erase(std::remove(digits.begin(), digits.end(), '.'), digits.end());
+  digits.erase(digits.find_last_not_of('0') + 1);
+  long exp = std::strtol(buf + e + 1, nullptr, 10);
   auto* rep = new NumberRep();
   mpq_set_d(rep->q, d);
+  rep->text = value_internal::FormatGoDecimal(d < 0, digits, exp + 1, false);
   return Value(rep);
 }
 
@@ -241,11 +222,7 @@ std::string Value::NumberText() const {
   const NumberRep* r = NumRep(*this);
   if (!r->text.empty()) return r->text;
   if (mpz_cmp_ui(mpq_denref(r->q), 1) == 0) return MpzText(mpq_numref(r->q));
-  std::string s;
-  if (TerminatingDecimal(r->q, &s) && s.size() <= 40) return s;
-  char buf[32];
-  auto [end, ec] = std::to_chars(buf, buf + sizeof(buf), mpq_get_d(r->q));
-  return std::string(buf, end);
+  return GoFloat(r->q, false).Text();
 }
 
 // ---- internals shared with value.cc ----
@@ -317,6 +294,10 @@ size_t HashNumber(const Value& v) {
 }  // namespace value_internal
 
 // ---- arithmetic ----
+//
+// As OPA: operands that are both integers give exact integer results; any
+// other operands are rounded to 64-bit big.Float values, the operation is
+// rounded the same way, and the result prints in Go's shortest form.
 
 namespace number {
 
@@ -330,13 +311,47 @@ bool BothInline(const Value& a, const Value& b, int64_t* x, int64_t* y) {
   return a.rep() == nullptr && b.rep() == nullptr && a.AsInt64(x) && b.AsInt64(y);
 }
 
-template <typename Op>
-Value Exact(const Value& a, const Value& b, Op op) {
-  Mpq x, y, r;
-  NumberToMpq(a, x.v);
-  NumberToMpq(b, y.v);
-  op(r.v, x.v, y.v);
-  return NumberFromMpq(r.v);
+// "-0", "-0.0", "-0e5": Go keeps the sign of a parsed zero.
+bool IsNegativeZero(const Value& v) {
+  const NumberRep* r = NumRep(v);
+  return r != nullptr && !r->text.empty() && r->text[0] == '-' && mpq_sgn(r->q) == 0;
+}
+
+// A number from a rounded big.Float result; it keeps Go's text unless that
+// is the plain form of an int64.
+Value FromGoFloat(const GoFloat& f) {
+  auto* rep = new NumberRep();
+  f.ToMpq(rep->q);
+  rep->text = f.Text();
+  int64_t i;
+  if (mpz_cmp_ui(mpq_denref(rep->q), 1) == 0 && MpzToInt64(mpq_numref(rep->q), &i) &&
+      rep->text != "-0") {
+    delete rep;
+    return Value::Int(i);
+  }
+  return Value(rep);
+}
+
+Value FloatOp(GoFloat::Op op, const Value& a, const Value& b) {
+  Mpq qa, qb, exact;
+  NumberToMpq(a, qa.v);
+  NumberToMpq(b, qb.v);
+  GoFloat fa(qa.v, IsNegativeZero(a));
+  GoFloat fb(qb.v, IsNegativeZero(b));
+  bool negative_zero = false;
+  GoFloat::Apply(op, fa, fb, exact.v, &negative_zero);
+  return FromGoFloat(GoFloat(exact.v, negative_zero));
+}
+
+template <typename Exact>
+Value Binary(GoFloat::Op op, const Value& a, const Value& b, Exact exact) {
+  if (!a.IsInteger() || !b.IsInteger()) return FloatOp(op, a, b);
+  Mpq qa, qb;
+  NumberToMpq(a, qa.v);
+  NumberToMpq(b, qb.v);
+  Mpz r;
+  exact(r.v, mpq_numref(qa.v), mpq_numref(qb.v));
+  return NumberFromMpz(r.v);
 }
 
 }  // namespace
@@ -344,28 +359,43 @@ Value Exact(const Value& a, const Value& b, Op op) {
 Value Add(const Value& a, const Value& b) {
   int64_t x, y, r;
   if (BothInline(a, b, &x, &y) && !__builtin_add_overflow(x, y, &r)) return Value::Int(r);
-  return Exact(a, b, mpq_add);
+  return Binary(GoFloat::Op::kAdd, a, b, mpz_add);
 }
 
 Value Subtract(const Value& a, const Value& b) {
   int64_t x, y, r;
   if (BothInline(a, b, &x, &y) && !__builtin_sub_overflow(x, y, &r)) return Value::Int(r);
-  return Exact(a, b, mpq_sub);
+  return Binary(GoFloat::Op::kSub, a, b, mpz_sub);
 }
 
 Value Multiply(const Value& a, const Value& b) {
   int64_t x, y, r;
   if (BothInline(a, b, &x, &y) && !__builtin_mul_overflow(x, y, &r)) return Value::Int(r);
-  return Exact(a, b, mpq_mul);
+  return Binary(GoFloat::Op::kMul, a, b, mpz_mul);
 }
 
 absl::StatusOr<Value> Divide(const Value& a, const Value& b) {
-  Mpq x, y, r;
-  NumberToMpq(b, y.v);
-  if (mpq_sgn(y.v) == 0) return absl::InvalidArgumentError("divide by zero");
-  NumberToMpq(a, x.v);
-  mpq_div(r.v, x.v, y.v);
-  return NumberFromMpq(r.v);
+  int64_t x, y;
+  if (BothInline(a, b, &x, &y)) {
+    if (y == 0) return absl::InvalidArgumentError("divide by zero");
+    // A zero dividend goes the float way, as in OPA (0 / -1 is -0).
+    if (x != 0 && y != -1 && x % y == 0) return Value::Int(x / y);
+  } else {
+    Mpq qb;
+    NumberToMpq(b, qb.v);
+    if (mpq_sgn(qb.v) == 0) return absl::InvalidArgumentError("divide by zero");
+    if (a.IsInteger() && b.IsInteger()) {
+      // Exact when the divisor divides the dividend.
+      Mpq qa;
+      NumberToMpq(a, qa.v);
+      if (mpq_sgn(qa.v) != 0 && mpz_divisible_p(mpq_numref(qa.v), mpq_numref(qb.v))) {
+        Mpz r;
+        mpz_divexact(r.v, mpq_numref(qa.v), mpq_numref(qb.v));
+        return NumberFromMpz(r.v);
+      }
+    }
+  }
+  return FloatOp(GoFloat::Op::kQuo, a, b);
 }
 
 absl::StatusOr<Value> Remainder(const Value& a, const Value& b) {
@@ -395,14 +425,21 @@ Value Negate(const Value& a) {
   Mpq q;
   NumberToMpq(a, q.v);
   mpq_neg(q.v, q.v);
-  return NumberFromMpq(q.v);
+  if (a.IsInteger()) return NumberFromMpq(q.v);
+  // A decimal keeps its digits, with the sign flipped.
+  std::string text = a.NumberText();
+  auto* rep = new NumberRep();
+  mpq_set(rep->q, q.v);
+  rep->text = text[0] == '-' ? text.substr(1) : "-" + text;
+  return Value(rep);
 }
 
 Value Abs(const Value& a) {
   Mpq q;
   NumberToMpq(a, q.v);
-  if (mpq_sgn(q.v) >= 0) return a.IsInteger() ? NumberFromMpq(q.v) : a;
-  return Negate(a);
+  mpq_abs(q.v, q.v);
+  if (a.IsInteger()) return NumberFromMpq(q.v);
+  return FromGoFloat(GoFloat(q.v, false));
 }
 
 namespace {
@@ -411,9 +448,10 @@ enum class Rounding { kHalfAway, kCeil, kFloor };
 
 Value RoundTo(const Value& a, Rounding mode) {
   int64_t x;
-  if (a.rep() == nullptr && a.AsInt64(&x)) return a;
+  if (a.AsInt64(&x)) return Value::Int(x);
   Mpq q;
   NumberToMpq(a, q.v);
+  if (!a.IsInteger()) GoFloat(q.v, false).ToMpq(q.v);  // OPA rounds big.Floats
   Mpz r;
   switch (mode) {
     case Rounding::kCeil:

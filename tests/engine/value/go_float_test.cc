@@ -1,0 +1,92 @@
+#include "engine/value/go_float.h"
+
+#include <string>
+
+#include "gtest/gtest.h"
+
+namespace policyd::value_internal {
+namespace {
+
+// Go's Text for the 64-bit rounding of num/den.
+std::string TextOf(long num, unsigned long den, bool negative_zero = false) {
+  mpq_t q;
+  mpq_init(q);
+  mpq_set_si(q, num, den);
+  mpq_canonicalize(q);
+  std::string s = GoFloat(q, negative_zero).Text();
+  mpq_clear(q);
+  return s;
+}
+
+TEST(GoFloatTest, ShortFractionsPrintPlainly) {
+  EXPECT_EQ(TextOf(5, 2), "2.5");
+  EXPECT_EQ(TextOf(-1, 4), "-0.25");
+  EXPECT_EQ(TextOf(1, 10), "0.1");
+  EXPECT_EQ(TextOf(3, 10), "0.3");
+  EXPECT_EQ(TextOf(1, 10000), "0.0001");
+}
+
+TEST(GoFloatTest, RepeatingFractionsUseAll64Bits) {
+  // 1/3 rounds to 12297829382473034411 * 2^-65 = 0.333...3342; 20 digits
+  // are the fewest that read back as that value.
+  EXPECT_EQ(TextOf(1, 3), "0.33333333333333333334");
+  EXPECT_EQ(TextOf(-2, 3).substr(0, 10), "-0.6666666");
+}
+
+TEST(GoFloatTest, ExponentFormOutsideTheGRange) {
+  EXPECT_EQ(TextOf(1, 100000), "1e-05");
+  EXPECT_EQ(TextOf(2469135, 2), "1.2345675e+06");
+  EXPECT_EQ(TextOf(123456789, 10), "1.23456789e+07");
+  EXPECT_EQ(TextOf(1234567, 10), "123456.7");
+}
+
+TEST(GoFloatTest, IntegersPrintInFull) {
+  EXPECT_EQ(TextOf(1000000, 1), "1000000");
+  EXPECT_EQ(TextOf(-42, 1), "-42");
+  EXPECT_EQ(TextOf(0, 1), "0");
+  EXPECT_EQ(TextOf(0, 1, true), "-0");
+}
+
+TEST(GoFloatTest, RoundsTo64BitsTiesToEven) {
+  mpq_t q, back;
+  mpq_init(q);
+  mpq_init(back);
+  // 2^64 + 1 needs 65 bits: it rounds to 2^64 (tie goes to the even 2^63 * 2).
+  mpq_set_str(q, "18446744073709551617", 10);
+  GoFloat(q, false).ToMpq(back);
+  EXPECT_EQ(mpz_get_str(nullptr, 10, mpq_numref(back)), std::string("18446744073709551616"));
+  // 2^64 + 3 rounds up to 2^64 + 4.
+  mpq_set_str(q, "18446744073709551619", 10);
+  GoFloat(q, false).ToMpq(back);
+  EXPECT_EQ(mpz_get_str(nullptr, 10, mpq_numref(back)), std::string("18446744073709551620"));
+  mpq_clear(q);
+  mpq_clear(back);
+}
+
+TEST(GoFloatTest, ArithmeticSignOfZero) {
+  mpq_t a, b, r;
+  mpq_init(a);
+  mpq_init(b);
+  mpq_init(r);
+  mpq_set_si(b, -5, 1);
+  GoFloat zero(a, false), minus_five(b, false);
+  bool negative_zero = false;
+  GoFloat::Apply(GoFloat::Op::kQuo, zero, minus_five, r, &negative_zero);
+  EXPECT_EQ(GoFloat(r, negative_zero).Text(), "-0");
+  GoFloat::Apply(GoFloat::Op::kAdd, zero, minus_five, r, &negative_zero);
+  EXPECT_EQ(GoFloat(r, negative_zero).Text(), "-5");
+  mpq_clear(a);
+  mpq_clear(b);
+  mpq_clear(r);
+}
+
+TEST(GoFloatTest, FormatGoDecimal) {
+  EXPECT_EQ(FormatGoDecimal(false, "15", 1, false), "1.5");
+  EXPECT_EQ(FormatGoDecimal(true, "1", 21, false), "-1e+20");
+  EXPECT_EQ(FormatGoDecimal(false, "1", 21, true), "100000000000000000000");
+  EXPECT_EQ(FormatGoDecimal(false, "5", -4, false), "5e-05");
+  EXPECT_EQ(FormatGoDecimal(false, "5", -3, false), "0.0005");
+}
+
+}  // namespace
+}  // namespace policyd::value_internal
