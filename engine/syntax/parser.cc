@@ -1,1 +1,1253 @@
 #include "engine/syntax/parser.h"
+
+#include <algorithm>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/cord.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "engine/errors.h"
+#include "engine/syntax/lexer.h"
+
+namespace policyd::ast {
+namespace {
+
+// Deeper nesting than this is refused rather than risking the stack.
+constexpr int kMaxDepth = 256;
+// OPA stops after this many errors too.
+constexpr size_t kMaxErrors = 10;
+
+TermPtr NewTerm(TermKind kind, Location loc) {
+  auto t = std::make_shared<Term>();
+  t->kind = kind;
+  t->loc = loc;
+  return t;
+}
+
+TermPtr ScalarTerm(Value v, Location loc) {
+  TermPtr t = NewTerm(TermKind::kScalar, loc);
+  t->value = std::move(v);
+  return t;
+}
+
+TermPtr VarTerm(std::string name, Location loc) {
+  TermPtr t = NewTerm(TermKind::kVar, loc);
+  t->name = std::move(name);
+  return t;
+}
+
+// `plus` -> Ref [Var plus]; `internal.member_2` -> Ref [Var internal,
+// "member_2"].
+TermPtr OperatorRef(std::string_view dotted, Location loc) {
+  TermPtr ref = NewTerm(TermKind::kRef, loc);
+  size_t dot = dotted.find('.');
+  ref->items.push_back(VarTerm(std::string(dotted.substr(0, dot)), loc));
+  while (dot != std::string_view::npos) {
+    size_t next = dotted.find('.', dot + 1);
+    ref->items.push_back(ScalarTerm(
+        Value::String(dotted.substr(dot + 1, next == std::string_view::npos
+                                                  ? std::string_view::npos
+                                                  : next - dot - 1)),
+        loc));
+    dot = next;
+  }
+  return ref;
+}
+
+TermPtr CallTerm(std::string_view op, Location loc, std::vector<TermPtr> args) {
+  TermPtr call = NewTerm(TermKind::kCall, loc);
+  call->items.push_back(OperatorRef(op, loc));
+  for (TermPtr& a : args) call->items.push_back(std::move(a));
+  return call;
+}
+
+// Appends a path element to `base`, turning it into a ref when needed.
+TermPtr AppendRef(TermPtr base, TermPtr elem) {
+  if (base->kind != TermKind::kRef) {
+    TermPtr ref = NewTerm(TermKind::kRef, base->loc);
+    ref->items.push_back(std::move(base));
+    base = std::move(ref);
+  }
+  base->items.push_back(std::move(elem));
+  return base;
+}
+
+// A ref usable as a function name: a var, or a var followed by dot names.
+bool IsCallableRef(const Term& t) {
+  if (t.kind == TermKind::kVar) return true;
+  if (t.kind != TermKind::kRef || t.items.empty() ||
+      t.items[0]->kind != TermKind::kVar) {
+    return false;
+  }
+  for (size_t i = 1; i < t.items.size(); ++i) {
+    const Term& item = *t.items[i];
+    if (item.kind != TermKind::kScalar || !item.value.is_string()) return false;
+  }
+  return true;
+}
+
+TermPtr AsRef(TermPtr t) {
+  if (t->kind == TermKind::kRef) return t;
+  TermPtr ref = NewTerm(TermKind::kRef, t->loc);
+  ref->items.push_back(std::move(t));
+  return ref;
+}
+
+std::string RefText(const Term& ref) {
+  std::string out;
+  for (size_t i = 0; i < ref.items.size(); ++i) {
+    const Term& item = *ref.items[i];
+    if (item.kind == TermKind::kVar) {
+      absl::StrAppend(&out, i ? "." : "", item.name);
+    } else if (item.kind == TermKind::kScalar && item.value.is_string()) {
+      absl::StrAppend(&out, ".", std::string(item.value.string()));
+    } else {
+      absl::StrAppend(&out, "[...]");
+    }
+  }
+  return out;
+}
+
+class Parser {
+ public:
+  Parser(std::string_view filename, std::string_view src, RegoVersion version)
+      : filename_(filename), src_(src), toks_(Lex(src)) {
+    if (version == RegoVersion::kV1) EnableV1();
+  }
+
+  absl::StatusOr<Module> ModuleText(RegoVersion version) {
+    Module module;
+    module.filename = std::string(filename_);
+    module.version = version;
+    if (!IsWord("package")) {
+      Error(tok().loc, "package expected");
+      return Status();
+    }
+    module.package_loc = tok().loc;
+    Next();
+    module.package = PackagePath();
+    if (failed_) return Status();
+    while (tok().kind != Tok::kEof && errors_.size() < kMaxErrors) {
+      failed_ = false;
+      if (tok().kind == Tok::kSemicolon) {
+        Next();
+      } else if (IsWord("import")) {
+        ParseImport(&module);
+      } else if (IsWord("package")) {
+        Error(tok().loc, "unexpected package keyword");
+      } else {
+        Rules(&module);
+      }
+      if (failed_) Recover();
+    }
+    if (!errors_.empty()) return Status();
+    return module;
+  }
+
+  absl::StatusOr<Body> QueryText() {
+    EnableV1();
+    if (tok().kind == Tok::kEof) {
+      Error(tok().loc, "empty query");
+      return Status();
+    }
+    std::optional<Body> body = ParseBody(Tok::kEof);
+    if (!body || failed_) return Status();
+    return *std::move(body);
+  }
+
+  absl::StatusOr<Value> GroundValueText() {
+    EnableV1();
+    TermPtr t = TermIn();
+    if (t && tok().kind != Tok::kEof) Unexpected();
+    if (failed_) return Status();
+    std::optional<Value> v = ToValue(*t);
+    if (!v) {
+      Error(t->loc, "expected a ground value");
+      return Status();
+    }
+    return *std::move(v);
+  }
+
+ private:
+  // ---- tokens and errors ----
+
+  const Token& tok() const { return toks_[pos_]; }
+  const Token& Peek(size_t n = 1) const {
+    return toks_[std::min(pos_ + n, toks_.size() - 1)];
+  }
+  void Next() {
+    prev_end_ = tok().end;
+    if (pos_ + 1 < toks_.size()) ++pos_;
+  }
+
+  void EnableV1() {
+    kw_in_ = kw_every_ = kw_if_ = kw_contains_ = true;
+    v1_rules_ = true;
+  }
+
+  bool IsKeyword(std::string_view word) const {
+    if (word == "in") return kw_in_;
+    if (word == "every") return kw_every_;
+    if (word == "if") return kw_if_;
+    if (word == "contains") return kw_contains_;
+    return word == "not" || word == "some" || word == "with" || word == "as" ||
+           word == "default" || word == "else" || word == "import" ||
+           word == "package";
+  }
+  // The current token is the word `word` used as a keyword or literal: not
+  // followed by `.`, which makes any word a var (`not.foo := 1`).
+  bool IsWord(std::string_view word) const {
+    return tok().kind == Tok::kIdent && tok().text == word && !UsedAsName();
+  }
+  // `not.foo` and `contains(x, y)`: any word directly followed by `.`, or by
+  // `(` except the prefix keywords, is a name.
+  bool UsedAsName() const {
+    const Token& next = Peek();
+    if (next.space_before) return false;
+    if (next.kind == Tok::kDot) return true;
+    return next.kind == Tok::kLParen && tok().text != "not" &&
+           tok().text != "some" && tok().text != "every";
+  }
+  // The current word is reserved (a keyword or literal) here.
+  bool Reserved() const {
+    const std::string& w = tok().text;
+    return !UsedAsName() &&
+           (IsKeyword(w) || w == "true" || w == "false" || w == "null");
+  }
+  bool IsKw(std::string_view word) const {
+    return IsWord(word) && IsKeyword(word);
+  }
+  // A binary operator on a new line starts a new expression instead, except
+  // inside brackets and parentheses.
+  bool Continues() const { return nest_ > 0 || !tok().nl_before; }
+
+  void Error(Location loc, std::string message) {
+    if (failed_) return;
+    failed_ = true;
+    errors_.emplace_back(loc, std::move(message));
+  }
+  void Unexpected() {
+    const Token& t = tok();
+    if (t.kind == Tok::kIllegal) {
+      Error(t.loc, t.text);
+    } else if (t.kind == Tok::kIdent && IsKeyword(t.text) && !UsedAsName()) {
+      Error(t.loc, absl::StrCat("unexpected ", t.text, " keyword"));
+    } else {
+      Error(t.loc, absl::StrCat("unexpected ", std::string(TokenName(t.kind)), " token"));
+    }
+  }
+  bool Expect(Tok kind) {
+    if (tok().kind != kind) {
+      Unexpected();
+      return false;
+    }
+    Next();
+    return true;
+  }
+  absl::Status Status() const {
+    absl::Status first = MakeError(kRegoParseError, filename_,
+                                   errors_[0].first.line, errors_[0].first.col,
+                                   errors_[0].second);
+    if (errors_.size() == 1) return first;
+    std::vector<std::string> lines;
+    for (const auto& [loc, message] : errors_) {
+      lines.emplace_back(
+          MakeError(kRegoParseError, filename_, loc.line, loc.col, message)
+              .message());
+    }
+    absl::Status all(first.code(), absl::StrJoin(lines, "\n"));
+    first.ForEachPayload([&all](absl::string_view url, const absl::Cord& payload) {
+      all.SetPayload(url, payload);
+    });
+    return all;
+  }
+  // After an error in a statement: skip to the next line that starts with a
+  // word in the first column, where the next statement most likely begins.
+  void Recover() {
+    while (tok().kind != Tok::kEof) {
+      Next();
+      if (tok().nl_before && tok().loc.col == 1 && tok().kind == Tok::kIdent) {
+        break;
+      }
+    }
+  }
+
+  // Limits recursion depth.
+  class Depth {
+   public:
+    explicit Depth(Parser* p) : p_(p) {
+      if (++p->depth_ > kMaxDepth) {
+        p->Error(p->tok().loc, "maximum nesting depth exceeded");
+      }
+    }
+    ~Depth() { --p_->depth_; }
+    Depth(const Depth&) = delete;
+    Depth& operator=(const Depth&) = delete;
+
+   private:
+    Parser* p_;
+  };
+
+  // Tracks nesting (for the depth limit and newline handling).
+  class Nest {
+   public:
+    // `body`: a rule/comprehension body, where newlines separate expressions.
+    Nest(Parser* p, bool body)
+        : p_(p), depth_(p), nest_(p->nest_), no_or_(p->no_or_) {
+      p->nest_ = body ? 0 : p->nest_ + 1;
+      p->no_or_ = false;
+    }
+    ~Nest() {
+      p_->nest_ = nest_;
+      p_->no_or_ = no_or_;
+    }
+    Nest(const Nest&) = delete;
+    Nest& operator=(const Nest&) = delete;
+
+   private:
+    Parser* p_;
+    Depth depth_;
+    int nest_;
+    bool no_or_;
+  };
+
+  // ---- module statements ----
+
+  TermPtr PackagePath() {
+    TermPtr ref = NewTerm(TermKind::kRef, tok().loc);
+    ref->items.push_back(VarTerm("data", tok().loc));
+    if (tok().kind != Tok::kIdent) {
+      Unexpected();
+      return nullptr;
+    }
+    ref->items.push_back(ScalarTerm(Value::String(tok().text), tok().loc));
+    Next();
+    while (!tok().space_before &&
+           (tok().kind == Tok::kDot || tok().kind == Tok::kLBrack)) {
+      if (tok().kind == Tok::kDot) {
+        Next();
+        if (tok().kind != Tok::kIdent) {
+          Unexpected();
+          return nullptr;
+        }
+        ref->items.push_back(ScalarTerm(Value::String(tok().text), tok().loc));
+        Next();
+      } else {
+        Next();
+        if (tok().kind != Tok::kString) {
+          Error(tok().loc, "unexpected non-string package path element");
+          return nullptr;
+        }
+        ref->items.push_back(ScalarTerm(Value::String(tok().text), tok().loc));
+        Next();
+        if (!Expect(Tok::kRBrack)) return nullptr;
+      }
+    }
+    return ref;
+  }
+
+  void ParseImport(Module* module) {
+    Import imp;
+    imp.loc = tok().loc;
+    Next();
+    if (tok().kind != Tok::kIdent) {
+      Unexpected();
+      return;
+    }
+    TermPtr path = VarTerm(tok().text, tok().loc);
+    Next();
+    path = RefSuffixes(std::move(path), /*calls=*/false);
+    if (!path) return;
+    imp.path = AsRef(path);
+    if (IsWord("as")) {
+      Next();
+      if (tok().kind != Tok::kIdent) {
+        Unexpected();
+        return;
+      }
+      imp.alias = tok().text;
+      Next();
+    }
+    std::string text = RefText(*imp.path);
+    if (text == "rego.v1") {
+      EnableV1();
+    } else if (text == "future.keywords") {
+      kw_in_ = kw_every_ = kw_if_ = kw_contains_ = true;
+    } else if (text.rfind("future.keywords.", 0) == 0) {
+      std::string kw = text.substr(16);
+      if (kw == "in") {
+        kw_in_ = true;
+      } else if (kw == "every") {
+        kw_every_ = true;
+      } else if (kw == "if") {
+        kw_if_ = true;
+      } else if (kw == "contains") {
+        kw_contains_ = true;
+      } else {
+        Error(imp.loc, "unexpected keyword, must be one of [contains every if in]");
+        return;
+      }
+    } else if (text.rfind("future.", 0) == 0 || text == "future") {
+      Error(imp.loc, absl::StrCat("invalid import ", text,
+                                  ", must be future.keywords"));
+      return;
+    }
+    module->imports.push_back(std::move(imp));
+  }
+
+  // One rule statement; several rules when it has several bodies.
+  void Rules(Module* module) {
+    const Token& first = tok();
+    size_t begin = first.begin;
+    size_t first_rule = module->rules.size();
+    Rule rule;
+    rule.loc = first.loc;
+    if (IsWord("default")) {
+      rule.is_default = true;
+      Next();
+    }
+    bool last_bracket = false;
+    if (!RuleHeadRef(&rule.head, &last_bracket)) return;
+    RuleHead& head = rule.head;
+    if (tok().kind == Tok::kLParen && !tok().space_before) {
+      Nest nest(this, false);
+      head.has_args = true;
+      Next();
+      if (!TermList(Tok::kRParen, &head.args)) return;
+    }
+    bool has_contains = false;
+    if (IsKw("contains")) {
+      has_contains = true;
+      Next();
+      head.key = TermIn();
+      if (!head.key) return;
+    } else if (tok().kind == Tok::kUnify || tok().kind == Tok::kAssign) {
+      head.assign = tok().kind == Tok::kAssign;
+      Next();
+      head.value = TermIn();
+      if (!head.value) return;
+    }
+    bool set_shape = !has_contains && !head.value && !head.has_args &&
+                     last_bracket && head.ref->items.size() >= 2;
+    if (rule.is_default) {
+      if (!head.value) {
+        Error(rule.loc, "default rule must have a value");
+        return;
+      }
+    }
+    bool has_if = false;
+    bool has_body = false;
+    if (IsKw("if")) {
+      has_if = true;
+      Next();
+      if (!RuleBody(&rule.body)) return;
+      has_body = true;
+    } else if (tok().kind == Tok::kLBrace) {
+      if (v1_rules_) {
+        Error(rule.loc, set_shape
+                            ? "`contains` keyword is required for partial set rules"
+                            : "`if` keyword is required before rule body");
+        return;
+      }
+      if (!BlockBody(&rule.body)) return;
+      has_body = true;
+    }
+    if (set_shape && (!v1_rules_ || (!has_if && !has_body))) {
+      if (v1_rules_) {
+        Error(rule.loc, "`contains` keyword is required for partial set rules");
+        return;
+      }
+      // v0 `p[x] { ... }`: a partial set.
+      head.key = head.ref->items.back();
+      head.ref->items.pop_back();
+    }
+    if (!has_body && !head.value && !head.key) {
+      if (tok().kind == Tok::kEof || tok().nl_before) {
+        Error(rule.loc, "rule must have a value or a body");
+      } else {
+        Unexpected();
+      }
+      return;
+    }
+    if (rule.is_default && has_body) {
+      Error(rule.loc, "default rule must not have a body");
+      return;
+    }
+    module->rules.push_back(rule);
+    // v0 allows several bodies for one head: `p { a } { b }`.
+    while (has_body && tok().kind == Tok::kLBrace) {
+      Rule more = rule;
+      more.loc = tok().loc;
+      more.body.clear();
+      if (!BlockBody(&more.body)) return;
+      module->rules.push_back(std::move(more));
+    }
+    // `else` chains hang off the last rule of the statement.
+    std::shared_ptr<Rule>* tail = nullptr;
+    while (has_body && IsWord("else")) {
+      auto else_rule = std::make_shared<Rule>();
+      else_rule->loc = tok().loc;
+      else_rule->head.loc = tok().loc;
+      else_rule->head.ref = head.ref;
+      else_rule->head.args = head.args;
+      else_rule->head.has_args = head.has_args;
+      Next();
+      if (tok().kind == Tok::kUnify || tok().kind == Tok::kAssign) {
+        else_rule->head.assign = tok().kind == Tok::kAssign;
+        Next();
+        else_rule->head.value = TermIn();
+        if (!else_rule->head.value) return;
+      }
+      if (IsKw("if")) {
+        Next();
+        if (!RuleBody(&else_rule->body)) return;
+      } else if (tok().kind == Tok::kLBrace) {
+        if (v1_rules_) {
+          Error(else_rule->loc, "`if` keyword is required before rule body");
+          return;
+        }
+        if (!BlockBody(&else_rule->body)) return;
+      }
+      if (tail == nullptr) {
+        module->rules.back().else_rule = else_rule;
+        tail = &module->rules.back().else_rule;
+      } else {
+        (*tail)->else_rule = else_rule;
+        tail = &(*tail)->else_rule;
+      }
+    }
+    std::string text(src_.substr(begin, prev_end_ - begin));
+    for (size_t i = first_rule; i < module->rules.size(); ++i) {
+      module->rules[i].text = text;
+    }
+  }
+
+  // The rule name: a var followed by `.name` and `[term]` parts.
+  bool RuleHeadRef(RuleHead* head, bool* last_bracket) {
+    const Token& t = tok();
+    head->loc = t.loc;
+    if (t.kind != Tok::kIdent || Reserved()) {
+      Unexpected();
+      return false;
+    }
+    TermPtr ref = NewTerm(TermKind::kRef, t.loc);
+    ref->items.push_back(VarTerm(t.text, t.loc));
+    Next();
+    while (!tok().space_before &&
+           (tok().kind == Tok::kDot || tok().kind == Tok::kLBrack)) {
+      if (tok().kind == Tok::kDot) {
+        Next();
+        if (tok().kind != Tok::kIdent) {
+          Unexpected();
+          return false;
+        }
+        ref->items.push_back(ScalarTerm(Value::String(tok().text), tok().loc));
+        Next();
+        *last_bracket = false;
+      } else {
+        Nest nest(this, false);
+        Next();
+        TermPtr elem = TermIn();
+        if (!elem || !Expect(Tok::kRBrack)) return false;
+        ref->items.push_back(std::move(elem));
+        *last_bracket = true;
+      }
+    }
+    head->ref = std::move(ref);
+    return true;
+  }
+
+  // After `if`: a braced body or a single expression.
+  bool RuleBody(Body* body) {
+    if (tok().kind == Tok::kLBrace) {
+      // Usually a braced body, but `p if {x: 1 | ...}` is an expression.
+      size_t pos = pos_, errors = errors_.size();
+      if (BlockBody(body)) return true;
+      size_t body_end = pos_;
+      std::vector<std::pair<Location, std::string>> body_errors(
+          errors_.begin() + errors, errors_.end());
+      pos_ = pos;
+      errors_.resize(errors);
+      failed_ = false;
+      if (!SingleExpressionBody(body)) {
+        pos_ = body_end;
+        errors_.resize(errors);
+        errors_.insert(errors_.end(), body_errors.begin(), body_errors.end());
+        failed_ = true;
+        return false;
+      }
+      return true;
+    }
+    return SingleExpressionBody(body);
+  }
+
+  bool SingleExpressionBody(Body* body) {
+    Nest nest(this, true);
+    std::optional<Expr> e = Literal();
+    if (!e) return false;
+    body->push_back(*std::move(e));
+    return !failed_;
+  }
+
+  bool BlockBody(Body* body) {
+    Nest nest(this, true);
+    Next();  // {
+    std::optional<Body> b = ParseBody(Tok::kRBrace);
+    if (!b || !Expect(Tok::kRBrace)) return false;
+    *body = *std::move(b);
+    return true;
+  }
+
+  // ---- bodies and expressions ----
+
+  // Expressions separated by `;` or newlines, up to (not including) `end`.
+  std::optional<Body> ParseBody(Tok end) {
+    Nest nest(this, true);
+    Body body;
+    if (tok().kind == end) {
+      Error(tok().loc, "found empty body");
+      return std::nullopt;
+    }
+    while (true) {
+      std::optional<Expr> e = Literal();
+      if (!e || failed_) return std::nullopt;
+      body.push_back(*std::move(e));
+      if (tok().kind == Tok::kSemicolon) {
+        Next();
+        if (tok().kind == end) break;
+        continue;
+      }
+      if (tok().kind == end) break;
+      if (tok().nl_before) continue;
+      Unexpected();
+      return std::nullopt;
+    }
+    return body;
+  }
+
+  std::optional<Expr> Literal() {
+    Nest nest(this, true);
+    if (failed_) return std::nullopt;
+    Expr e;
+    e.loc = tok().loc;
+    if (IsKw("some")) {
+      if (!Some(&e)) return std::nullopt;
+    } else if (IsKw("every")) {
+      if (!Every(&e)) return std::nullopt;
+    } else {
+      if (IsKw("not")) {
+        e.negated = true;
+        Next();
+      }
+      if (!ExprCore(&e)) return std::nullopt;
+    }
+    while (IsKw("with")) {
+      With w;
+      w.loc = tok().loc;
+      Next();
+      w.target = Primary();
+      if (!w.target) return std::nullopt;
+      if (!IsKw("as")) {
+        Unexpected();
+        return std::nullopt;
+      }
+      Next();
+      w.value = TermIn();
+      if (!w.value) return std::nullopt;
+      w.target = AsRef(std::move(w.target));
+      e.withs.push_back(std::move(w));
+    }
+    return e;
+  }
+
+  bool ExprCore(Expr* e) {
+    TermPtr lhs = TermIn();
+    if (!lhs) return false;
+    if (tok().kind == Tok::kComma && nest_ == 0 && kw_in_) {
+      lhs = MemberTail(std::move(lhs));
+      if (!lhs) return false;
+    }
+    if ((tok().kind == Tok::kUnify || tok().kind == Tok::kAssign) &&
+        Continues()) {
+      e->kind = tok().kind == Tok::kUnify ? ExprKind::kUnify : ExprKind::kAssign;
+      Next();
+      TermPtr rhs = TermIn();
+      if (!rhs) return false;
+      e->lhs = std::move(lhs);
+      e->rhs = std::move(rhs);
+      return true;
+    }
+    e->kind = ExprKind::kTerm;
+    e->term = std::move(lhs);
+    return true;
+  }
+
+  bool Some(Expr* e) {
+    Next();  // some
+    std::vector<TermPtr> terms;
+    while (true) {
+      TermPtr t = TermOr();
+      if (!t) return false;
+      terms.push_back(std::move(t));
+      if (tok().kind != Tok::kComma) break;
+      Next();
+    }
+    if (IsKw("in")) {
+      if (terms.size() > 2) {
+        Error(terms[0]->loc, "unexpected , token: expected at most two terms");
+        return false;
+      }
+      Next();
+      e->kind = ExprKind::kSomeIn;
+      if (terms.size() == 2) e->key = terms[0];
+      e->value = terms.back();
+      e->collection = TermOr();
+      return e->collection != nullptr;
+    }
+    for (const TermPtr& t : terms) {
+      if (t->kind != TermKind::kVar) {
+        Error(t->loc, "expected var");
+        return false;
+      }
+    }
+    e->kind = ExprKind::kSome;
+    e->vars = std::move(terms);
+    return true;
+  }
+
+  bool Every(Expr* e) {
+    Next();  // every
+    TermPtr first = TermOr();
+    if (!first) return false;
+    TermPtr second;
+    if (tok().kind == Tok::kComma) {
+      Next();
+      second = TermOr();
+      if (!second) return false;
+    }
+    if (!IsKw("in")) {
+      Unexpected();
+      return false;
+    }
+    Next();
+    e->kind = ExprKind::kEvery;
+    if (second) {
+      e->key = std::move(first);
+      e->value = std::move(second);
+    } else {
+      e->value = std::move(first);
+    }
+    e->collection = TermOr();
+    if (!e->collection) return false;
+    if (tok().kind != Tok::kLBrace) {
+      Unexpected();
+      return false;
+    }
+    e->body = std::make_shared<Body>();
+    return BlockBody(e->body.get());
+  }
+
+  // After `key` at a `,`: `key, value in xs`, then any further `in xs`.
+  TermPtr MemberTail(TermPtr key) {
+    Next();  // ,
+    TermPtr value = TermOr();
+    if (!value) return nullptr;
+    if (!IsKw("in")) {
+      Unexpected();
+      return nullptr;
+    }
+    Location loc = tok().loc;
+    Next();
+    TermPtr coll = TermOr();
+    if (!coll) return nullptr;
+    TermPtr lhs = CallTerm("internal.member_3", loc,
+                           {std::move(key), std::move(value), std::move(coll)});
+    return InTail(std::move(lhs));
+  }
+
+  // ---- terms, by operator precedence ----
+
+  TermPtr TermIn() { return InTail(TermOr()); }
+
+  TermPtr InTail(TermPtr lhs) {
+    while (lhs && IsKw("in") && Continues()) {
+      Location loc = tok().loc;
+      Next();
+      TermPtr rhs = TermOr();
+      if (!rhs) return nullptr;
+      lhs = CallTerm("internal.member_2", loc, {std::move(lhs), std::move(rhs)});
+    }
+    return lhs;
+  }
+
+  TermPtr TermOr() {
+    TermPtr lhs = TermAnd();
+    while (lhs && tok().kind == Tok::kOr && !no_or_ && Continues()) {
+      Location loc = tok().loc;
+      Next();
+      TermPtr rhs = TermAnd();
+      if (!rhs) return nullptr;
+      lhs = CallTerm("or", loc, {std::move(lhs), std::move(rhs)});
+    }
+    return lhs;
+  }
+
+  TermPtr TermAnd() {
+    TermPtr lhs = TermRelation();
+    while (lhs && tok().kind == Tok::kAnd && Continues()) {
+      Location loc = tok().loc;
+      Next();
+      TermPtr rhs = TermRelation();
+      if (!rhs) return nullptr;
+      lhs = CallTerm("and", loc, {std::move(lhs), std::move(rhs)});
+    }
+    return lhs;
+  }
+
+  static const char* RelationOp(Tok kind) {
+    switch (kind) {
+      case Tok::kEqual: return "equal";
+      case Tok::kNotEqual: return "neq";
+      case Tok::kLt: return "lt";
+      case Tok::kLte: return "lte";
+      case Tok::kGt: return "gt";
+      case Tok::kGte: return "gte";
+      default: return nullptr;
+    }
+  }
+
+  TermPtr TermRelation() {
+    TermPtr lhs = TermArith();
+    while (lhs && RelationOp(tok().kind) && Continues()) {
+      const char* op = RelationOp(tok().kind);
+      Location loc = tok().loc;
+      Next();
+      TermPtr rhs = TermArith();
+      if (!rhs) return nullptr;
+      lhs = CallTerm(op, loc, {std::move(lhs), std::move(rhs)});
+    }
+    return lhs;
+  }
+
+  TermPtr TermArith() {
+    TermPtr lhs = TermFactor();
+    while (lhs && (tok().kind == Tok::kPlus || tok().kind == Tok::kMinus) &&
+           Continues()) {
+      const char* op = tok().kind == Tok::kPlus ? "plus" : "minus";
+      Location loc = tok().loc;
+      Next();
+      TermPtr rhs = TermFactor();
+      if (!rhs) return nullptr;
+      lhs = CallTerm(op, loc, {std::move(lhs), std::move(rhs)});
+    }
+    return lhs;
+  }
+
+  static const char* FactorOp(Tok kind) {
+    switch (kind) {
+      case Tok::kMul: return "mul";
+      case Tok::kQuo: return "div";
+      case Tok::kRem: return "rem";
+      default: return nullptr;
+    }
+  }
+
+  TermPtr TermFactor() {
+    TermPtr lhs = Unary();
+    while (lhs && FactorOp(tok().kind) && Continues()) {
+      const char* op = FactorOp(tok().kind);
+      Location loc = tok().loc;
+      Next();
+      TermPtr rhs = Unary();
+      if (!rhs) return nullptr;
+      lhs = CallTerm(op, loc, {std::move(lhs), std::move(rhs)});
+    }
+    return lhs;
+  }
+
+  TermPtr Unary() {
+    if (tok().kind != Tok::kMinus) return Primary();
+    Depth depth(this);
+    if (failed_) return nullptr;
+    Location loc = tok().loc;
+    Next();
+    if (tok().kind == Tok::kNumber) {
+      // `-1.5`: a negative literal.
+      std::optional<Value> v = Value::NumberFromText("-" + tok().text);
+      if (!v) {
+        Error(tok().loc, "invalid number");
+        return nullptr;
+      }
+      Next();
+      return ScalarTerm(*std::move(v), loc);
+    }
+    TermPtr operand = Unary();
+    if (!operand) return nullptr;
+    return CallTerm("minus", loc,
+                    {ScalarTerm(Value::Int(0), loc), std::move(operand)});
+  }
+
+  // A term followed by `.name`, `[term]` and `(args)` suffixes.
+  TermPtr Primary() {
+    TermPtr t = Operand();
+    if (!t) return nullptr;
+    return RefSuffixes(std::move(t), /*calls=*/true);
+  }
+
+  TermPtr RefSuffixes(TermPtr t, bool calls) {
+    while (!tok().space_before) {
+      if (tok().kind == Tok::kDot) {
+        Next();
+        if (tok().kind != Tok::kIdent) {
+          Unexpected();
+          return nullptr;
+        }
+        t = AppendRef(std::move(t),
+                      ScalarTerm(Value::String(tok().text), tok().loc));
+        Next();
+      } else if (tok().kind == Tok::kLBrack) {
+        Nest nest(this, false);
+        Next();
+        TermPtr elem = TermIn();
+        if (!elem || !Expect(Tok::kRBrack)) return nullptr;
+        t = AppendRef(std::move(t), std::move(elem));
+      } else if (calls && tok().kind == Tok::kLParen) {
+        if (!IsCallableRef(*t)) {
+          Unexpected();
+          return nullptr;
+        }
+        Nest nest(this, false);
+        TermPtr call = NewTerm(TermKind::kCall, t->loc);
+        call->items.push_back(AsRef(std::move(t)));
+        Next();
+        std::vector<TermPtr> args;
+        if (!TermList(Tok::kRParen, &args)) return nullptr;
+        for (TermPtr& a : args) call->items.push_back(std::move(a));
+        t = std::move(call);
+      } else {
+        break;
+      }
+    }
+    return t;
+  }
+
+  // Comma-separated terms up to `end` (consumed); a trailing comma is fine.
+  bool TermList(Tok end, std::vector<TermPtr>* out) {
+    while (tok().kind != end) {
+      TermPtr t = TermIn();
+      if (!t) return false;
+      out->push_back(std::move(t));
+      if (tok().kind == Tok::kComma) {
+        Next();
+        continue;
+      }
+      if (tok().kind != end) {
+        Unexpected();
+        return false;
+      }
+    }
+    Next();
+    return true;
+  }
+
+  // A comprehension head or first collection element: `|` ends it.
+  TermPtr HeadTerm() {
+    bool saved = no_or_;
+    no_or_ = true;
+    TermPtr t = TermIn();
+    no_or_ = saved;
+    return t;
+  }
+
+  TermPtr Operand() {
+    if (failed_) return nullptr;
+    const Token& t = tok();
+    Location loc = t.loc;
+    switch (t.kind) {
+      case Tok::kNumber: {
+        std::optional<Value> v = Value::NumberFromText(t.text);
+        if (!v) {
+          Error(loc, "invalid number");
+          return nullptr;
+        }
+        Next();
+        return ScalarTerm(*std::move(v), loc);
+      }
+      case Tok::kString: {
+        TermPtr s = ScalarTerm(Value::String(t.text), loc);
+        Next();
+        return s;
+      }
+      case Tok::kTemplate:
+        return Template();
+      case Tok::kIdent:
+        return Word();
+      case Tok::kLBrack:
+        return Array();
+      case Tok::kLBrace:
+        return Braces();
+      case Tok::kLParen: {
+        Nest nest(this, false);
+        Next();
+        TermPtr inner = TermIn();
+        if (inner && tok().kind == Tok::kComma && kw_in_) {
+          inner = MemberTail(std::move(inner));
+        }
+        if (!inner || !Expect(Tok::kRParen)) return nullptr;
+        return inner;
+      }
+      default:
+        Unexpected();
+        return nullptr;
+    }
+  }
+
+  TermPtr Word() {
+    const Token& t = tok();
+    Location loc = t.loc;
+    if (IsWord("true") || IsWord("false")) {
+      TermPtr b = ScalarTerm(Value::Bool(t.text == "true"), loc);
+      Next();
+      return b;
+    }
+    if (IsWord("null")) {
+      Next();
+      return ScalarTerm(Value::Null(), loc);
+    }
+    if (Reserved()) {
+      Unexpected();
+      return nullptr;
+    }
+    if (t.text == "set" && Peek().kind == Tok::kLParen &&
+        !Peek().space_before && Peek(2).kind == Tok::kRParen) {
+      Next();
+      Next();
+      Next();
+      return NewTerm(TermKind::kSet, loc);
+    }
+    TermPtr v = VarTerm(t.text, loc);
+    Next();
+    return v;
+  }
+
+  TermPtr Array() {
+    Nest nest(this, false);
+    TermPtr arr = NewTerm(TermKind::kArray, tok().loc);
+    Next();  // [
+    if (tok().kind == Tok::kRBrack) {
+      Next();
+      return arr;
+    }
+    TermPtr first = HeadTerm();
+    if (!first) return nullptr;
+    if (tok().kind == Tok::kOr) {
+      Next();
+      arr->kind = TermKind::kArrayCompr;
+      arr->head = std::move(first);
+      return ComprehensionBody(std::move(arr), Tok::kRBrack);
+    }
+    arr->items.push_back(std::move(first));
+    if (tok().kind == Tok::kComma) {
+      Next();
+    } else if (tok().kind != Tok::kRBrack) {
+      Unexpected();
+      return nullptr;
+    }
+    if (!TermList(Tok::kRBrack, &arr->items)) return nullptr;
+    return arr;
+  }
+
+  TermPtr ComprehensionBody(TermPtr compr, Tok end) {
+    compr->body = std::make_shared<Body>();
+    std::optional<Body> body = ParseBody(end);
+    if (!body || !Expect(end)) return nullptr;
+    *compr->body = *std::move(body);
+    return compr;
+  }
+
+  // `{}` object, `{a, b}` set, `{k: v}` object, and their comprehensions.
+  TermPtr Braces() {
+    Nest nest(this, false);
+    TermPtr t = NewTerm(TermKind::kObject, tok().loc);
+    Next();  // {
+    if (tok().kind == Tok::kRBrace) {
+      Next();
+      return t;
+    }
+    TermPtr first = HeadTerm();
+    if (!first) return nullptr;
+    if (tok().kind == Tok::kOr) {
+      Next();
+      t->kind = TermKind::kSetCompr;
+      t->head = std::move(first);
+      return ComprehensionBody(std::move(t), Tok::kRBrace);
+    }
+    if (tok().kind == Tok::kColon) {
+      Next();
+      TermPtr value = HeadTerm();
+      if (!value) return nullptr;
+      if (tok().kind == Tok::kOr) {
+        Next();
+        t->kind = TermKind::kObjectCompr;
+        t->key = std::move(first);
+        t->head = std::move(value);
+        return ComprehensionBody(std::move(t), Tok::kRBrace);
+      }
+      t->pairs.emplace_back(std::move(first), std::move(value));
+      while (true) {
+        if (tok().kind == Tok::kComma) {
+          Next();
+        } else if (tok().kind != Tok::kRBrace) {
+          Unexpected();
+          return nullptr;
+        }
+        if (tok().kind == Tok::kRBrace) break;
+        TermPtr key = TermIn();
+        if (!key || !Expect(Tok::kColon)) return nullptr;
+        TermPtr val = TermIn();
+        if (!val) return nullptr;
+        t->pairs.emplace_back(std::move(key), std::move(val));
+      }
+      Next();
+      return t;
+    }
+    t->kind = TermKind::kSet;
+    t->items.push_back(std::move(first));
+    if (tok().kind == Tok::kComma) {
+      Next();
+    } else if (tok().kind != Tok::kRBrace) {
+      Unexpected();
+      return nullptr;
+    }
+    if (!TermList(Tok::kRBrace, &t->items)) return nullptr;
+    return t;
+  }
+
+  // $"...{expr}...": items alternate literal strings and expressions,
+  // starting and ending with a literal (possibly empty).
+  TermPtr Template() {
+    TermPtr t = NewTerm(TermKind::kTemplate, tok().loc);
+    std::vector<TemplatePart> parts = tok().parts;
+    Next();
+    for (const TemplatePart& part : parts) {
+      if (!part.is_expr) {
+        t->items.push_back(ScalarTerm(Value::String(part.text), part.loc));
+        continue;
+      }
+      // Parse the embedded expression with its own tokens.
+      std::vector<Token> saved = std::move(toks_);
+      size_t saved_pos = pos_;
+      size_t saved_end = prev_end_;
+      toks_ = Lex(src_, part.begin, part.end, part.loc);
+      pos_ = 0;
+      TermPtr expr;
+      if (tok().kind == Tok::kEof) {
+        Error(part.loc, "empty template expression");
+      } else {
+        expr = TemplateExpr();
+        if (expr && tok().kind != Tok::kEof) Unexpected();
+      }
+      toks_ = std::move(saved);
+      pos_ = saved_pos;
+      prev_end_ = saved_end;
+      if (!expr || failed_) return nullptr;
+      t->items.push_back(std::move(expr));
+    }
+    return t;
+  }
+
+  // An embedded template expression: a term, or a term with `with`
+  // modifiers, which becomes `[v | v = term with ...][0]` (the term's value
+  // under the modifiers, undefined when it is).
+  TermPtr TemplateExpr() {
+    std::optional<Expr> e = Literal();
+    if (!e) return nullptr;
+    if (e->kind != ExprKind::kTerm || e->negated) {
+      Error(e->loc, "template expression must be a term");
+      return nullptr;
+    }
+    if (e->withs.empty()) return e->term;
+    Location loc = e->loc;
+    std::string name = absl::StrCat("__localt", template_vars_++, "__");
+    TermPtr compr = NewTerm(TermKind::kArrayCompr, loc);
+    compr->head = VarTerm(name, loc);
+    Expr unify;
+    unify.kind = ExprKind::kUnify;
+    unify.loc = loc;
+    unify.lhs = VarTerm(name, loc);
+    unify.rhs = e->term;
+    unify.withs = std::move(e->withs);
+    compr->body = std::make_shared<Body>(Body{std::move(unify)});
+    return AppendRef(std::move(compr), ScalarTerm(Value::Int(0), loc));
+  }
+
+  static std::optional<Value> ToValue(const Term& t) {
+    switch (t.kind) {
+      case TermKind::kScalar:
+        return t.value;
+      case TermKind::kArray:
+      case TermKind::kSet: {
+        std::vector<Value> elems;
+        for (const TermPtr& item : t.items) {
+          std::optional<Value> v = ToValue(*item);
+          if (!v) return std::nullopt;
+          elems.push_back(*std::move(v));
+        }
+        return t.kind == TermKind::kArray ? Value::Array(std::move(elems))
+                                          : Value::Set(std::move(elems));
+      }
+      case TermKind::kObject: {
+        std::vector<ObjectEntry> entries;
+        for (const auto& [key, value] : t.pairs) {
+          std::optional<Value> k = ToValue(*key);
+          std::optional<Value> v = ToValue(*value);
+          if (!k || !v) return std::nullopt;
+          entries.emplace_back(*std::move(k), *std::move(v));
+        }
+        return Value::Object(std::move(entries));
+      }
+      default:
+        return std::nullopt;
+    }
+  }
+
+  std::string_view filename_;
+  std::string_view src_;
+  std::vector<Token> toks_;
+  size_t pos_ = 0;
+  size_t prev_end_ = 0;
+  // Keywords enabled by the version or by imports.
+  bool kw_in_ = false, kw_every_ = false, kw_if_ = false, kw_contains_ = false;
+  // v1 rule syntax: `if` and `contains` required.
+  bool v1_rules_ = false;
+  int nest_ = 0;       // open brackets/parentheses since the last body
+  bool no_or_ = false; // `|` ends the term (comprehension heads)
+  int depth_ = 0;
+  int template_vars_ = 0;
+  bool failed_ = false;
+  std::vector<std::pair<Location, std::string>> errors_;
+};
+
+}  // namespace
+
+absl::StatusOr<Module> ParseModule(std::string_view filename,
+                                   std::string_view text,
+                                   RegoVersion version) {
+  return Parser(filename, text, version).ModuleText(version);
+}
+
+absl::StatusOr<Body> ParseQuery(std::string_view text) {
+  return Parser("", text, RegoVersion::kV1).QueryText();
+}
+
+absl::StatusOr<Value> ParseValue(std::string_view text) {
+  return Parser("", text, RegoVersion::kV1).GroundValueText();
+}
+
+}  // namespace policyd::ast
