@@ -1,0 +1,62 @@
+// Go's strconv.Quote, which OPA's error messages use to show user text
+// (`parsing time "x" as ...`, `invalid URL escape "%zz"`).
+#ifndef POLICYD_ENGINE_BUILTINS_GO_QUOTE_H_
+#define POLICYD_ENGINE_BUILTINS_GO_QUOTE_H_
+
+#include <string>
+#include <string_view>
+
+#include "engine/builtins/text_utf8.h"
+
+namespace policyd {
+
+// Double-quotes `s`: printable text as is, \a \b \f \n \r \t \v and \" \\
+// escaped, other control characters as \xNN (\u00NN above 0x7F), invalid
+// UTF-8 bytes as \xNN.
+inline std::string GoQuote(std::string_view s) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out = "\"";
+  for (size_t i = 0; i < s.size();) {
+    char32_t r;
+    size_t n = utf8::Decode(s, i, &r);
+    auto b = static_cast<unsigned char>(s[i]);
+    if (r == utf8::kRuneError && n == 1) {
+      out.append("\\x");
+      out.push_back(kHex[b >> 4]);
+      out.push_back(kHex[b & 0xF]);
+    } else if (r < 0x80) {
+      switch (r) {
+        case '"': out.append("\\\""); break;
+        case '\\': out.append("\\\\"); break;
+        case '\a': out.append("\\a"); break;
+        case '\b': out.append("\\b"); break;
+        case '\f': out.append("\\f"); break;
+        case '\n': out.append("\\n"); break;
+        case '\r': out.append("\\r"); break;
+        case '\t': out.append("\\t"); break;
+        case '\v': out.append("\\v"); break;
+        default:
+          if (r < 0x20 || r == 0x7F) {
+            out.append("\\x");
+            out.push_back(kHex[b >> 4]);
+            out.push_back(kHex[b & 0xF]);
+          } else {
+            out.push_back(static_cast<char>(r));
+          }
+      }
+    } else if (r < 0xA0) {
+      out.append("\\u00");
+      out.push_back(kHex[(r >> 4) & 0xF]);
+      out.push_back(kHex[r & 0xF]);
+    } else {
+      out.append(s.substr(i, n));
+    }
+    i += n;
+  }
+  out.push_back('"');
+  return out;
+}
+
+}  // namespace policyd
+
+#endif  // POLICYD_ENGINE_BUILTINS_GO_QUOTE_H_
