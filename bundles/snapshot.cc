@@ -1,0 +1,80 @@
+#include "bundles/snapshot.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "bundles/data_tree.h"
+
+namespace policyd::bundles {
+
+Snapshot::Snapshot(std::shared_ptr<const Engine> engine,
+                   std::vector<std::shared_ptr<const Bundle>> bundles,
+                   uint64_t generation)
+    : engine_(std::move(engine)),
+      bundles_(std::move(bundles)),
+      generation_(generation),
+      created_(absl::Now()) {}
+
+std::shared_ptr<const Snapshot> Snapshot::Build(
+    std::vector<std::shared_ptr<const Bundle>> bundles, uint64_t generation,
+    std::vector<BundleError>* errors) {
+  std::sort(bundles.begin(), bundles.end(),
+            [](const auto& a, const auto& b) { return a->name < b->name; });
+  for (size_t i = 0; i < bundles.size(); ++i) {
+    for (size_t j = i + 1; j < bundles.size(); ++j) {
+      for (const std::string& ra : bundles[i]->manifest.roots) {
+        for (const std::string& rb : bundles[j]->manifest.roots) {
+          if (!RootsOverlap(ra, rb)) continue;
+          std::string message = absl::StrCat(
+              "bundles \"", bundles[i]->name, "\" and \"", bundles[j]->name,
+              "\" have overlapping roots \"", ra, "\" and \"", rb,
+              "\"; give each bundle its own roots in its .manifest");
+          errors->push_back({bundles[i]->name, ".manifest", 0, 0, message});
+          errors->push_back({bundles[j]->name, ".manifest", 0, 0, message});
+        }
+      }
+    }
+  }
+  if (!errors->empty()) return nullptr;
+
+  DataTree tree;
+  std::vector<SourceModule> modules;
+  for (const auto& bundle : bundles) {
+    for (const DataDocument& doc : bundle->data) {
+      if (absl::Status s = tree.Insert(doc.path, doc.value,
+                                       absl::StrCat(bundle->name, "/", doc.file));
+          !s.ok()) {
+        errors->push_back({bundle->name, doc.file, 0, 0, std::string(s.message())});
+        return nullptr;
+      }
+    }
+    modules.insert(modules.end(), bundle->modules.begin(),
+                   bundle->modules.end());
+  }
+  absl::StatusOr<std::shared_ptr<const Engine>> engine =
+      Engine::Compile(modules, tree.Build());
+  if (!engine.ok()) {
+    *errors = ErrorsFromCompileStatus(engine.status());
+    return nullptr;
+  }
+  return std::make_shared<const Snapshot>(*std::move(engine),
+                                          std::move(bundles), generation);
+}
+
+absl::StatusOr<std::shared_ptr<const PreparedQuery>> Snapshot::Query(
+    std::string_view query) const {
+  {
+    absl::ReaderMutexLock lock(&mu_);
+    auto it = queries_.find(absl::string_view(query.data(), query.size()));
+    if (it != queries_.end()) return it->second;
+  }
+  absl::StatusOr<PreparedQuery> prepared = engine_->Prepare(query);
+  if (!prepared.ok()) return prepared.status();
+  auto shared = std::make_shared<const PreparedQuery>(*std::move(prepared));
+  absl::MutexLock lock(&mu_);
+  if (queries_.size() >= kMaxCachedQueries) return shared;
+  // Another thread may have prepared the same query meanwhile; keep one.
+  return queries_.try_emplace(std::string(query), shared).first->second;
+}
+
+}  // namespace policyd::bundles

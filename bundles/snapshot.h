@@ -1,0 +1,70 @@
+// An immutable, complete view of policy: the compiled engine over the merged
+// data of a set of bundles, with each bundle's name, revision and load time.
+// Every decision runs against exactly one snapshot, so it never sees a mix
+// of two revisions. Prepared queries are cached per query text.
+#ifndef POLICYD_BUNDLES_SNAPSHOT_H_
+#define POLICYD_BUNDLES_SNAPSHOT_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "bundles/bundle.h"
+#include "bundles/bundle_error.h"
+#include "engine/engine.h"
+
+namespace policyd::bundles {
+
+class Snapshot {
+ public:
+  // Checks that the bundles' roots do not overlap, merges their data and
+  // compiles all their modules. On failure `errors` gets one entry per
+  // problem, naming the bundle(s) at fault.
+  static std::shared_ptr<const Snapshot> Build(
+      std::vector<std::shared_ptr<const Bundle>> bundles, uint64_t generation,
+      std::vector<BundleError>* errors);
+
+  const Engine& engine() const { return *engine_; }
+  const std::shared_ptr<const Engine>& shared_engine() const {
+    return engine_;
+  }
+  const Value& data() const { return engine_->data(); }
+  // Sorted by name.
+  const std::vector<std::shared_ptr<const Bundle>>& bundles() const {
+    return bundles_;
+  }
+  // Counts successful reloads of the store, from 1.
+  uint64_t generation() const { return generation_; }
+  absl::Time created() const { return created_; }
+
+  // The prepared form of `query` (e.g. "data.authz.allow"), compiled on
+  // first use and shared afterwards. Up to kMaxCachedQueries are kept.
+  absl::StatusOr<std::shared_ptr<const PreparedQuery>> Query(
+      std::string_view query) const;
+  static constexpr size_t kMaxCachedQueries = 4096;
+
+  Snapshot(std::shared_ptr<const Engine> engine,
+           std::vector<std::shared_ptr<const Bundle>> bundles,
+           uint64_t generation);
+
+ private:
+  std::shared_ptr<const Engine> engine_;
+  std::vector<std::shared_ptr<const Bundle>> bundles_;
+  uint64_t generation_;
+  absl::Time created_;
+
+  mutable absl::Mutex mu_;
+  mutable absl::flat_hash_map<std::string, std::shared_ptr<const PreparedQuery>>
+      queries_ ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace policyd::bundles
+
+#endif  // POLICYD_BUNDLES_SNAPSHOT_H_

@@ -1,0 +1,153 @@
+#include "bundles/store.h"
+
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "bundles/fingerprint.h"
+
+namespace policyd::bundles {
+
+Store::Store(std::string dir, StoreOptions options)
+    : dir_(std::move(dir)), options_(std::move(options)) {
+  absl::StatusOr<std::shared_ptr<const Engine>> empty =
+      Engine::Compile({}, Value::Object({}));
+  current_.store(std::make_shared<const Snapshot>(
+      empty.ok() ? *std::move(empty) : nullptr,
+      std::vector<std::shared_ptr<const Bundle>>{}, 0));
+}
+
+absl::StatusOr<std::unique_ptr<Store>> Store::Open(std::string dir,
+                                                   StoreOptions options) {
+  auto store = std::make_unique<Store>(std::move(dir), std::move(options));
+  if (absl::Status s = store->Reload(); !s.ok()) return s;
+  return store;
+}
+
+void Store::AddListener(std::function<void(const ReloadEvent&)> listener) {
+  absl::MutexLock lock(&reload_mu_);
+  listeners_.push_back(std::move(listener));
+}
+
+absl::Status Store::Reload() {
+  absl::MutexLock lock(&reload_mu_);
+  absl::Time start = absl::Now();
+  ReloadEvent event;
+  absl::StatusOr<std::vector<BundleSource>> listed = ListBundleSources(dir_);
+  if (!listed.ok()) {
+    event.result = listed.status();
+    event.errors.push_back({"", "", 0, 0, std::string(listed.status().message())});
+    return Finish(std::move(event), start, {});
+  }
+
+  // Read the bundles that changed; reuse the others. A bundle that changes
+  // while it is read is being written: refuse this attempt (the watcher
+  // tries again once the writer is done) rather than activate half of it.
+  std::map<std::string, Cached> next_cache;
+  std::vector<std::shared_ptr<const Bundle>> bundles;
+  for (const BundleSource& source : *listed) {
+    uint64_t before = TreeFingerprint(source.path);
+    auto it = cache_.find(source.name);
+    if (it != cache_.end() && it->second.path == source.path &&
+        it->second.fingerprint == before) {
+      next_cache.insert(*it);
+      bundles.push_back(it->second.bundle);
+      continue;
+    }
+    absl::StatusOr<Bundle> bundle =
+        LoadBundle(source.name, source.path, options_);
+    if (bundle.ok() && TreeFingerprint(source.path) != before) {
+      bundle = absl::UnavailableError(
+          "the bundle changed while it was read; it will be read again");
+    }
+    if (!bundle.ok()) {
+      event.errors.push_back(
+          {source.name, "", 0, 0, std::string(bundle.status().message())});
+      continue;
+    }
+    auto shared = std::make_shared<const Bundle>(*std::move(bundle));
+    next_cache[source.name] = {source.path, before, shared};
+    bundles.push_back(std::move(shared));
+  }
+  // Keep what did read well, so that only the failing bundles are re-read
+  // next time.
+  cache_ = std::move(next_cache);
+  if (!event.errors.empty()) {
+    event.result = absl::InvalidArgumentError("bundles not activated");
+    return Finish(std::move(event), start, *listed);
+  }
+
+  std::shared_ptr<const Snapshot> current = current_.load();
+  if (current->generation() > 0 && current->bundles() == bundles) {
+    return Finish(std::move(event), start, *listed);  // nothing changed
+  }
+  std::shared_ptr<const Snapshot> next =
+      Snapshot::Build(bundles, current->generation() + 1, &event.errors);
+  if (next == nullptr) {
+    event.result = absl::InvalidArgumentError("bundles not activated");
+    return Finish(std::move(event), start, *listed);
+  }
+  current_.store(next);
+  event.swapped = true;
+  return Finish(std::move(event), start, *listed);
+}
+
+absl::Status Store::Finish(ReloadEvent event, absl::Time start,
+                           const std::vector<BundleSource>& listed) {
+  event.took = absl::Now() - start;
+  event.current = current_.load();
+  if (!event.errors.empty()) {
+    std::vector<std::string> lines;
+    for (const BundleError& e : event.errors) lines.push_back(e.ToString());
+    event.result = absl::Status(
+        event.result.ok() ? absl::StatusCode::kInvalidArgument
+                          : event.result.code(),
+        absl::StrCat("bundles not activated (the previous ones keep "
+                     "serving):\n",
+                     absl::StrJoin(lines, "\n")));
+  }
+  {
+    absl::MutexLock lock(&status_mu_);
+    last_attempt_ = start;
+    last_result_ = event.result;
+    if (event.swapped) ++reloads_succeeded_;
+    if (!event.result.ok()) ++reloads_failed_;
+    listed_.clear();
+    for (const BundleSource& s : listed) listed_[s.name] = s.path;
+    errors_ = event.errors;
+  }
+  for (const auto& listener : listeners_) listener(event);
+  return event.result;
+}
+
+StoreStatus Store::Status() const {
+  StoreStatus out;
+  out.current = current_.load();
+  absl::MutexLock lock(&status_mu_);
+  out.last_attempt = last_attempt_;
+  out.last_result = last_result_;
+  out.reloads_succeeded = reloads_succeeded_;
+  out.reloads_failed = reloads_failed_;
+  std::map<std::string, BundleStatus> by_name;
+  for (const auto& [name, path] : listed_) {
+    by_name[name].name = name;
+    by_name[name].path = path;
+  }
+  for (const auto& bundle : out.current->bundles()) {
+    BundleStatus& s = by_name[bundle->name];
+    s.name = bundle->name;
+    s.active = true;
+    s.revision = bundle->manifest.revision;
+    s.loaded = bundle->loaded;
+  }
+  out.errors = errors_;
+  for (const BundleError& e : errors_) {
+    if (e.bundle.empty()) continue;
+    by_name[e.bundle].name = e.bundle;
+    by_name[e.bundle].errors.push_back(e);
+  }
+  for (auto& [name, s] : by_name) out.bundles.push_back(std::move(s));
+  return out;
+}
+
+}  // namespace policyd::bundles

@@ -1,0 +1,120 @@
+// The store keeps the current Snapshot of a bundles directory and replaces
+// it on reload. Readers take the snapshot with one atomic load and keep it
+// for the whole decision; a reload builds a complete new snapshot off to the
+// side and swaps it in only when every bundle read, verified and compiled.
+// On failure the previous snapshot keeps serving and the errors are kept,
+// per bundle, for the status API, metrics and the log.
+//
+//   auto store = Store::Open("/bundles", options);     // first load
+//   std::shared_ptr<const Snapshot> s = (*store)->Current();
+//   auto query = s->Query("data.authz.allow");
+//   (*store)->Reload();                                // e.g. on SIGHUP
+#ifndef POLICYD_BUNDLES_STORE_H_
+#define POLICYD_BUNDLES_STORE_H_
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "bundles/bundle.h"
+#include "bundles/bundle_dir.h"
+#include "bundles/bundle_error.h"
+#include "bundles/snapshot.h"
+
+namespace policyd::bundles {
+
+using StoreOptions = LoadOptions;
+
+// What one reload attempt did.
+struct ReloadEvent {
+  absl::Status result;     // OK when swapped or when nothing changed
+  bool swapped = false;    // a new snapshot is now current
+  absl::Duration took;
+  std::shared_ptr<const Snapshot> current;  // after the attempt
+  std::vector<BundleError> errors;          // why it failed
+};
+
+struct BundleStatus {
+  std::string name;
+  std::string path;
+  bool active = false;          // part of the current snapshot
+  std::string revision;         // of the active version
+  absl::Time loaded;            // when the active version was read
+  std::vector<BundleError> errors;  // of the last failed attempt, if it
+                                    // failed because of this bundle
+};
+
+struct StoreStatus {
+  std::shared_ptr<const Snapshot> current;
+  std::vector<BundleStatus> bundles;  // sorted by name
+  absl::Time last_attempt;
+  absl::Status last_result;
+  std::vector<BundleError> errors;  // of the last attempt, when it failed
+  uint64_t reloads_succeeded = 0;  // swaps, including the first load
+  uint64_t reloads_failed = 0;
+};
+
+class Store {
+ public:
+  // A store with an empty snapshot (no bundles, no data) until the first
+  // Reload().
+  Store(std::string dir, StoreOptions options);
+
+  // Creates the store and loads it once; fails when that load fails.
+  static absl::StatusOr<std::unique_ptr<Store>> Open(std::string dir,
+                                                     StoreOptions options);
+
+  // Never null. Safe from any thread; lock-free for readers of the pointer.
+  std::shared_ptr<const Snapshot> Current() const { return current_.load(); }
+
+  // Re-reads the bundles that changed (by file names, sizes, times) and
+  // swaps in a new snapshot when all is well. Reloads are serialised.
+  absl::Status Reload();
+
+  StoreStatus Status() const;
+
+  // Called after every reload attempt, on the reloading thread.
+  void AddListener(std::function<void(const ReloadEvent&)> listener);
+
+  const std::string& dir() const { return dir_; }
+
+ private:
+  struct Cached {
+    std::string path;
+    uint64_t fingerprint;
+    std::shared_ptr<const Bundle> bundle;
+  };
+  absl::Status Finish(ReloadEvent event, absl::Time start,
+                      const std::vector<BundleSource>& listed)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(reload_mu_);
+
+  const std::string dir_;
+  const StoreOptions options_;
+  std::atomic<std::shared_ptr<const Snapshot>> current_;
+
+  absl::Mutex reload_mu_;  // serialises Reload()
+  std::map<std::string, Cached> cache_ ABSL_GUARDED_BY(reload_mu_);
+  std::vector<std::function<void(const ReloadEvent&)>> listeners_
+      ABSL_GUARDED_BY(reload_mu_);
+
+  mutable absl::Mutex status_mu_;
+  absl::Time last_attempt_ ABSL_GUARDED_BY(status_mu_);
+  absl::Status last_result_ ABSL_GUARDED_BY(status_mu_);
+  uint64_t reloads_succeeded_ ABSL_GUARDED_BY(status_mu_) = 0;
+  uint64_t reloads_failed_ ABSL_GUARDED_BY(status_mu_) = 0;
+  // Bundle name -> path, as last listed.
+  std::map<std::string, std::string> listed_ ABSL_GUARDED_BY(status_mu_);
+  std::vector<BundleError> errors_ ABSL_GUARDED_BY(status_mu_);
+};
+
+}  // namespace policyd::bundles
+
+#endif  // POLICYD_BUNDLES_STORE_H_
