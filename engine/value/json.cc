@@ -76,12 +76,8 @@ class Parser {
         return ParseObject(out, depth + 1);
       case '[':
         return ParseArray(out, depth + 1);
-      case '"': {
-        std::string s;
-        if (!ParseString(&s)) return false;
-        *out = Value::String(std::move(s));
-        return true;
-      }
+      case '"':
+        return ParseString(out);
       case 't':
         *out = Value::Bool(true);
         return Consume("true");
@@ -112,7 +108,7 @@ class Parser {
         if (pos_ < text_.size() && text_[pos_] != '"') return Fail("expected a string object key");
         return FailUnexpected();
       }
-      std::string key;
+      Value key;
       if (!ParseString(&key)) return false;
       SkipSpace();
       if (pos_ >= text_.size() || text_[pos_] != ':') {
@@ -122,7 +118,7 @@ class Parser {
       SkipSpace();
       Value v;
       if (!ParseValue(&v, depth)) return false;
-      entries.emplace_back(Value::String(std::move(key)), std::move(v));
+      entries.emplace_back(std::move(key), std::move(v));
       SkipSpace();
       if (pos_ < text_.size() && text_[pos_] == ',') {
         ++pos_;
@@ -260,8 +256,28 @@ class Parser {
     return 0;
   }
 
-  bool ParseString(std::string* out) {
+  bool ParseString(Value* value) {
     ++pos_;  // opening quote
+    size_t start = pos_;
+    while (pos_ < text_.size()) {
+      unsigned char c = text_[pos_];
+      if (c == '"' || c == '\\' || c < 0x20 || c >= 0x80) break;
+      ++pos_;
+    }
+    if (pos_ < text_.size() && text_[pos_] == '"') {
+      // Plain ASCII without escapes: no copy besides the Value's own.
+      *value = Value::String(text_.substr(start, pos_ - start));
+      ++pos_;
+      return true;
+    }
+    scratch_.assign(text_.data() + start, pos_ - start);
+    if (!DecodeStringRest(&scratch_)) return false;
+    *value = Value::String(std::string_view(scratch_));
+    return true;
+  }
+
+  // Decodes the rest of a string from pos_ (inside the quotes) into *out.
+  bool DecodeStringRest(std::string* out) {
     while (true) {
       size_t run = pos_;
       while (pos_ < text_.size()) {
@@ -344,6 +360,7 @@ class Parser {
 
   std::string_view text_;
   size_t pos_ = 0;
+  std::string scratch_;  // decoded bytes of a string with escapes
   absl::Status error_;
 };
 

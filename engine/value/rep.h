@@ -15,11 +15,21 @@
 
 namespace policyd::value_internal {
 
+// A string longer than Value's inline capacity: header and bytes in one
+// allocation.
 struct StringRep : Rep {
-  explicit StringRep(std::string s);
-  std::string bytes;
+  static StringRep* Make(std::string_view s);
+  static void Free(const StringRep* rep);
+  std::string_view bytes() const { return {reinterpret_cast<const char*>(this + 1), size}; }
+  size_t size;
   size_t code_points;
+
+ private:
+  StringRep(size_t n, size_t cps) : Rep(Kind::kString), size(n), code_points(cps) {}
 };
+
+// Number of Unicode code points in UTF-8 text.
+size_t CountCodePoints(std::string_view s);
 
 struct ArrayRep : Rep {
   explicit ArrayRep(std::vector<Value> e) : Rep(Kind::kArray), elems(std::move(e)) {}

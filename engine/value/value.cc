@@ -1,7 +1,9 @@
 #include "engine/value/value.h"
 
 #include <algorithm>
+#include <cstddef>
 #include <cstring>
+#include <new>
 
 #include "absl/hash/hash.h"
 #include "engine/value/rep.h"
@@ -37,8 +39,6 @@ std::string_view KindName(Kind kind) {
 
 namespace value_internal {
 
-namespace {
-
 size_t CountCodePoints(std::string_view s) {
   size_t n = 0;
   // Every byte that is not a UTF-8 continuation byte starts a code point.
@@ -46,10 +46,17 @@ size_t CountCodePoints(std::string_view s) {
   return n;
 }
 
-}  // namespace
+StringRep* StringRep::Make(std::string_view s) {
+  void* mem = ::operator new(sizeof(StringRep) + s.size());
+  auto* rep = new (mem) StringRep(s.size(), CountCodePoints(s));
+  std::memcpy(reinterpret_cast<char*>(rep + 1), s.data(), s.size());
+  return rep;
+}
 
-StringRep::StringRep(std::string s)
-    : Rep(Kind::kString), bytes(std::move(s)), code_points(CountCodePoints(bytes)) {}
+void StringRep::Free(const StringRep* rep) {
+  rep->~StringRep();
+  ::operator delete(const_cast<StringRep*>(rep));
+}
 
 size_t HashBytes(std::string_view s) { return absl::Hash<std::string_view>{}(s); }
 
@@ -108,7 +115,7 @@ void Destroy(const Rep* rep) {
       delete static_cast<const NumberRep*>(rep);
       return;
     case Kind::kString:
-      delete static_cast<const StringRep*>(rep);
+      StringRep::Free(static_cast<const StringRep*>(rep));
       return;
     case Kind::kArray:
       delete static_cast<const ArrayRep*>(rep);
@@ -132,25 +139,22 @@ void Destroy(const Rep* rep) {
 Value::Value(const value_internal::Rep* rep) noexcept
     : kind_(rep->kind), inline_int_(false), rep_(rep) {}
 
-Value::Value(const Value& other) noexcept
-    : kind_(other.kind_), inline_int_(other.inline_int_), int_(other.int_) {
+// Copies and moves take all 16 bytes: inline strings use every one of them.
+Value::Value(const Value& other) noexcept {
+  std::memcpy(static_cast<void*>(this), &other, sizeof(Value));
   Retain();
 }
 
-Value::Value(Value&& other) noexcept
-    : kind_(other.kind_), inline_int_(other.inline_int_), int_(other.int_) {
-  other.kind_ = Kind::kNull;
-  other.inline_int_ = false;
-  other.int_ = 0;
+Value::Value(Value&& other) noexcept {
+  std::memcpy(static_cast<void*>(this), &other, sizeof(Value));
+  new (&other) Value();
 }
 
 Value& Value::operator=(const Value& other) noexcept {
   if (this != &other) {
     other.Retain();
     Release();
-    kind_ = other.kind_;
-    inline_int_ = other.inline_int_;
-    int_ = other.int_;
+    std::memcpy(static_cast<void*>(this), &other, sizeof(Value));
   }
   return *this;
 }
@@ -158,12 +162,8 @@ Value& Value::operator=(const Value& other) noexcept {
 Value& Value::operator=(Value&& other) noexcept {
   if (this != &other) {
     Release();
-    kind_ = other.kind_;
-    inline_int_ = other.inline_int_;
-    int_ = other.int_;
-    other.kind_ = Kind::kNull;
-    other.inline_int_ = false;
-    other.int_ = 0;
+    std::memcpy(static_cast<void*>(this), &other, sizeof(Value));
+    new (&other) Value();
   }
   return *this;
 }
@@ -200,7 +200,18 @@ Value Value::Int(int64_t i) {
   return v;
 }
 
-Value Value::String(std::string s) { return Value(new StringRep(std::move(s))); }
+Value Value::String(std::string s) { return String(std::string_view(s)); }
+
+Value Value::String(std::string_view s) {
+  static_assert(offsetof(Value, small_head_) == 3, "inline strings start at byte 3");
+  if (s.size() > kSmallStringMax) return Value(StringRep::Make(s));
+  Value v;
+  v.kind_ = Kind::kString;
+  v.inline_int_ = true;
+  v.small_len_ = static_cast<uint8_t>(s.size());
+  std::memcpy(reinterpret_cast<char*>(&v) + 3, s.data(), s.size());
+  return v;
+}
 
 Value Value::Array(std::vector<Value> elems) {
   return Value(new ArrayRep(std::move(elems)));
@@ -237,7 +248,8 @@ Value Value::ObjectFromSorted(std::vector<ObjectEntry> entries) {
 // ---- inspection ----
 
 std::string_view Value::string() const {
-  return static_cast<const StringRep*>(rep_)->bytes;
+  if (inline_int_) return std::string_view(small_bytes(), small_len_);
+  return static_cast<const StringRep*>(rep_)->bytes();
 }
 
 const std::vector<Value>& Value::elements() const {
@@ -252,6 +264,7 @@ const std::vector<ObjectEntry>& Value::entries() const {
 size_t Value::size() const {
   switch (kind_) {
     case Kind::kString:
+      if (inline_int_) return value_internal::CountCodePoints(string());
       return static_cast<const StringRep*>(rep_)->code_points;
     case Kind::kArray:
       return static_cast<const ArrayRep*>(rep_)->elems.size();
@@ -352,7 +365,6 @@ int Value::Compare(const Value& other) const {
       if (inline_int_ && other.inline_int_) return Sign(int_, other.int_);
       return value_internal::CompareNumbers(*this, other);
     case Kind::kString: {
-      if (rep_ == other.rep_) return 0;
       int c = string().compare(other.string());
       return c < 0 ? -1 : (c > 0 ? 1 : 0);
     }

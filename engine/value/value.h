@@ -69,8 +69,8 @@ class Value {
   // A number from a double (non-finite values are not numbers: nullopt).
   static std::optional<Value> Double(double d);
   static Value String(std::string s);
-  static Value String(std::string_view s) { return String(std::string(s)); }
-  static Value String(const char* s) { return String(std::string(s)); }
+  static Value String(std::string_view s);
+  static Value String(const char* s) { return String(std::string_view(s)); }
   static Value Array(std::vector<Value> elems);
   // Sorts and removes duplicates.
   static Value Set(std::vector<Value> elems);
@@ -150,9 +150,17 @@ class Value {
   void Release() noexcept;
   void Retain() const noexcept;
 
+  // Strings of up to this many bytes are stored inline, in the bytes from
+  // small_head_ through the union (13 contiguous bytes).
+  static constexpr size_t kSmallStringMax = 13;
+  const char* small_bytes() const { return reinterpret_cast<const char*>(this) + 3; }
+
   Kind kind_;
-  // For kNumber: true when the value is the inline int64 `int_`.
+  // For kNumber: true when the value is the inline int64 `int_`; for
+  // kString: true when the string is inline (small_len_ bytes).
   bool inline_int_;
+  uint8_t small_len_ = 0;
+  char small_head_[5] = {};
   union {
     bool bool_;
     int64_t int_;

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "gmock/gmock.h"
+#include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 
 namespace policyd {
@@ -91,12 +92,12 @@ TEST(JsonTest, LargeObjectLookups) {
   std::string text = "{";
   for (int i = 0; i < 100; ++i) {
     if (i) text += ",";
-    text += "\"k" + std::to_string(i) + "\":" + std::to_string(i);
+    absl::StrAppend(&text, "\"k", i, "\":", i);
   }
   text += "}";
   Value v = MustParse(text);
   ASSERT_EQ(v.size(), 100u);
-  for (int i = 0; i < 100; ++i) EXPECT_EQ(*v.Find("k" + std::to_string(i)), Value::Int(i));
+  for (int i = 0; i < 100; ++i) EXPECT_EQ(*v.Find(absl::StrCat("k", i)), Value::Int(i));
 }
 
 }  // namespace

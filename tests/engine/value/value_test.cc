@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 
 namespace policyd {
@@ -65,6 +66,29 @@ TEST(ValueTest, OrderAcrossKinds) {
   }
 }
 
+TEST(ValueTest, ShortStringsAreInlineAndLongOnesShared) {
+  std::string thirteen(13, 'x'), fourteen(14, 'x');
+  Value a = Str(thirteen);
+  Value b = Str(fourteen);
+  EXPECT_EQ(a.rep(), nullptr);
+  EXPECT_NE(b.rep(), nullptr);
+  EXPECT_EQ(a.string(), thirteen);
+  EXPECT_EQ(b.string(), fourteen);
+  Value a2 = a;
+  Value b2 = b;
+  EXPECT_EQ(a2.string(), thirteen);
+  EXPECT_EQ(b2.rep(), b.rep());
+  EXPECT_LT(a, b);
+  EXPECT_EQ(Str(std::string_view("a\0b", 3)).string(), std::string_view("a\0b", 3));
+  EXPECT_EQ(Str("").string(), "");
+  EXPECT_EQ(Str("").Hash(), Str(std::string()).Hash());
+  a = b;
+  EXPECT_EQ(a.string(), fourteen);
+  b = Str("short");
+  EXPECT_EQ(b.string(), "short");
+  EXPECT_EQ(a2.string(), thirteen);
+}
+
 TEST(ValueTest, StringsCompareBytewise) {
   EXPECT_LT(Str("Z"), Str("a"));
   EXPECT_LT(Str("a"), Str("\xc3\xa9"));  // bytes >= 0x80 sort after ASCII
@@ -113,17 +137,17 @@ TEST(ValueTest, LargeObjectAndSetLookups) {
   std::vector<ObjectEntry> entries;
   std::vector<Value> elems;
   for (int i = 0; i < 200; ++i) {
-    entries.emplace_back(Str("key" + std::to_string(i)), Value::Int(i));
+    entries.emplace_back(Str(absl::StrCat("key", i)), Value::Int(i));
     elems.push_back(Value::Int(i * 2));
   }
   entries.emplace_back(Value::Int(7), Str("seven"));
   Value o = Value::Object(entries);
   Value s = Value::Set(elems);
   for (int i = 0; i < 200; ++i) {
-    const Value* v = o.Find("key" + std::to_string(i));
+    const Value* v = o.Find(absl::StrCat("key", i));
     ASSERT_NE(v, nullptr) << i;
     EXPECT_EQ(*v, Value::Int(i));
-    EXPECT_EQ(*o.Find(Str("key" + std::to_string(i))), Value::Int(i));
+    EXPECT_EQ(*o.Find(Str(absl::StrCat("key", i))), Value::Int(i));
     EXPECT_TRUE(s.Contains(Value::Int(i * 2)));
     EXPECT_TRUE(s.Contains(Num(std::to_string(i * 2) + ".0")));
     EXPECT_FALSE(s.Contains(Value::Int(i * 2 + 1)));
