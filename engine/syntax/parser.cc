@@ -144,6 +144,11 @@ class Parser {
       } else {
         Rules(&module);
       }
+      // Statements end at a newline or `;`.
+      if (!failed_ && tok().kind != Tok::kEof && !tok().nl_before &&
+          tok().kind != Tok::kSemicolon) {
+        Unexpected();
+      }
       if (failed_) Recover();
     }
     if (!errors_.empty()) return Status();
@@ -565,7 +570,7 @@ class Parser {
 
   // After `if`: a braced body or a single expression.
   bool RuleBody(Body* body) {
-    if (tok().kind == Tok::kLBrace) {
+    if (tok().kind == Tok::kLBrace && Peek().kind != Tok::kRBrace) {
       // Usually a braced body, but `p if {x: 1 | ...}` is an expression.
       size_t pos = pos_, errors = errors_.size();
       if (BlockBody(body)) return true;
@@ -584,6 +589,7 @@ class Parser {
       }
       return true;
     }
+    if (tok().kind == Tok::kLBrace) return BlockBody(body);
     return SingleExpressionBody(body);
   }
 
