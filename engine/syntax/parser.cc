@@ -455,9 +455,12 @@ class Parser {
       has_body = true;
     } else if (tok().kind == Tok::kLBrace) {
       if (v1_rules_) {
-        Error(rule.loc, set_shape
-                            ? "`contains` keyword is required for partial set rules"
-                            : "`if` keyword is required before rule body");
+        // OPA reports both for a v0 partial set.
+        Error(rule.loc, "`if` keyword is required before rule body");
+        if (set_shape) {
+          errors_.emplace_back(
+              rule.loc, "`contains` keyword is required for partial set rules");
+        }
         return;
       }
       if (!BlockBody(&rule.body)) return;

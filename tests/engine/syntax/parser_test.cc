@@ -156,6 +156,10 @@ TEST(ParseModuleTest, V1RequiresIfAndContains) {
   EXPECT_EQ(Err("package a\n\np { true }\n"),
             "x.rego:3:1: rego_parse_error: `if` keyword is required before rule body");
   EXPECT_EQ(Err("package a\np[x] { x := 1 }\n"),
+            "x.rego:2:1: rego_parse_error: `if` keyword is required before rule body\n"
+            "x.rego:2:1: rego_parse_error: `contains` keyword is required for "
+            "partial set rules");
+  EXPECT_EQ(Err("package a\np[x]\n"),
             "x.rego:2:1: rego_parse_error: `contains` keyword is required for "
             "partial set rules");
   EXPECT_THAT(Err("package a\nf(x) = 1 { true }\n"),
