@@ -1,6 +1,10 @@
 #include "engine/value/json.h"
 
+#include <algorithm>
+#include <bit>
 #include <cstdint>
+#include <cstring>
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -13,6 +17,30 @@ namespace {
 
 // Deeper nesting is refused so that hostile input cannot exhaust the stack.
 constexpr int kMaxDepth = 1000;
+
+// Index of the first byte at or after `pos` that ends a plain run inside a
+// string: '"', '\\', a control byte or a non-ASCII byte (or the end). Works
+// on eight bytes at a time; in each test below the lowest flagged byte is
+// exact, which is the only one used.
+size_t SkipPlainStringBytes(std::string_view text, size_t pos) {
+  static_assert(std::endian::native == std::endian::little);
+  constexpr uint64_t kOnes = 0x0101010101010101ULL;
+  constexpr uint64_t kHighs = 0x8080808080808080ULL;
+  auto has_zero = [](uint64_t v) { return (v - kOnes) & ~v & kHighs; };
+  while (pos < text.size()) {
+    uint64_t w = 0;  // bytes past the end stay 0 and count as special
+    if (pos + 8 <= text.size()) {
+      std::memcpy(&w, text.data() + pos, 8);
+    } else {
+      std::memcpy(&w, text.data() + pos, text.size() - pos);
+    }
+    uint64_t special = has_zero(w ^ (kOnes * '"')) | has_zero(w ^ (kOnes * '\\')) |
+                       ((w - kOnes * 0x20) & ~w & kHighs) | (w & kHighs);
+    if (special != 0) return std::min(text.size(), pos + (std::countr_zero(special) >> 3));
+    pos += 8;
+  }
+  return text.size();
+}
 
 class Parser {
  public:
@@ -95,7 +123,7 @@ class Parser {
   bool ParseObject(Value* out, int depth) {
     if (depth > kMaxDepth) return Fail("nesting too deep");
     ++pos_;  // '{'
-    std::vector<ObjectEntry> entries;
+    size_t first = entry_stack_.size();
     SkipSpace();
     if (pos_ < text_.size() && text_[pos_] == '}') {
       ++pos_;
@@ -118,7 +146,7 @@ class Parser {
       SkipSpace();
       Value v;
       if (!ParseValue(&v, depth)) return false;
-      entries.emplace_back(std::move(key), std::move(v));
+      entry_stack_.emplace_back(std::move(key), std::move(v));
       SkipSpace();
       if (pos_ < text_.size() && text_[pos_] == ',') {
         ++pos_;
@@ -130,6 +158,10 @@ class Parser {
       }
       return pos_ >= text_.size() ? FailUnexpected() : Fail("expected ',' or '}' in object");
     }
+    // One exactly sized allocation per object; the stack is reused.
+    std::vector<ObjectEntry> entries(std::make_move_iterator(entry_stack_.begin() + first),
+                                     std::make_move_iterator(entry_stack_.end()));
+    entry_stack_.resize(first);
     *out = Value::Object(std::move(entries));
     return true;
   }
@@ -137,7 +169,7 @@ class Parser {
   bool ParseArray(Value* out, int depth) {
     if (depth > kMaxDepth) return Fail("nesting too deep");
     ++pos_;  // '['
-    std::vector<Value> elems;
+    size_t first = value_stack_.size();
     SkipSpace();
     if (pos_ < text_.size() && text_[pos_] == ']') {
       ++pos_;
@@ -148,7 +180,7 @@ class Parser {
       SkipSpace();
       Value v;
       if (!ParseValue(&v, depth)) return false;
-      elems.push_back(std::move(v));
+      value_stack_.push_back(std::move(v));
       SkipSpace();
       if (pos_ < text_.size() && text_[pos_] == ',') {
         ++pos_;
@@ -160,6 +192,9 @@ class Parser {
       }
       return pos_ >= text_.size() ? FailUnexpected() : Fail("expected ',' or ']' in array");
     }
+    std::vector<Value> elems(std::make_move_iterator(value_stack_.begin() + first),
+                             std::make_move_iterator(value_stack_.end()));
+    value_stack_.resize(first);
     *out = Value::Array(std::move(elems));
     return true;
   }
@@ -259,11 +294,7 @@ class Parser {
   bool ParseString(Value* value) {
     ++pos_;  // opening quote
     size_t start = pos_;
-    while (pos_ < text_.size()) {
-      unsigned char c = text_[pos_];
-      if (c == '"' || c == '\\' || c < 0x20 || c >= 0x80) break;
-      ++pos_;
-    }
+    pos_ = SkipPlainStringBytes(text_, pos_);
     if (pos_ < text_.size() && text_[pos_] == '"') {
       // Plain ASCII without escapes: no copy besides the Value's own.
       *value = Value::String(text_.substr(start, pos_ - start));
@@ -280,11 +311,7 @@ class Parser {
   bool DecodeStringRest(std::string* out) {
     while (true) {
       size_t run = pos_;
-      while (pos_ < text_.size()) {
-        unsigned char c = text_[pos_];
-        if (c == '"' || c == '\\' || c < 0x20 || c >= 0x80) break;
-        ++pos_;
-      }
+      pos_ = SkipPlainStringBytes(text_, pos_);
       out->append(text_.data() + run, pos_ - run);
       if (pos_ >= text_.size()) return Fail("unterminated string");
       unsigned char c = text_[pos_];
@@ -361,6 +388,9 @@ class Parser {
   std::string_view text_;
   size_t pos_ = 0;
   std::string scratch_;  // decoded bytes of a string with escapes
+  // Elements and entries of the containers being parsed, innermost last.
+  std::vector<Value> value_stack_;
+  std::vector<ObjectEntry> entry_stack_;
   absl::Status error_;
 };
 

@@ -139,49 +139,6 @@ void Destroy(const Rep* rep) {
 Value::Value(const value_internal::Rep* rep) noexcept
     : kind_(rep->kind), inline_int_(false), rep_(rep) {}
 
-// Copies and moves take all 16 bytes: inline strings use every one of them.
-Value::Value(const Value& other) noexcept {
-  std::memcpy(static_cast<void*>(this), &other, sizeof(Value));
-  Retain();
-}
-
-Value::Value(Value&& other) noexcept {
-  std::memcpy(static_cast<void*>(this), &other, sizeof(Value));
-  new (&other) Value();
-}
-
-Value& Value::operator=(const Value& other) noexcept {
-  if (this != &other) {
-    other.Retain();
-    Release();
-    std::memcpy(static_cast<void*>(this), &other, sizeof(Value));
-  }
-  return *this;
-}
-
-Value& Value::operator=(Value&& other) noexcept {
-  if (this != &other) {
-    Release();
-    std::memcpy(static_cast<void*>(this), &other, sizeof(Value));
-    new (&other) Value();
-  }
-  return *this;
-}
-
-Value::~Value() { Release(); }
-
-void Value::Retain() const noexcept {
-  if (const Rep* r = rep()) r->refs.fetch_add(1, std::memory_order_relaxed);
-}
-
-void Value::Release() noexcept {
-  if (const Rep* r = rep()) {
-    if (r->refs.fetch_sub(1, std::memory_order_acq_rel) == 1) {
-      value_internal::Destroy(r);
-    }
-  }
-}
-
 // ---- constructors ----
 
 Value Value::Bool(bool b) {
@@ -218,8 +175,14 @@ Value Value::Array(std::vector<Value> elems) {
 }
 
 Value Value::Set(std::vector<Value> elems) {
-  std::sort(elems.begin(), elems.end());
-  elems.erase(std::unique(elems.begin(), elems.end()), elems.end());
+  bool strictly_sorted = true;
+  for (size_t i = 1; i < elems.size() && strictly_sorted; ++i) {
+    strictly_sorted = elems[i - 1] < elems[i];
+  }
+  if (!strictly_sorted) {
+    std::sort(elems.begin(), elems.end());
+    elems.erase(std::unique(elems.begin(), elems.end()), elems.end());
+  }
   return SetFromSorted(std::move(elems));
 }
 
@@ -228,8 +191,23 @@ Value Value::SetFromSorted(std::vector<Value> elems) {
 }
 
 Value Value::Object(std::vector<ObjectEntry> entries) {
-  std::stable_sort(entries.begin(), entries.end(),
-                   [](const ObjectEntry& a, const ObjectEntry& b) { return a.first < b.first; });
+  auto key_less = [](const ObjectEntry& a, const ObjectEntry& b) { return a.first < b.first; };
+  // Input often arrives sorted already (our own output, generated data).
+  bool strictly_sorted = true;
+  for (size_t i = 1; i < entries.size() && strictly_sorted; ++i) {
+    strictly_sorted = key_less(entries[i - 1], entries[i]);
+  }
+  if (strictly_sorted) return ObjectFromSorted(std::move(entries));
+  if (entries.size() <= 16) {
+    // Insertion sort: stable, no buffer, fast for the usual small object.
+    for (size_t i = 1; i < entries.size(); ++i) {
+      for (size_t j = i; j > 0 && key_less(entries[j], entries[j - 1]); --j) {
+        std::swap(entries[j], entries[j - 1]);
+      }
+    }
+  } else {
+    std::stable_sort(entries.begin(), entries.end(), key_less);
+  }
   // Keep the last of each run of equal keys.
   size_t out = 0;
   for (size_t i = 0; i < entries.size(); ++i) {

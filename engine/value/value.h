@@ -11,6 +11,8 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
+#include <new>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -167,6 +169,48 @@ class Value {
     const value_internal::Rep* rep_;
   };
 };
+
+// Copies are on every hot path, so they are inline: 16 bytes and, for heap
+// values, one relaxed increment. Inline strings use all 16 bytes.
+inline void Value::Retain() const noexcept {
+  if (const value_internal::Rep* r = rep()) r->refs.fetch_add(1, std::memory_order_relaxed);
+}
+
+inline void Value::Release() noexcept {
+  if (const value_internal::Rep* r = rep()) {
+    if (r->refs.fetch_sub(1, std::memory_order_acq_rel) == 1) value_internal::Destroy(r);
+  }
+}
+
+inline Value::Value(const Value& other) noexcept {
+  std::memcpy(static_cast<void*>(this), &other, sizeof(Value));
+  Retain();
+}
+
+inline Value::Value(Value&& other) noexcept {
+  std::memcpy(static_cast<void*>(this), &other, sizeof(Value));
+  new (&other) Value();
+}
+
+inline Value& Value::operator=(const Value& other) noexcept {
+  if (this != &other) {
+    other.Retain();
+    Release();
+    std::memcpy(static_cast<void*>(this), &other, sizeof(Value));
+  }
+  return *this;
+}
+
+inline Value& Value::operator=(Value&& other) noexcept {
+  if (this != &other) {
+    Release();
+    std::memcpy(static_cast<void*>(this), &other, sizeof(Value));
+    new (&other) Value();
+  }
+  return *this;
+}
+
+inline Value::~Value() { Release(); }
 
 // Hash functor for unordered containers.
 struct ValueHash {
