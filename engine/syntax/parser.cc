@@ -210,14 +210,13 @@ class Parser {
   bool IsWord(std::string_view word) const {
     return tok().kind == Tok::kIdent && tok().text == word && !UsedAsName();
   }
-  // `not.foo` and `contains(x, y)`: any word directly followed by `.`, or by
-  // `(` except the prefix keywords, is a name.
+  // `not.foo := 1`: any word directly followed by `.` is a name, and so is
+  // the builtin `contains(x, y)`.
   bool UsedAsName() const {
     const Token& next = Peek();
     if (next.space_before) return false;
     if (next.kind == Tok::kDot) return true;
-    return next.kind == Tok::kLParen && tok().text != "not" &&
-           tok().text != "some" && tok().text != "every";
+    return next.kind == Tok::kLParen && tok().text == "contains";
   }
   // The current word is reserved (a keyword or literal) here.
   bool Reserved() const {
@@ -771,7 +770,7 @@ class Parser {
       Unexpected();
       return nullptr;
     }
-    Location loc = tok().loc;
+    Location loc = key->loc;
     Next();
     TermPtr coll = TermOr();
     if (!coll) return nullptr;
@@ -784,9 +783,10 @@ class Parser {
 
   TermPtr TermIn() { return InTail(TermOr()); }
 
+  // Infix operator calls are located where their left operand is, as in OPA.
   TermPtr InTail(TermPtr lhs) {
     while (lhs && IsKw("in") && Continues()) {
-      Location loc = tok().loc;
+      Location loc = lhs->loc;
       Next();
       TermPtr rhs = TermOr();
       if (!rhs) return nullptr;
@@ -798,7 +798,7 @@ class Parser {
   TermPtr TermOr() {
     TermPtr lhs = TermAnd();
     while (lhs && tok().kind == Tok::kOr && !no_or_ && Continues()) {
-      Location loc = tok().loc;
+      Location loc = lhs->loc;
       Next();
       TermPtr rhs = TermAnd();
       if (!rhs) return nullptr;
@@ -810,7 +810,7 @@ class Parser {
   TermPtr TermAnd() {
     TermPtr lhs = TermRelation();
     while (lhs && tok().kind == Tok::kAnd && Continues()) {
-      Location loc = tok().loc;
+      Location loc = lhs->loc;
       Next();
       TermPtr rhs = TermRelation();
       if (!rhs) return nullptr;
@@ -835,7 +835,7 @@ class Parser {
     TermPtr lhs = TermArith();
     while (lhs && RelationOp(tok().kind) && Continues()) {
       const char* op = RelationOp(tok().kind);
-      Location loc = tok().loc;
+      Location loc = lhs->loc;
       Next();
       TermPtr rhs = TermArith();
       if (!rhs) return nullptr;
@@ -849,7 +849,7 @@ class Parser {
     while (lhs && (tok().kind == Tok::kPlus || tok().kind == Tok::kMinus) &&
            Continues()) {
       const char* op = tok().kind == Tok::kPlus ? "plus" : "minus";
-      Location loc = tok().loc;
+      Location loc = lhs->loc;
       Next();
       TermPtr rhs = TermFactor();
       if (!rhs) return nullptr;
@@ -871,7 +871,7 @@ class Parser {
     TermPtr lhs = Unary();
     while (lhs && FactorOp(tok().kind) && Continues()) {
       const char* op = FactorOp(tok().kind);
-      Location loc = tok().loc;
+      Location loc = lhs->loc;
       Next();
       TermPtr rhs = Unary();
       if (!rhs) return nullptr;

@@ -277,6 +277,9 @@ TEST(ParseQueryTest, NewlinesSeparateExpressions) {
   EXPECT_EQ((*body)[3].loc.line, 6);
   EXPECT_EQ((*body)[1].loc.col, 1);
   EXPECT_EQ((*body)[1].rhs->loc.col, 6);
+  // An infix call is located at its left operand.
+  EXPECT_EQ((*body)[1].rhs->items[0]->loc.line, 3);
+  EXPECT_EQ((*body)[1].rhs->items[0]->loc.col, 2);
   EXPECT_EQ(Q("x := 1 y := 2"), "1:8: rego_parse_error: unexpected identifier token");
 }
 
