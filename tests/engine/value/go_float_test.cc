@@ -80,6 +80,54 @@ TEST(GoFloatTest, ArithmeticSignOfZero) {
   mpq_clear(r);
 }
 
+TEST(GoFloatTest, TextReadsBackAsTheSameValue) {
+  mpq_t q, back, reread;
+  mpq_init(q);
+  mpq_init(back);
+  mpq_init(reread);
+  uint64_t seed = 12345;
+  for (int i = 0; i < 500; ++i) {
+    seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+    long num = static_cast<long>(seed >> 20) - (1L << 42);
+    unsigned long den = (seed & 0xFFFFF) + 1;
+    mpq_set_si(q, num, den);
+    mpq_canonicalize(q);
+    GoFloat f(q, false);
+    f.ToMpq(back);
+    std::string text = f.Text();
+    // Parse the text exactly (mpq reads only plain decimals, so scale by hand).
+    std::string digits;
+    long exp10 = 0;
+    size_t e = text.find('e');
+    std::string mant = text.substr(0, e);
+    if (e != std::string::npos) exp10 = std::stol(text.substr(e + 1));
+    size_t dot = mant.find('.');
+    if (dot != std::string::npos) {
+      exp10 -= static_cast<long>(mant.size() - dot - 1);
+      mant.erase(dot, 1);
+    }
+    mpq_set_str(reread, mant.c_str(), 10);
+    mpz_t p;
+    mpz_init(p);
+    mpz_ui_pow_ui(p, 10, static_cast<unsigned long>(exp10 < 0 ? -exp10 : exp10));
+    if (exp10 < 0) {
+      mpz_mul(mpq_denref(reread), mpq_denref(reread), p);
+    } else {
+      mpz_mul(mpq_numref(reread), mpq_numref(reread), p);
+    }
+    mpz_clear(p);
+    mpq_canonicalize(reread);
+    mpq_t again;
+    mpq_init(again);
+    GoFloat(reread, false).ToMpq(again);
+    EXPECT_TRUE(mpq_equal(again, back)) << num << "/" << den << " printed " << text;
+    mpq_clear(again);
+  }
+  mpq_clear(q);
+  mpq_clear(back);
+  mpq_clear(reread);
+}
+
 TEST(GoFloatTest, FormatGoDecimal) {
   EXPECT_EQ(FormatGoDecimal(false, "15", 1, false), "1.5");
   EXPECT_EQ(FormatGoDecimal(true, "1", 21, false), "-1e+20");
