@@ -1,11 +1,14 @@
 #include "engine/errors.h"
 
+#include <string>
+
 #include "absl/strings/cord.h"
-#include "absl/strings/str_cat.h"
 
 namespace policyd {
 namespace {
-constexpr std::string_view kCodePayload = "policyd.dev/error_code";
+// Debian's abseil has its own string_view type: keys and texts go through
+// std::string here.
+const std::string kCodePayload = "policyd.dev/error_code";
 
 absl::StatusCode StatusCodeFor(std::string_view code) {
   if (code == kEvalCancelError) return absl::StatusCode::kDeadlineExceeded;
@@ -19,16 +22,18 @@ absl::Status MakeError(std::string_view code, std::string_view file, int line,
                        int col, std::string_view message) {
   std::string text;
   if (!file.empty()) {
-    absl::StrAppend(&text, file, ":");
-    if (line > 0) absl::StrAppend(&text, line, ":");
-    if (col > 0 && code == kRegoParseError) absl::StrAppend(&text, col, ":");
-    absl::StrAppend(&text, " ");
+    text.append(file).append(":");
+    if (line > 0) text.append(std::to_string(line)).append(":");
+    if (col > 0 && code == kRegoParseError) {
+      text.append(std::to_string(col)).append(":");
+    }
+    text.append(" ");
   } else if (line > 0) {
-    absl::StrAppend(&text, line, ":", col, ": ");
+    text.append(std::to_string(line)).append(":").append(std::to_string(col)).append(": ");
   }
-  absl::StrAppend(&text, code, ": ", message);
+  text.append(code).append(": ").append(message);
   absl::Status status(StatusCodeFor(code), text);
-  status.SetPayload(kCodePayload, absl::Cord(code));
+  status.SetPayload(kCodePayload, absl::Cord(std::string(code)));
   return status;
 }
 

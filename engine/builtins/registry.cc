@@ -1,4 +1,5 @@
-#include "absl/strings/str_cat.h"
+#include <string>
+
 #include "engine/builtins/builtin.h"
 
 namespace policyd {
@@ -37,19 +38,22 @@ void BuiltinRegistry::Add(Builtin builtin) {
 }
 
 const Builtin* BuiltinRegistry::Find(std::string_view name) const {
-  auto it = builtins_.find(name);
+  auto it = builtins_.find(std::string(name));
   return it == builtins_.end() ? nullptr : &it->second;
 }
 
 absl::Status OperandTypeError(std::string_view name, int pos,
                               std::string_view want, const Value& got) {
-  return absl::InvalidArgumentError(absl::StrCat(
-      name, ": operand ", pos, " must be ", want, " but got ",
-      KindName(got.kind())));
+  std::string message(name);
+  message.append(": operand ").append(std::to_string(pos)).append(" must be ");
+  message.append(want).append(" but got ").append(KindName(got.kind()));
+  return absl::InvalidArgumentError(message);
 }
 
 absl::Status BuiltinError(std::string_view name, std::string_view message) {
-  return absl::UnknownError(absl::StrCat(name, ": ", message));
+  std::string text(name);
+  text.append(": ").append(message);
+  return absl::UnknownError(text);
 }
 
 }  // namespace policyd

@@ -1,0 +1,1031 @@
+#include "engine/compile/compiler.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+#include <string>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "engine/builtins/builtin.h"
+#include "engine/errors.h"
+
+namespace policyd::compile {
+namespace {
+
+using ast::TermKind;
+using ast::TermPtr;
+using NameSet = std::set<std::string>;
+
+// Where a global name (import alias or rule of the package) points.
+struct GlobalRef {
+  bool input = false;               // input... rather than data...
+  std::vector<std::string> path;    // below input/data
+};
+
+// The names a module's rules can see besides their locals.
+struct ModuleEnv {
+  std::string file;
+  std::vector<std::string> package;
+  const NameSet* rule_names = nullptr;  // first segments of the package's rules
+  std::map<std::string, GlobalRef> imports;
+
+  std::optional<GlobalRef> Resolve(const std::string& name) const {
+    if (name == "input") return GlobalRef{true, {}};
+    if (name == "data") return GlobalRef{false, {}};
+    if (auto it = imports.find(name); it != imports.end()) return it->second;
+    if (rule_names && rule_names->count(name)) {
+      GlobalRef ref{false, package};
+      ref.path.push_back(name);
+      return ref;
+    }
+    return std::nullopt;
+  }
+};
+
+bool IsWildcard(const std::string& name) { return name == "_"; }
+
+// The constant string path of a ref: head var name followed by string keys.
+// Stops at the first non-string key; `*rest` receives the index of it.
+std::vector<std::string> ConstPrefix(const ast::Term& ref, size_t* rest) {
+  std::vector<std::string> out;
+  size_t i = 0;
+  if (ref.kind == TermKind::kVar) {
+    out.push_back(ref.name);
+    *rest = 1;
+    return out;
+  }
+  for (; i < ref.items.size(); ++i) {
+    const ast::Term& t = *ref.items[i];
+    if (i == 0 && t.kind == TermKind::kVar) {
+      out.push_back(t.name);
+    } else if (i > 0 && t.kind == TermKind::kScalar && t.value.is_string()) {
+      out.emplace_back(t.value.string());
+    } else {
+      break;
+    }
+  }
+  *rest = i;
+  return out;
+}
+
+std::vector<TermPtr> RefItems(const TermPtr& ref) {
+  if (ref->kind == TermKind::kVar) return {ref};
+  return ref->items;
+}
+
+// A lexical scope of local variables.
+struct Scope {
+  Scope* parent = nullptr;
+  std::map<std::string, int> vars;
+  int Find(const std::string& name) const {
+    for (const Scope* s = this; s; s = s->parent) {
+      if (auto it = s->vars.find(name); it != s->vars.end()) return it->second;
+    }
+    return -1;
+  }
+};
+
+// Variable use of one expression, by local name.
+struct VarUse {
+  NameSet inputs;           // must be bound before
+  NameSet pattern_outputs;  // bound by unification patterns
+  NameSet ref_outputs;      // bound by iterating refs
+  NameSet all;              // every local name mentioned (deep)
+};
+
+class BodyCompiler {
+ public:
+  BodyCompiler(const ModuleEnv& env, int* num_slots)
+      : env_(env), num_slots_(num_slots) {}
+
+  absl::Status status() const { return status_; }
+
+  bool IsLocal(const std::string& name, const Scope& scope) const {
+    if (IsWildcard(name)) return true;
+    if (scope.Find(name) >= 0) return true;
+    return !env_.Resolve(name).has_value();
+  }
+
+  int Declare(const std::string& name, Scope& scope) {
+    if (IsWildcard(name)) return (*num_slots_)++;
+    auto it = scope.vars.find(name);
+    if (it != scope.vars.end()) return it->second;
+    int slot = (*num_slots_)++;
+    scope.vars[name] = slot;
+    return slot;
+  }
+
+  int SlotFor(const std::string& name, Scope& scope) {
+    if (IsWildcard(name)) return (*num_slots_)++;
+    int slot = scope.Find(name);
+    return slot >= 0 ? slot : Declare(name, scope);
+  }
+
+  // ---- variable analysis (names only) ----
+
+  // Local names mentioned by a term outside comprehension bodies.
+  void ShallowVars(const ast::Term& t, const Scope& scope, NameSet* out) {
+    switch (t.kind) {
+      case TermKind::kVar:
+        if (!IsWildcard(t.name) && IsLocal(t.name, scope)) out->insert(t.name);
+        break;
+      case TermKind::kArrayCompr:
+      case TermKind::kSetCompr:
+      case TermKind::kObjectCompr:
+        break;
+      default:
+        for (auto& i : t.items) ShallowVars(*i, scope, out);
+        for (auto& [k, v] : t.pairs) {
+          ShallowVars(*k, scope, out);
+          ShallowVars(*v, scope, out);
+        }
+    }
+  }
+  void ShallowExprVars(const ast::Expr& e, const Scope& scope, NameSet* out) {
+    for (const TermPtr* t : {&e.term, &e.lhs, &e.rhs, &e.key, &e.value,
+                             &e.collection}) {
+      if (*t) ShallowVars(**t, scope, out);
+    }
+    for (auto& v : e.vars) ShallowVars(*v, scope, out);
+    for (auto& w : e.withs) ShallowVars(*w.value, scope, out);
+  }
+
+  // All local names mentioned anywhere in a term (deep).
+  void DeepVars(const ast::Term& t, const Scope& scope, NameSet* out) {
+    if (t.kind == TermKind::kVar) {
+      if (!IsWildcard(t.name) && IsLocal(t.name, scope)) out->insert(t.name);
+      return;
+    }
+    for (auto& i : t.items) DeepVars(*i, scope, out);
+    for (auto& [k, v] : t.pairs) {
+      DeepVars(*k, scope, out);
+      DeepVars(*v, scope, out);
+    }
+    if (t.key) DeepVars(*t.key, scope, out);
+    if (t.head) DeepVars(*t.head, scope, out);
+    if (t.body) {
+      for (auto& e : *t.body) DeepExprVars(e, scope, out);
+    }
+  }
+  void DeepExprVars(const ast::Expr& e, const Scope& scope, NameSet* out) {
+    for (const TermPtr* t : {&e.term, &e.lhs, &e.rhs, &e.key, &e.value,
+                             &e.collection}) {
+      if (*t) DeepVars(**t, scope, out);
+    }
+    for (auto& v : e.vars) DeepVars(*v, scope, out);
+    for (auto& w : e.withs) DeepVars(*w.value, scope, out);
+    if (e.body) {
+      for (auto& x : *e.body) DeepExprVars(x, scope, out);
+    }
+  }
+
+  void Use(const ast::Term& t, bool pattern, const Scope& scope,
+           const NameSet& outer, VarUse* use) {
+    switch (t.kind) {
+      case TermKind::kScalar:
+        return;
+      case TermKind::kVar:
+        if (IsWildcard(t.name) || !IsLocal(t.name, scope)) return;
+        use->all.insert(t.name);
+        (pattern ? use->pattern_outputs : use->inputs).insert(t.name);
+        return;
+      case TermKind::kRef: {
+        const ast::Term& head = *t.items[0];
+        if (head.kind == TermKind::kVar) {
+          if (!IsWildcard(head.name) && IsLocal(head.name, scope)) {
+            use->all.insert(head.name);
+            use->inputs.insert(head.name);
+          }
+        } else {
+          Use(head, false, scope, outer, use);
+        }
+        for (size_t i = 1; i < t.items.size(); ++i) {
+          const ast::Term& k = *t.items[i];
+          if (k.kind == TermKind::kVar) {
+            if (!IsWildcard(k.name) && IsLocal(k.name, scope)) {
+              use->all.insert(k.name);
+              use->ref_outputs.insert(k.name);
+            }
+          } else {
+            Use(k, false, scope, outer, use);
+          }
+        }
+        return;
+      }
+      case TermKind::kArray:
+      case TermKind::kObject:
+        for (auto& i : t.items) Use(*i, pattern, scope, outer, use);
+        for (auto& [k, v] : t.pairs) {
+          Use(*k, false, scope, outer, use);
+          Use(*v, pattern, scope, outer, use);
+        }
+        return;
+      case TermKind::kSet:
+      case TermKind::kCall:
+      case TermKind::kTemplate:
+        for (size_t i = t.kind == TermKind::kCall ? 1 : 0; i < t.items.size();
+             ++i) {
+          Use(*t.items[i], false, scope, outer, use);
+        }
+        return;
+      case TermKind::kArrayCompr:
+      case TermKind::kSetCompr:
+      case TermKind::kObjectCompr: {
+        NameSet deep;
+        DeepVars(t, scope, &deep);
+        for (auto& n : deep) {
+          if (outer.count(n)) {
+            use->inputs.insert(n);
+            use->all.insert(n);
+          }
+        }
+        return;
+      }
+    }
+  }
+
+  VarUse ExprUse(const ast::Expr& e, const Scope& scope, const NameSet& outer,
+                 const NameSet& others) {
+    VarUse use;
+    if (e.negated) {
+      NameSet deep;
+      DeepExprVars(e, scope, &deep);
+      for (auto& n : deep) {
+        if (others.count(n) || outer.count(n)) use.inputs.insert(n);
+      }
+      use.all = use.inputs;
+      return use;
+    }
+    switch (e.kind) {
+      case ast::ExprKind::kTerm:
+        Use(*e.term, false, scope, outer, &use);
+        break;
+      case ast::ExprKind::kUnify:
+        Use(*e.lhs, true, scope, outer, &use);
+        Use(*e.rhs, true, scope, outer, &use);
+        break;
+      case ast::ExprKind::kAssign:
+        Use(*e.lhs, true, scope, outer, &use);
+        Use(*e.rhs, false, scope, outer, &use);
+        break;
+      case ast::ExprKind::kSome:
+        break;
+      case ast::ExprKind::kSomeIn:
+        if (e.key) Use(*e.key, true, scope, outer, &use);
+        Use(*e.value, true, scope, outer, &use);
+        Use(*e.collection, false, scope, outer, &use);
+        break;
+      case ast::ExprKind::kEvery: {
+        Use(*e.collection, false, scope, outer, &use);
+        NameSet deep;
+        for (auto& x : *e.body) DeepExprVars(x, scope, &deep);
+        for (auto& n : deep) {
+          bool own = (e.key && e.key->kind == TermKind::kVar &&
+                      e.key->name == n) ||
+                     (e.value->kind == TermKind::kVar && e.value->name == n);
+          if (!own && (outer.count(n) || others.count(n))) {
+            use.inputs.insert(n);
+            use.all.insert(n);
+          }
+        }
+        break;
+      }
+    }
+    for (auto& w : e.withs) Use(*w.value, false, scope, outer, &use);
+    return use;
+  }
+
+  static bool Subset(const NameSet& a, const NameSet& b) {
+    return std::includes(b.begin(), b.end(), a.begin(), a.end());
+  }
+
+  // Pattern vars of a unification side that are not yet bound.
+  bool SideEvaluable(const ast::Term& t, const Scope& scope,
+                     const NameSet& bound) {
+    VarUse use;
+    NameSet none;
+    Use(t, true, scope, none, &use);
+    return Subset(use.pattern_outputs, bound);
+  }
+  static bool IsComposite(const ast::Term& t) {
+    return t.kind == TermKind::kArray || t.kind == TermKind::kObject;
+  }
+
+  bool Ready(const ast::Expr& e, const VarUse& use, const Scope& scope,
+             const NameSet& bound) {
+    if (!Subset(use.inputs, bound)) return false;
+    if (!e.negated && e.kind == ast::ExprKind::kUnify) {
+      return SideEvaluable(*e.lhs, scope, bound) ||
+             SideEvaluable(*e.rhs, scope, bound) ||
+             (IsComposite(*e.lhs) && IsComposite(*e.rhs));
+    }
+    return true;
+  }
+
+  // Rewrites `f(x, out)` (a call with one argument more than the function
+  // takes) into `out = f(x)`.
+  ast::Expr RewriteOutputCall(const ast::Expr& e) {
+    if (e.kind != ast::ExprKind::kTerm || e.term->kind != TermKind::kCall) {
+      return e;
+    }
+    int arity = CallArity(*e.term);
+    if (arity < 0 || static_cast<int>(e.term->items.size()) - 1 != arity + 1) {
+      return e;
+    }
+    ast::Expr out = e;
+    auto call = std::make_shared<ast::Term>(*e.term);
+    out.rhs = call->items.back();
+    call->items.pop_back();
+    out.kind = ast::ExprKind::kUnify;
+    out.lhs = call;
+    out.term = nullptr;
+    return out;
+  }
+
+  // Declares the names a body introduces explicitly (`some`, `:=`,
+  // `some ... in`), which shadow globals.
+  void PreDeclare(const ast::Body& body, Scope& scope) {
+    std::function<void(const ast::Term&)> declare_pattern =
+        [&](const ast::Term& t) {
+          if (t.kind == TermKind::kVar) {
+            if (!IsWildcard(t.name)) Declare(t.name, scope);
+          } else if (t.kind == TermKind::kArray) {
+            for (auto& i : t.items) declare_pattern(*i);
+          } else if (t.kind == TermKind::kObject) {
+            for (auto& [k, v] : t.pairs) declare_pattern(*v);
+          }
+        };
+    for (auto& e : body) {
+      if (e.kind == ast::ExprKind::kSome) {
+        for (auto& v : e.vars) declare_pattern(*v);
+      } else if (e.kind == ast::ExprKind::kAssign) {
+        declare_pattern(*e.lhs);
+      } else if (e.kind == ast::ExprKind::kSomeIn) {
+        if (e.key) declare_pattern(*e.key);
+        declare_pattern(*e.value);
+      }
+    }
+  }
+
+  // Orders and lowers a body. `bound` holds the names bound on entry and
+  // receives those bound after it; `outer` the names visible from
+  // enclosing scopes (and rule heads).
+  plan::Body CompileBody(const ast::Body& source, Scope& scope, NameSet& bound,
+                         const NameSet& outer, const std::string& context) {
+    plan::Body out;
+    PreDeclare(source, scope);
+    std::vector<ast::Expr> exprs;
+    for (auto& e : source) {
+      if (e.kind == ast::ExprKind::kSome) continue;
+      exprs.push_back(RewriteOutputCall(e));
+    }
+    std::vector<NameSet> shallow(exprs.size());
+    for (size_t i = 0; i < exprs.size(); ++i) {
+      ShallowExprVars(exprs[i], scope, &shallow[i]);
+    }
+    NameSet body_outer = outer;
+    for (auto& s : shallow) body_outer.insert(s.begin(), s.end());
+    std::vector<VarUse> uses;
+    for (size_t i = 0; i < exprs.size(); ++i) {
+      NameSet others = outer;
+      for (size_t j = 0; j < exprs.size(); ++j) {
+        if (j != i) others.insert(shallow[j].begin(), shallow[j].end());
+      }
+      uses.push_back(ExprUse(exprs[i], scope, body_outer, others));
+    }
+    std::vector<bool> done(exprs.size(), false);
+    for (size_t n = 0; n < exprs.size(); ++n) {
+      size_t pick = exprs.size();
+      for (size_t i = 0; i < exprs.size(); ++i) {
+        if (!done[i] && Ready(exprs[i], uses[i], scope, bound)) {
+          pick = i;
+          break;
+        }
+      }
+      if (pick == exprs.size()) {
+        for (size_t i = 0; i < exprs.size(); ++i) {
+          if (done[i]) continue;
+          for (auto& name : uses[i].inputs) {
+            if (!bound.count(name)) {
+              Fail(kRegoUnsafeVarError, exprs[i].loc,
+                   absl::StrCat("var ", name, " is unsafe"));
+              return out;
+            }
+          }
+          const ast::Expr& e = exprs[i];
+          NameSet names = uses[i].pattern_outputs;
+          for (auto& name : names) {
+            if (!bound.count(name)) {
+              Fail(kRegoUnsafeVarError, e.loc,
+                   absl::StrCat("var ", name, " is unsafe"));
+              return out;
+            }
+          }
+        }
+        Fail(kRegoUnsafeVarError, exprs.front().loc,
+             "expression is unsafe");
+        return out;
+      }
+      done[pick] = true;
+      const VarUse& use = uses[pick];
+      out.exprs.push_back(LowerExpr(exprs[pick], scope, bound, body_outer));
+      if (!exprs[pick].negated) {
+        bound.insert(use.pattern_outputs.begin(), use.pattern_outputs.end());
+        bound.insert(use.ref_outputs.begin(), use.ref_outputs.end());
+      }
+      if (!status_.ok()) return out;
+    }
+    (void)context;
+    return out;
+  }
+
+  // ---- lowering ----
+
+  plan::Expr LowerExpr(const ast::Expr& e, Scope& scope, NameSet& bound,
+                       const NameSet& outer) {
+    plan::Expr out;
+    out.loc = e.loc;
+    out.negated = e.negated;
+    for (auto& w : e.withs) out.withs.push_back(LowerWith(w, scope, outer));
+    switch (e.kind) {
+      case ast::ExprKind::kTerm:
+        out.op = plan::ExprOp::kTerm;
+        out.a = Lower(*e.term, scope, outer);
+        break;
+      case ast::ExprKind::kUnify:
+      case ast::ExprKind::kAssign:
+        out.op = plan::ExprOp::kUnify;
+        out.a = Lower(*e.lhs, scope, outer);
+        out.b = Lower(*e.rhs, scope, outer);
+        break;
+      case ast::ExprKind::kSomeIn:
+        out.op = plan::ExprOp::kSomeIn;
+        out.collection = Lower(*e.collection, scope, outer);
+        if (e.key) out.key = std::make_shared<plan::Term>(
+                       Lower(*e.key, scope, outer));
+        out.value =
+            std::make_shared<plan::Term>(Lower(*e.value, scope, outer));
+        break;
+      case ast::ExprKind::kEvery: {
+        out.op = plan::ExprOp::kEvery;
+        out.collection = Lower(*e.collection, scope, outer);
+        auto child = std::make_unique<Scope>();
+        child->parent = &scope;
+        NameSet inner_bound = bound;
+        if (e.key) {
+          out.key = std::make_shared<plan::Term>(
+              LowerDeclared(*e.key, *child, inner_bound));
+        }
+        out.value = std::make_shared<plan::Term>(
+            LowerDeclared(*e.value, *child, inner_bound));
+        NameSet inner_outer = outer;
+        inner_outer.insert(bound.begin(), bound.end());
+        out.body = std::make_shared<plan::Body>(
+            CompileBody(*e.body, *child, inner_bound, inner_outer, "every"));
+        scopes_.push_back(std::move(child));
+        break;
+      }
+      case ast::ExprKind::kSome:
+        break;
+    }
+    return out;
+  }
+
+  // A fresh local (every's key/value): always a new slot in `scope`.
+  plan::Term LowerDeclared(const ast::Term& t, Scope& scope, NameSet& bound) {
+    plan::Term out;
+    out.loc = t.loc;
+    if (t.kind == TermKind::kVar) {
+      out.op = plan::TermOp::kVar;
+      out.slot = (*num_slots_)++;
+      if (!IsWildcard(t.name)) {
+        scope.vars[t.name] = out.slot;
+        bound.insert(t.name);
+      }
+      return out;
+    }
+    return Lower(t, scope, {});
+  }
+
+  plan::With LowerWith(const ast::With& w, Scope& scope, const NameSet& outer) {
+    plan::With out;
+    out.loc = w.loc;
+    out.value = Lower(*w.value, scope, outer);
+    size_t rest = 0;
+    std::vector<std::string> path = ConstPrefix(*w.target, &rest);
+    if (path.empty()) {
+      Fail(kRegoTypeError, w.loc, "with target must be a reference");
+      return out;
+    }
+    std::optional<GlobalRef> global =
+        path[0] == "input" || path[0] == "data" ? env_.Resolve(path[0])
+                                                : std::nullopt;
+    if (global) {
+      out.target = global->input ? plan::With::kInput : plan::With::kData;
+      out.path.assign(path.begin() + 1, path.end());
+      if (!global->input) {
+        if (const plan::Node* node = FindNode(out.path);
+            node && node->function) {
+          out.target = plan::With::kFunction;
+          out.function_name = node->path;
+        }
+      }
+    } else {
+      std::string name = absl::StrJoin(path, ".");
+      if (const plan::Function* f = ResolveFunction(*w.target)) {
+        out.target = plan::With::kFunction;
+        out.function_name = f->name;
+      } else if (BuiltinRegistry::Default().Find(name) ||
+                 name == "print") {
+        out.target = plan::With::kFunction;
+        out.function_name = name;
+      } else {
+        Fail(kRegoCompileError, w.loc,
+             absl::StrCat("with keyword cannot replace ", name));
+        return out;
+      }
+    }
+    if (out.target == plan::With::kFunction) {
+      size_t vrest = 0;
+      std::vector<std::string> vpath = ConstPrefix(*w.value, &vrest);
+      if (w.value->kind == TermKind::kVar || w.value->kind == TermKind::kRef) {
+        if (const plan::Function* f = ResolveFunction(*w.value)) {
+          out.replacement_function = f;
+        } else if (const Builtin* b = BuiltinRegistry::Default().Find(
+                       absl::StrJoin(vpath, "."));
+                   b && vrest == RefItems(std::make_shared<ast::Term>(*w.value))
+                                     .size()) {
+          if (!(w.value->kind == TermKind::kVar &&
+                (scope.Find(w.value->name) >= 0 ||
+                 env_.Resolve(w.value->name)))) {
+            out.replacement_builtin = b;
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  plan::Term Const(Value v, ast::Location loc) {
+    plan::Term t;
+    t.op = plan::TermOp::kConst;
+    t.value = std::move(v);
+    t.loc = loc;
+    t.ground = true;
+    return t;
+  }
+
+  plan::Term GlobalTerm(const GlobalRef& g, ast::Location loc) {
+    plan::Term base;
+    base.loc = loc;
+    base.op = g.input ? plan::TermOp::kInput : plan::TermOp::kData;
+    if (g.path.empty()) return base;
+    plan::Term ref;
+    ref.op = plan::TermOp::kRef;
+    ref.loc = loc;
+    ref.items.push_back(std::move(base));
+    for (auto& k : g.path) ref.items.push_back(Const(Value::String(k), loc));
+    return ref;
+  }
+
+  plan::Term Lower(const ast::Term& t, Scope& scope, const NameSet& outer) {
+    plan::Term out;
+    out.loc = t.loc;
+    switch (t.kind) {
+      case TermKind::kScalar:
+        return Const(t.value, t.loc);
+      case TermKind::kVar: {
+        if (!IsLocal(t.name, scope)) return GlobalTerm(*env_.Resolve(t.name), t.loc);
+        out.op = plan::TermOp::kVar;
+        out.slot = SlotFor(t.name, scope);
+        return out;
+      }
+      case TermKind::kRef: {
+        plan::Term base = Lower(*t.items[0], scope, outer);
+        if (base.op == plan::TermOp::kRef) {
+          out = std::move(base);
+        } else {
+          out.op = plan::TermOp::kRef;
+          out.items.push_back(std::move(base));
+        }
+        out.loc = t.loc;
+        for (size_t i = 1; i < t.items.size(); ++i) {
+          out.items.push_back(Lower(*t.items[i], scope, outer));
+        }
+        return out;
+      }
+      case TermKind::kArray:
+      case TermKind::kSet: {
+        out.op = t.kind == TermKind::kArray ? plan::TermOp::kArray
+                                            : plan::TermOp::kSet;
+        bool ground = true;
+        for (auto& i : t.items) {
+          out.items.push_back(Lower(*i, scope, outer));
+          ground = ground && out.items.back().op == plan::TermOp::kConst;
+        }
+        if (ground) {
+          std::vector<Value> vals;
+          for (auto& i : out.items) vals.push_back(i.value);
+          return Const(t.kind == TermKind::kArray ? Value::Array(std::move(vals))
+                                                  : Value::Set(std::move(vals)),
+                       t.loc);
+        }
+        return out;
+      }
+      case TermKind::kObject: {
+        out.op = plan::TermOp::kObject;
+        bool ground = true;
+        for (auto& [k, v] : t.pairs) {
+          out.pairs.emplace_back(Lower(*k, scope, outer),
+                                 Lower(*v, scope, outer));
+          ground = ground && out.pairs.back().first.op == plan::TermOp::kConst &&
+                   out.pairs.back().second.op == plan::TermOp::kConst;
+        }
+        if (ground) {
+          std::vector<ObjectEntry> entries;
+          for (auto& [k, v] : out.pairs) entries.emplace_back(k.value, v.value);
+          return Const(Value::Object(std::move(entries)), t.loc);
+        }
+        return out;
+      }
+      case TermKind::kArrayCompr:
+      case TermKind::kSetCompr:
+      case TermKind::kObjectCompr: {
+        out.op = t.kind == TermKind::kArrayCompr  ? plan::TermOp::kArrayCompr
+                 : t.kind == TermKind::kSetCompr ? plan::TermOp::kSetCompr
+                                                 : plan::TermOp::kObjectCompr;
+        auto child = std::make_unique<Scope>();
+        child->parent = &scope;
+        // Names of the enclosing scopes that the comprehension sees.
+        NameSet deep;
+        DeepVars(t, scope, &deep);
+        NameSet bound;
+        for (auto& n : deep) {
+          if (outer.count(n)) bound.insert(n);
+        }
+        // Names not visible outside are the comprehension's own.
+        for (auto& n : deep) {
+          if (!outer.count(n) && scope.Find(n) >= 0 &&
+              child->vars.count(n) == 0) {
+            child->vars[n] = (*num_slots_)++;
+          }
+        }
+        NameSet inner_outer = outer;
+        out.body = std::make_shared<plan::Body>(
+            CompileBody(*t.body, *child, bound, inner_outer, "comprehension"));
+        NameSet head_vars;
+        if (t.key) DeepVars(*t.key, *child, &head_vars);
+        DeepVars(*t.head, *child, &head_vars);
+        for (auto& n : head_vars) {
+          if (!bound.count(n)) {
+            Fail(kRegoUnsafeVarError, t.loc,
+                 absl::StrCat("var ", n, " is unsafe"));
+          }
+        }
+        if (t.key) out.key = std::make_shared<plan::Term>(
+                       Lower(*t.key, *child, inner_outer));
+        out.head = std::make_shared<plan::Term>(Lower(*t.head, *child, inner_outer));
+        scopes_.push_back(std::move(child));
+        return out;
+      }
+      case TermKind::kTemplate: {
+        out.op = plan::TermOp::kTemplate;
+        for (auto& i : t.items) out.items.push_back(Lower(*i, scope, outer));
+        return out;
+      }
+      case TermKind::kCall:
+        return LowerCall(t, scope, outer);
+    }
+    return out;
+  }
+
+  // The user function a call operator names, or nullptr.
+  const plan::Function* ResolveFunction(const ast::Term& op) {
+    size_t rest = 0;
+    std::vector<std::string> path = ConstPrefix(op, &rest);
+    if (path.empty() || rest != (op.kind == TermKind::kVar ? 1 : op.items.size())) {
+      return nullptr;
+    }
+    std::optional<GlobalRef> g = env_.Resolve(path[0]);
+    if (!g || g->input) return nullptr;
+    std::vector<std::string> full = g->path;
+    full.insert(full.end(), path.begin() + 1, path.end());
+    const plan::Node* node = FindNode(full);
+    return node ? node->function.get() : nullptr;
+  }
+
+  const plan::Node* FindNode(const std::vector<std::string>& path) const {
+    const plan::Node* node = root_;
+    for (auto& k : path) {
+      auto it = node->children.find(k);
+      if (it == node->children.end()) return nullptr;
+      node = it->second.get();
+    }
+    return node;
+  }
+
+  // Arity of the function or builtin a call names; -1 when unknown.
+  int CallArity(const ast::Term& call) {
+    const ast::Term& op = *call.items[0];
+    if (const plan::Function* f = ResolveFunction(op)) return f->arity;
+    size_t rest = 0;
+    std::vector<std::string> path = ConstPrefix(op, &rest);
+    if (const Builtin* b = BuiltinRegistry::Default().Find(absl::StrJoin(path, "."))) {
+      return b->arity;
+    }
+    return -1;
+  }
+
+  plan::Term LowerCall(const ast::Term& t, Scope& scope, const NameSet& outer) {
+    plan::Term out;
+    out.loc = t.loc;
+    out.op = plan::TermOp::kCall;
+    const ast::Term& op = *t.items[0];
+    size_t rest = 0;
+    std::vector<std::string> path = ConstPrefix(op, &rest);
+    std::string name = absl::StrJoin(path, ".");
+    for (size_t i = 1; i < t.items.size(); ++i) {
+      out.items.push_back(Lower(*t.items[i], scope, outer));
+    }
+    int nargs = static_cast<int>(out.items.size());
+    if (name == "print" && scope.Find("print") < 0) {
+      out.op = plan::TermOp::kPrint;
+      return out;
+    }
+    if (const plan::Function* f = ResolveFunction(op)) {
+      out.function = f;
+      out.call_name = f->name;
+      if (nargs != f->arity) {
+        Fail(kRegoTypeError, t.loc,
+             absl::StrCat(f->name.substr(5), ": arity mismatch"));
+      }
+      return out;
+    }
+    const Builtin* b = BuiltinRegistry::Default().Find(name);
+    if (b == nullptr || path.empty() ||
+        rest != (op.kind == TermKind::kVar ? 1 : op.items.size())) {
+      Fail(kRegoTypeError, t.loc, absl::StrCat("undefined function ", name));
+      return out;
+    }
+    out.builtin = b;
+    out.call_name = b->name;
+    if (nargs != b->arity) {
+      Fail(kRegoTypeError, t.loc,
+           absl::StrCat(name, ": arity mismatch: have ", nargs,
+                        " arguments, want ", b->arity));
+    }
+    return out;
+  }
+
+  void Fail(std::string_view code, ast::Location loc, std::string message) {
+    if (status_.ok()) {
+      status_ = MakeError(code, env_.file, loc.line, loc.col, message);
+    }
+  }
+
+  void set_root(const plan::Node* root) { root_ = root; }
+
+ private:
+  const ModuleEnv& env_;
+  int* num_slots_;
+  const plan::Node* root_ = nullptr;
+  absl::Status status_;
+  std::vector<std::unique_ptr<Scope>> scopes_;
+};
+
+// Names of vars mentioned in head terms.
+void HeadVars(BodyCompiler& bc, const ast::Term* t, const Scope& scope,
+              NameSet* out) {
+  if (t) bc.DeepVars(*t, scope, out);
+}
+
+class ModuleSetCompiler {
+ public:
+  absl::StatusOr<CompiledModules> Run(const std::vector<ast::Module>& modules) {
+    result_.root = std::make_unique<plan::Node>();
+    result_.root->path = "data";
+    // Package rule names (first segments), across modules of one package.
+    std::map<std::vector<std::string>, NameSet> names;
+    std::vector<ModuleEnv> envs(modules.size());
+    for (size_t m = 0; m < modules.size(); ++m) {
+      const ast::Module& mod = modules[m];
+      ModuleEnv& env = envs[m];
+      env.file = mod.filename;
+      size_t rest = 0;
+      std::vector<std::string> pkg = ConstPrefix(*mod.package, &rest);
+      env.package.assign(pkg.begin() + 1, pkg.end());
+      for (auto& r : mod.rules) {
+        std::vector<TermPtr> items = RefItems(r.head.ref);
+        names[env.package].insert(items[0]->name);
+      }
+      for (auto& imp : mod.imports) {
+        size_t irest = 0;
+        std::vector<std::string> ip = ConstPrefix(*imp.path, &irest);
+        if (ip.empty() || (ip[0] != "data" && ip[0] != "input")) continue;
+        GlobalRef g{ip[0] == "input", {ip.begin() + 1, ip.end()}};
+        std::string alias = imp.alias.empty() ? ip.back() : imp.alias;
+        env.imports[alias] = g;
+      }
+    }
+    for (size_t m = 0; m < modules.size(); ++m) {
+      envs[m].rule_names = &names[envs[m].package];
+    }
+    // Build the rule tree.
+    struct Pending {
+      const ast::Rule* rule;
+      const ModuleEnv* env;
+      plan::Node* node;
+      size_t key_start;  // index into the head ref where key_path starts
+    };
+    std::vector<Pending> pending;
+    for (size_t m = 0; m < modules.size(); ++m) {
+      for (auto& r : modules[m].rules) {
+        std::vector<TermPtr> items = RefItems(r.head.ref);
+        size_t rest = 0;
+        std::vector<std::string> prefix = ConstPrefix(*r.head.ref, &rest);
+        std::vector<std::string> full = envs[m].package;
+        full.insert(full.end(), prefix.begin(), prefix.end());
+        plan::Node* node = Ensure(full);
+        Pending p{&r, &envs[m], node, rest};
+        bool function = r.head.has_args || !r.head.args.empty();
+        plan::RuleSet::Kind kind =
+            r.head.key ? plan::RuleSet::kPartialSet
+            : rest < items.size() ? plan::RuleSet::kObject
+                                  : plan::RuleSet::kComplete;
+        if (function) {
+          if (!node->function) {
+            node->function = std::make_unique<plan::Function>();
+            node->function->name = node->path;
+            node->function->arity = static_cast<int>(r.head.args.size());
+          }
+        } else {
+          if (!node->rules) {
+            node->rules = std::make_unique<plan::RuleSet>();
+            node->rules->kind = kind;
+            node->rules->path = node->path;
+          } else if (node->rules->kind != kind) {
+            return MakeError(kRegoTypeError, envs[m].file, r.loc.line,
+                             r.loc.col,
+                             absl::StrCat("conflicting rules ", node->path,
+                                          " found"));
+          }
+        }
+        pending.push_back(p);
+      }
+    }
+    MarkRulesBelow(result_.root.get());
+    // Compile each rule.
+    for (auto& p : pending) {
+      bool function = p.rule->head.has_args || !p.rule->head.args.empty();
+      absl::StatusOr<std::unique_ptr<plan::Rule>> rule =
+          CompileRule(*p.rule, *p.env, p.key_start, nullptr);
+      if (!rule.ok()) return rule.status();
+      if (function) {
+        if (static_cast<int>(p.rule->head.args.size()) != p.node->function->arity) {
+          return MakeError(kRegoTypeError, p.env->file, p.rule->loc.line,
+                           p.rule->loc.col,
+                           absl::StrCat("function ", p.node->path,
+                                        " has arity mismatch"));
+        }
+        p.node->function->rules.push_back(std::move(*rule));
+      } else if (p.rule->is_default) {
+        p.node->rules->default_rule = std::move(*rule);
+      } else {
+        p.node->rules->rules.push_back(std::move(*rule));
+      }
+    }
+    int index = 0;
+    Number(result_.root.get(), &index);
+    result_.num_nodes = index;
+    return std::move(result_);
+  }
+
+ private:
+  plan::Node* Ensure(const std::vector<std::string>& path) {
+    plan::Node* node = result_.root.get();
+    for (auto& k : path) {
+      auto& child = node->children[k];
+      if (!child) {
+        child = std::make_unique<plan::Node>();
+        child->key_path = node->key_path;
+        child->key_path.push_back(k);
+        child->path = absl::StrCat(node->path, ".", k);
+      }
+      node = child.get();
+    }
+    return node;
+  }
+
+  static bool MarkRulesBelow(plan::Node* node) {
+    bool any = node->rules != nullptr || node->function != nullptr;
+    for (auto& [k, c] : node->children) any = MarkRulesBelow(c.get()) || any;
+    node->has_rules_below = any;
+    return any;
+  }
+
+  static void Number(plan::Node* node, int* index) {
+    node->index = (*index)++;
+    for (auto& [k, c] : node->children) Number(c.get(), index);
+  }
+
+  absl::StatusOr<std::unique_ptr<plan::Rule>> CompileRule(
+      const ast::Rule& r, const ModuleEnv& env, size_t key_start,
+      const ast::RuleHead* params_from) {
+    auto rule = std::make_unique<plan::Rule>();
+    rule->loc = r.loc;
+    rule->file = env.file;
+    rule->is_default = r.is_default;
+    BodyCompiler bc(env, &rule->num_slots);
+    bc.set_root(result_.root.get());
+    Scope scope;
+    NameSet bound;
+    NameSet outer;
+    const ast::RuleHead& head = r.head;
+    const std::vector<TermPtr>& args =
+        params_from ? params_from->args : head.args;
+    // Parameters are patterns bound on entry.
+    for (auto& a : args) {
+      HeadVars(bc, a.get(), scope, &outer);
+    }
+    for (auto& a : args) {
+      rule->params.push_back(bc.Lower(*a, scope, outer));
+    }
+    bound = outer;
+    std::vector<TermPtr> items = RefItems(head.ref);
+    NameSet head_vars;
+    for (size_t i = key_start; i < items.size(); ++i) {
+      HeadVars(bc, items[i].get(), scope, &head_vars);
+    }
+    HeadVars(bc, head.key.get(), scope, &head_vars);
+    HeadVars(bc, head.value.get(), scope, &head_vars);
+    NameSet body_outer = outer;
+    body_outer.insert(head_vars.begin(), head_vars.end());
+    rule->body = bc.CompileBody(r.body, scope, bound, body_outer, "rule");
+    if (!bc.status().ok()) return bc.status();
+    for (auto& n : head_vars) {
+      if (!bound.count(n)) {
+        return MakeError(kRegoUnsafeVarError, env.file, head.loc.line,
+                         head.loc.col, absl::StrCat("var ", n, " is unsafe"));
+      }
+    }
+    for (size_t i = key_start; i < items.size(); ++i) {
+      rule->key_path.push_back(bc.Lower(*items[i], scope, body_outer));
+    }
+    if (head.key) rule->key = bc.Lower(*head.key, scope, body_outer);
+    if (head.value) {
+      rule->value = bc.Lower(*head.value, scope, body_outer);
+    } else {
+      rule->value = bc.Const(Value::Bool(true), head.loc);
+    }
+    rule->constant_value = rule->value.op == plan::TermOp::kConst &&
+                           rule->key_path.empty() && !head.key;
+    if (!bc.status().ok()) return bc.status();
+    if (r.else_rule) {
+      absl::StatusOr<std::unique_ptr<plan::Rule>> else_rule =
+          CompileRule(*r.else_rule, env, key_start, &head);
+      if (!else_rule.ok()) return else_rule.status();
+      rule->else_rule = std::move(*else_rule);
+    }
+    return rule;
+  }
+
+  CompiledModules result_;
+};
+
+}  // namespace
+
+absl::StatusOr<CompiledModules> CompileModules(
+    const std::vector<ast::Module>& modules) {
+  ModuleSetCompiler compiler;
+  return compiler.Run(modules);
+}
+
+absl::StatusOr<plan::Query> CompileQuery(const ast::Body& body,
+                                         std::string_view text,
+                                         const plan::Node& root) {
+  plan::Query query;
+  ModuleEnv env;
+  BodyCompiler bc(env, &query.num_slots);
+  bc.set_root(&root);
+  Scope scope;
+  NameSet bound, outer;
+  query.body = bc.CompileBody(body, scope, bound, outer, "query");
+  if (!bc.status().ok()) return bc.status();
+  for (auto& [name, slot] : scope.vars) {
+    if (!name.empty() && name[0] != '$' && name.rfind("__", 0) != 0) {
+      query.bindings.emplace_back(name, slot);
+    }
+  }
+  // Keep the values of bare terms for results.
+  for (auto& e : query.body.exprs) {
+    if (e.op == plan::ExprOp::kTerm && !e.negated) {
+      e.result_slot = query.num_slots++;
+    }
+  }
+  (void)text;
+  return query;
+}
+
+}  // namespace policyd::compile

@@ -1,0 +1,34 @@
+// Compiles parsed modules into the rule tree and plans the evaluator runs:
+// name resolution, safety checking with body reordering, recursion check and
+// lowering to slots.
+#ifndef POLICYD_ENGINE_COMPILE_COMPILER_H_
+#define POLICYD_ENGINE_COMPILE_COMPILER_H_
+
+#include <memory>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "engine/compile/plan.h"
+#include "engine/syntax/ast.h"
+#include "engine/value/value.h"
+
+namespace policyd::compile {
+
+struct CompiledModules {
+  std::unique_ptr<plan::Node> root;  // data
+  int num_nodes = 0;
+};
+
+absl::StatusOr<CompiledModules> CompileModules(
+    const std::vector<ast::Module>& modules);
+
+// A query body compiled against `root` (no package: names are locals,
+// `data`, `input` or builtins).
+absl::StatusOr<plan::Query> CompileQuery(const ast::Body& body,
+                                         std::string_view text,
+                                         const plan::Node& root);
+
+}  // namespace policyd::compile
+
+#endif  // POLICYD_ENGINE_COMPILE_COMPILER_H_

@@ -1,0 +1,151 @@
+// The lowered plan that the evaluator runs. The compiler resolves every name:
+// local variables become slots of a flat frame, references to rules and base
+// documents become walks of the rule tree, calls point straight at their
+// function or builtin. Bodies are already in a safe evaluation order.
+#ifndef POLICYD_ENGINE_COMPILE_PLAN_H_
+#define POLICYD_ENGINE_COMPILE_PLAN_H_
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "engine/builtins/builtin.h"
+#include "engine/syntax/ast.h"
+#include "engine/value/value.h"
+
+namespace policyd::plan {
+
+struct Body;
+struct RuleSet;
+struct Function;
+struct Node;
+
+enum class TermOp {
+  kConst,        // `value`
+  kVar,          // `slot`
+  kInput,        // the input document
+  kData,         // the root of data (rule tree `node`)
+  kRef,          // items[0] base term (kInput/kData/kVar/any), items[1..] keys
+  kArray,        // items
+  kSet,          // items
+  kObject,       // pairs
+  kArrayCompr,   // head, body
+  kSetCompr,     // head, body
+  kObjectCompr,  // key, head, body
+  kCall,         // items = arguments; `function` or `builtin`
+  kTemplate,     // items: constant strings and embedded terms, in order
+  kPrint,        // items: print(...) arguments
+};
+
+struct Term {
+  TermOp op = TermOp::kConst;
+  ast::Location loc;
+  Value value;
+  int slot = -1;
+  std::vector<Term> items;
+  std::vector<std::pair<Term, Term>> pairs;
+  std::shared_ptr<Term> key, head;
+  std::shared_ptr<Body> body;
+  const Node* node = nullptr;
+  const Function* function = nullptr;
+  const Builtin* builtin = nullptr;
+  // The name called (for `with` on functions and builtins, and messages).
+  std::string call_name;
+  // True when the term mentions no variable and no input/data: its value
+  // never changes.
+  bool ground = false;
+};
+
+struct With {
+  ast::Location loc;
+  enum Target { kInput, kData, kFunction } target = kInput;
+  std::vector<std::string> path;  // below input/data
+  std::string function_name;      // kFunction: the function or builtin
+  // kFunction: the replacement, when it is a function or builtin rather
+  // than a value.
+  const Function* replacement_function = nullptr;
+  const Builtin* replacement_builtin = nullptr;
+  Term value;
+};
+
+enum class ExprOp {
+  kTerm,    // `a`: true unless undefined or false
+  kUnify,   // a = b (also :=)
+  kSomeIn,  // some [key,] value in collection; key/value are patterns
+  kEvery,   // every [key,] value in collection { body }
+};
+
+struct Expr {
+  ExprOp op = ExprOp::kTerm;
+  ast::Location loc;
+  bool negated = false;
+  Term a, b;                          // kTerm: a; kUnify: a = b
+  std::shared_ptr<Term> key, value;   // kSomeIn, kEvery
+  Term collection;                    // kSomeIn, kEvery
+  std::shared_ptr<Body> body;         // kEvery
+  std::vector<With> withs;
+  // Queries: the slot that keeps a kTerm expression's value for results.
+  int result_slot = -1;
+};
+
+struct Body {
+  std::vector<Expr> exprs;
+};
+
+// One rule definition (or one link of an else chain).
+struct Rule {
+  ast::Location loc;
+  std::string file;
+  bool is_default = false;
+  Body body;
+  int num_slots = 0;
+  // Object-producing rules: the key terms after the rule set's path
+  // (`p[x].y := v` at node p: [x, "y"]).
+  std::vector<Term> key_path;
+  Term key;    // partial set member
+  Term value;  // head value (true when the source gives none)
+  // Functions: parameter patterns.
+  std::vector<Term> params;
+  std::unique_ptr<Rule> else_rule;
+  // The head value is the same for every solution of the body.
+  bool constant_value = false;
+};
+
+struct RuleSet {
+  enum Kind { kComplete, kPartialSet, kObject } kind = kComplete;
+  std::string path;  // "data.a.b", for messages
+  std::vector<std::unique_ptr<Rule>> rules;
+  std::unique_ptr<Rule> default_rule;
+};
+
+struct Function {
+  std::string name;  // "data.pkg.f"
+  int arity = 0;
+  std::vector<std::unique_ptr<Rule>> rules;
+};
+
+// The rule tree: one node per path under data that rules define.
+struct Node {
+  std::string path;                    // "data.a.b"
+  std::vector<std::string> key_path;   // ["a", "b"]
+  std::map<std::string, std::unique_ptr<Node>> children;
+  std::unique_ptr<RuleSet> rules;      // rules whose path is this node
+  std::unique_ptr<Function> function;  // a function named by this path
+  bool has_rules_below = false;        // rules here or in a descendant
+  int index = 0;                       // dense id for per-query memo
+};
+
+struct Query {
+  Body body;
+  int num_slots = 0;
+  std::vector<std::pair<std::string, int>> bindings;  // name -> slot, sorted
+  std::vector<std::string> texts;                     // per expression
+  // Per source expression, in source order: the slot keeping its value
+  // (-1: reported as true).
+  std::vector<int> result_slots;
+};
+
+}  // namespace policyd::plan
+
+#endif  // POLICYD_ENGINE_COMPILE_PLAN_H_

@@ -1,0 +1,934 @@
+#include "engine/eval/evaluator.h"
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/inlined_vector.h"
+#include "absl/functional/function_ref.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "engine/builtins/builtin.h"
+#include "engine/errors.h"
+
+namespace policyd::eval {
+namespace {
+
+using plan::ExprOp;
+using plan::TermOp;
+
+// The local variables of one rule, function or query evaluation.
+struct Frame {
+  explicit Frame(int n) : values(n), bound(n, false) {}
+  absl::InlinedVector<Value, 16> values;
+  absl::InlinedVector<bool, 16> bound;
+};
+
+using Cont = absl::FunctionRef<bool()>;
+using ValueCont = absl::FunctionRef<bool(const Value&)>;
+
+// Returns a copy of `root` with the value at `path` replaced by `v`,
+// creating objects on the way.
+Value SetPath(const Value* root, const std::vector<std::string>& path,
+              size_t i, const Value& v) {
+  if (i == path.size()) return v;
+  std::vector<ObjectEntry> entries;
+  if (root && root->is_object()) entries = root->entries();
+  Value key = Value::String(path[i]);
+  for (auto& e : entries) {
+    if (e.first == key) {
+      e.second = SetPath(&e.second, path, i + 1, v);
+      return Value::ObjectFromSorted(std::move(entries));
+    }
+  }
+  entries.emplace_back(key, SetPath(nullptr, path, i + 1, v));
+  return Value::Object(std::move(entries));
+}
+
+bool HasPrefix(const std::vector<std::string>& path,
+               const std::vector<std::string>& prefix) {
+  if (prefix.size() > path.size()) return false;
+  for (size_t i = 0; i < prefix.size(); ++i) {
+    if (path[i] != prefix[i]) return false;
+  }
+  return true;
+}
+
+// A replaced function or builtin (`with f as ...`).
+struct Mock {
+  Value value;
+  const plan::Function* function = nullptr;
+  const Builtin* builtin = nullptr;
+};
+
+// State that `with` replaces for the scope of one expression.
+struct WithState {
+  const Value* input = nullptr;
+  std::shared_ptr<Value> input_holder;
+  // Data overrides: the patched data root and the overridden paths.
+  std::shared_ptr<Value> data_holder;
+  std::vector<std::vector<std::string>> data_paths;
+  std::shared_ptr<std::map<std::string, Mock>> mocks;
+};
+
+struct CacheEntry {
+  bool in_progress = false;
+  bool computed = false;
+  bool defined = false;
+  Value value;
+};
+
+class Evaluator {
+ public:
+  Evaluator(const plan::Node& root, const Value& data,
+            const EvalOptions& options)
+      : root_(root), data_(data), options_(options) {
+    state_.input = options.input;
+    ctx_.now_ns = options.now_ns != 0 ? options.now_ns : absl::GetCurrentTimeNanos();
+    ctx_.cache = &ndb_cache_;
+  }
+
+  ResultSet Run(const plan::Query& query) {
+    ResultSet result;
+    Frame frame(query.num_slots);
+    EvalBody(query.body, 0, frame, [&]() {
+      ResultRow row;
+      for (auto& e : query.body.exprs) {
+        row.expressions.push_back(e.result_slot >= 0 && frame.bound[e.result_slot]
+                                      ? frame.values[e.result_slot]
+                                      : Value::Bool(true));
+      }
+      for (auto& [name, slot] : query.bindings) {
+        if (frame.bound[slot]) row.bindings.emplace_back(name, frame.values[slot]);
+      }
+      result.rows.push_back(std::move(row));
+      return true;
+    });
+    if (!error_.ok()) {
+      result.rows.clear();
+      result.error = error_;
+    } else if (!builtin_error_.ok() && options_.strict_builtin_errors) {
+      result.error = builtin_error_;
+    }
+    return result;
+  }
+
+ private:
+  // ---- errors and limits ----
+
+  bool Fail(std::string_view code, ast::Location loc, std::string message) {
+    if (error_.ok()) {
+      error_ = MakeError(code, *file_, loc.line, 0, message);
+    }
+    return false;
+  }
+
+  bool Step() {
+    if (++steps_ & 1023) return true;
+    if (options_.max_steps > 0 && steps_ > options_.max_steps) {
+      return Fail(kEvalLimitError, {}, "evaluation step budget exceeded");
+    }
+    if (options_.deadline != absl::InfiniteFuture() &&
+        absl::Now() > options_.deadline) {
+      return Fail(kEvalCancelError, {}, "evaluation deadline exceeded");
+    }
+    return true;
+  }
+
+  // ---- bodies and expressions ----
+
+  bool EvalBody(const plan::Body& body, size_t i, Frame& f, Cont k) {
+    if (i == body.exprs.size()) return k();
+    return EvalExpr(body.exprs[i], f,
+                    [&]() { return EvalBody(body, i + 1, f, k); });
+  }
+
+  bool EvalExpr(const plan::Expr& e, Frame& f, Cont k) {
+    if (!Step()) return false;
+    if (!e.withs.empty()) return EvalWith(e, f, k);
+    return EvalExprNoWith(e, f, k);
+  }
+
+  bool EvalExprNoWith(const plan::Expr& e, Frame& f, Cont k) {
+    if (e.negated) {
+      bool found = false;
+      EvalPositive(e, f, [&]() {
+        found = true;
+        return false;
+      });
+      if (!error_.ok()) return false;
+      return found ? true : k();
+    }
+    return EvalPositive(e, f, k);
+  }
+
+  bool EvalPositive(const plan::Expr& e, Frame& f, Cont k) {
+    switch (e.op) {
+      case ExprOp::kTerm:
+        return EvalTerm(e.a, f, [&](const Value& v) {
+          if (v.is_bool() && !v.boolean()) return true;
+          if (e.result_slot >= 0) {
+            f.values[e.result_slot] = v;
+            f.bound[e.result_slot] = true;
+            bool r = k();
+            f.bound[e.result_slot] = false;
+            return r;
+          }
+          return k();
+        });
+      case ExprOp::kUnify:
+        return Unify(e.a, e.b, f, k);
+      case ExprOp::kSomeIn:
+        return EvalTerm(e.collection, f, [&](const Value& coll) {
+          return Members(coll, [&](const Value& key, const Value& val) {
+            auto bind_value = [&]() { return UnifyValue(*e.value, val, f, k); };
+            if (e.key) return UnifyValue(*e.key, key, f, bind_value);
+            return bind_value();
+          });
+        });
+      case ExprOp::kEvery:
+        return EvalTerm(e.collection, f, [&](const Value& coll) {
+          bool all = true;
+          bool ok = Members(coll, [&](const Value& key, const Value& val) {
+            bool found = false;
+            auto body = [&]() {
+              return EvalBody(*e.body, 0, f, [&]() {
+                found = true;
+                return false;
+              });
+            };
+            auto bind_value = [&]() { return UnifyValue(*e.value, val, f, body); };
+            if (e.key) {
+              UnifyValue(*e.key, key, f, bind_value);
+            } else {
+              bind_value();
+            }
+            if (!error_.ok()) return false;
+            all = found;
+            return found;
+          });
+          if (!error_.ok()) return false;
+          (void)ok;
+          return all ? k() : true;
+        });
+    }
+    return true;
+  }
+
+  // Calls fn(key, value) for each member of a collection.
+  template <typename Fn>
+  bool Members(const Value& coll, Fn fn) {
+    switch (coll.kind()) {
+      case Kind::kArray: {
+        const auto& elems = coll.elements();
+        for (size_t i = 0; i < elems.size(); ++i) {
+          if (!fn(Value::Int(static_cast<int64_t>(i)), elems[i])) return false;
+        }
+        return true;
+      }
+      case Kind::kSet:
+        for (const Value& v : coll.elements()) {
+          if (!fn(v, v)) return false;
+        }
+        return true;
+      case Kind::kObject:
+        for (const auto& [key, v] : coll.entries()) {
+          if (!fn(key, v)) return false;
+        }
+        return true;
+      default:
+        return true;
+    }
+  }
+
+  bool EvalWith(const plan::Expr& e, Frame& f, Cont k) {
+    WithState next = state_;
+    for (const plan::With& w : e.withs) {
+      std::optional<Value> value;
+      if (w.target != plan::With::kFunction || (!w.replacement_function &&
+                                                !w.replacement_builtin)) {
+        EvalTerm(w.value, f, [&](const Value& v) {
+          value = v;
+          return false;
+        });
+        if (!error_.ok()) return false;
+        if (!value) return true;  // undefined replacement: no solution
+      }
+      switch (w.target) {
+        case plan::With::kInput:
+          next.input_holder = std::make_shared<Value>(
+              SetPath(w.path.empty() ? nullptr : next.input, w.path, 0, *value));
+          next.input = next.input_holder.get();
+          break;
+        case plan::With::kData: {
+          const Value* base = next.data_holder ? next.data_holder.get() : &data_;
+          next.data_holder =
+              std::make_shared<Value>(SetPath(base, w.path, 0, *value));
+          next.data_paths.push_back(w.path);
+          break;
+        }
+        case plan::With::kFunction: {
+          auto mocks = next.mocks ? std::make_shared<std::map<std::string, Mock>>(
+                                        *next.mocks)
+                                  : std::make_shared<std::map<std::string, Mock>>();
+          Mock m;
+          if (value) m.value = *value;
+          m.function = w.replacement_function;
+          m.builtin = w.replacement_builtin;
+          (*mocks)[w.function_name] = m;
+          next.mocks = mocks;
+          break;
+        }
+      }
+    }
+    WithState saved = state_;
+    auto saved_cache = std::move(cache_);
+    cache_.clear();
+    state_ = next;
+    bool r = EvalExprNoWith(e, f, [&]() {
+      WithState inner = state_;
+      auto inner_cache = std::move(cache_);
+      state_ = saved;
+      cache_ = std::move(saved_cache);
+      bool r2 = k();
+      saved_cache = std::move(cache_);
+      cache_ = std::move(inner_cache);
+      state_ = inner;
+      return r2;
+    });
+    state_ = saved;
+    cache_ = std::move(saved_cache);
+    return r;
+  }
+
+  // ---- unification ----
+
+  static bool IsPattern(const plan::Term& t, const Frame& f) {
+    switch (t.op) {
+      case TermOp::kVar:
+        return !f.bound[t.slot];
+      case TermOp::kArray:
+        for (auto& i : t.items) {
+          if (IsPattern(i, f)) return true;
+        }
+        return false;
+      case TermOp::kObject:
+        for (auto& [k, v] : t.pairs) {
+          if (IsPattern(v, f)) return true;
+        }
+        return false;
+      default:
+        return false;
+    }
+  }
+
+  bool Unify(const plan::Term& a, const plan::Term& b, Frame& f, Cont k) {
+    if (!IsPattern(a, f)) {
+      return EvalTerm(a, f, [&](const Value& va) { return UnifyValue(b, va, f, k); });
+    }
+    if (!IsPattern(b, f)) {
+      return EvalTerm(b, f, [&](const Value& vb) { return UnifyValue(a, vb, f, k); });
+    }
+    if (a.op == TermOp::kArray && b.op == TermOp::kArray) {
+      if (a.items.size() != b.items.size()) return true;
+      return UnifyPairs(a.items, b.items, 0, f, k);
+    }
+    if (a.op == TermOp::kVar || b.op == TermOp::kVar) {
+      return Fail(kRegoUnsafeVarError, a.loc, "unification of two unbound variables");
+    }
+    return true;
+  }
+
+  bool UnifyPairs(const std::vector<plan::Term>& a,
+                  const std::vector<plan::Term>& b, size_t i, Frame& f, Cont k) {
+    if (i == a.size()) return k();
+    return Unify(a[i], b[i], f, [&]() { return UnifyPairs(a, b, i + 1, f, k); });
+  }
+
+  bool UnifyValue(const plan::Term& p, const Value& v, Frame& f, Cont k) {
+    switch (p.op) {
+      case TermOp::kVar: {
+        if (f.bound[p.slot]) return f.values[p.slot] == v ? k() : true;
+        f.values[p.slot] = v;
+        f.bound[p.slot] = true;
+        bool r = k();
+        f.bound[p.slot] = false;
+        f.values[p.slot] = Value();
+        return r;
+      }
+      case TermOp::kArray:
+        if (!v.is_array() || v.elements().size() != p.items.size()) return true;
+        return UnifyElements(p.items, v.elements(), 0, f, k);
+      case TermOp::kObject: {
+        if (!v.is_object() || v.entries().size() != p.pairs.size()) return true;
+        return UnifyEntries(p, v, 0, f, k);
+      }
+      case TermOp::kConst:
+        return p.value == v ? k() : true;
+      default:
+        return EvalTerm(p, f, [&](const Value& pv) { return pv == v ? k() : true; });
+    }
+  }
+
+  bool UnifyElements(const std::vector<plan::Term>& ps,
+                     const std::vector<Value>& vs, size_t i, Frame& f, Cont k) {
+    if (i == ps.size()) return k();
+    return UnifyValue(ps[i], vs[i], f,
+                      [&]() { return UnifyElements(ps, vs, i + 1, f, k); });
+  }
+
+  bool UnifyEntries(const plan::Term& p, const Value& v, size_t i, Frame& f,
+                    Cont k) {
+    if (i == p.pairs.size()) return k();
+    return EvalTerm(p.pairs[i].first, f, [&](const Value& key) {
+      const Value* found = v.Find(key);
+      if (!found) return true;
+      return UnifyValue(p.pairs[i].second, *found, f,
+                        [&]() { return UnifyEntries(p, v, i + 1, f, k); });
+    });
+  }
+
+  // ---- terms ----
+
+  bool EvalTerm(const plan::Term& t, Frame& f, ValueCont k) {
+    switch (t.op) {
+      case TermOp::kConst:
+        return k(t.value);
+      case TermOp::kVar:
+        if (!f.bound[t.slot]) {
+          return Fail(kRegoUnsafeVarError, t.loc, "var is unbound");
+        }
+        return k(f.values[t.slot]);
+      case TermOp::kInput:
+        return state_.input ? k(*state_.input) : true;
+      case TermOp::kData: {
+        std::optional<Value> v = EvalNode(root_);
+        if (!error_.ok()) return false;
+        return v ? k(*v) : true;
+      }
+      case TermOp::kRef:
+        return EvalRef(t, f, k);
+      case TermOp::kArray:
+      case TermOp::kSet: {
+        std::vector<Value> vals;
+        vals.reserve(t.items.size());
+        return EvalList(t.items, 0, vals, f, [&]() {
+          return k(t.op == TermOp::kArray ? Value::Array(vals) : Value::Set(vals));
+        });
+      }
+      case TermOp::kObject: {
+        std::vector<ObjectEntry> entries;
+        entries.reserve(t.pairs.size());
+        return EvalPairs(t, 0, entries, f, [&]() { return k(Value::Object(entries)); });
+      }
+      case TermOp::kArrayCompr:
+      case TermOp::kSetCompr: {
+        std::vector<Value> vals;
+        EvalBody(*t.body, 0, f, [&]() {
+          return EvalTerm(*t.head, f, [&](const Value& v) {
+            vals.push_back(v);
+            return true;
+          });
+        });
+        if (!error_.ok()) return false;
+        return k(t.op == TermOp::kArrayCompr ? Value::Array(std::move(vals))
+                                             : Value::Set(std::move(vals)));
+      }
+      case TermOp::kObjectCompr: {
+        std::map<Value, Value> entries;
+        EvalBody(*t.body, 0, f, [&]() {
+          return EvalTerm(*t.key, f, [&](const Value& key) {
+            return EvalTerm(*t.head, f, [&](const Value& v) {
+              auto [it, inserted] = entries.emplace(key, v);
+              if (!inserted && it->second != v) {
+                return Fail(kEvalConflictError, t.loc, "object keys must be unique");
+              }
+              return true;
+            });
+          });
+        });
+        if (!error_.ok()) return false;
+        std::vector<ObjectEntry> sorted(entries.begin(), entries.end());
+        return k(Value::ObjectFromSorted(std::move(sorted)));
+      }
+      case TermOp::kCall: {
+        std::vector<Value> args;
+        args.reserve(t.items.size());
+        return EvalList(t.items, 0, args, f, [&]() { return Call(t, args, k); });
+      }
+      case TermOp::kTemplate:
+        return EvalTemplate(t, f, k);
+      case TermOp::kPrint:
+        return EvalPrint(t, f, k);
+    }
+    return true;
+  }
+
+  bool EvalList(const std::vector<plan::Term>& items, size_t i,
+                std::vector<Value>& out, Frame& f, Cont k) {
+    if (i == items.size()) return k();
+    return EvalTerm(items[i], f, [&](const Value& v) {
+      out.push_back(v);
+      bool r = EvalList(items, i + 1, out, f, k);
+      out.pop_back();
+      return r;
+    });
+  }
+
+  bool EvalPairs(const plan::Term& t, size_t i, std::vector<ObjectEntry>& out,
+                 Frame& f, Cont k) {
+    if (i == t.pairs.size()) return k();
+    return EvalTerm(t.pairs[i].first, f, [&](const Value& key) {
+      return EvalTerm(t.pairs[i].second, f, [&](const Value& v) {
+        out.emplace_back(key, v);
+        bool r = EvalPairs(t, i + 1, out, f, k);
+        out.pop_back();
+        return r;
+      });
+    });
+  }
+
+  // Each embedded expression contributes the set of its values; the
+  // rendering is internal.template_string's.
+  bool EvalTemplate(const plan::Term& t, Frame& f, ValueCont k) {
+    std::vector<Value> pieces;
+    for (const plan::Term& item : t.items) {
+      if (item.op == TermOp::kConst && item.value.is_string()) {
+        pieces.push_back(item.value);
+        continue;
+      }
+      std::vector<Value> vals;
+      EvalTerm(item, f, [&](const Value& v) {
+        vals.push_back(v);
+        return true;
+      });
+      if (!error_.ok()) return false;
+      pieces.push_back(Value::Set(std::move(vals)));
+    }
+    static const Builtin* render =
+        BuiltinRegistry::Default().Find("internal.template_string");
+    Value arg = Value::Array(std::move(pieces));
+    BuiltinResult r = render->fn(ctx_, absl::MakeConstSpan(&arg, 1));
+    if (!r.ok()) return Fail(kEvalBuiltinError, t.loc, std::string(r.status().message()));
+    return *r ? k(**r) : true;
+  }
+
+  bool EvalPrint(const plan::Term& t, Frame& f, ValueCont k) {
+    std::string line;
+    for (size_t i = 0; i < t.items.size(); ++i) {
+      if (i > 0) line += ' ';
+      std::vector<Value> vals;
+      EvalTerm(t.items[i], f, [&](const Value& v) {
+        vals.push_back(v);
+        return true;
+      });
+      if (!error_.ok()) return false;
+      if (vals.empty()) {
+        line += "<undefined>";
+      } else if (vals.size() == 1 && vals[0].is_string()) {
+        line += vals[0].string();
+      } else {
+        line += vals.size() == 1 ? vals[0].ToRego() : Value::Set(vals).ToRego();
+      }
+    }
+    if (options_.print) options_.print(line);
+    return k(Value::Bool(true));
+  }
+
+  // ---- calls ----
+
+  bool Call(const plan::Term& t, const std::vector<Value>& args, ValueCont k) {
+    if (state_.mocks) {
+      auto it = state_.mocks->find(t.call_name);
+      if (it != state_.mocks->end()) {
+        const Mock& m = it->second;
+        if (m.function) return CallFunction(*m.function, t, args, k);
+        if (m.builtin) return CallBuiltin(*m.builtin, t, args, k);
+        return k(m.value);
+      }
+    }
+    if (t.function) return CallFunction(*t.function, t, args, k);
+    return CallBuiltin(*t.builtin, t, args, k);
+  }
+
+  bool CallBuiltin(const Builtin& b, const plan::Term& t,
+                   const std::vector<Value>& args, ValueCont k) {
+    if (static_cast<int>(args.size()) != b.arity) {
+      return Fail(kEvalTypeError, t.loc, absl::StrCat(b.name, ": arity mismatch"));
+    }
+    BuiltinResult r = b.fn(ctx_, absl::MakeConstSpan(args));
+    if (!r.ok()) {
+      std::string_view code = r.status().code() == absl::StatusCode::kInvalidArgument
+                                  ? kEvalTypeError
+                                  : kEvalBuiltinError;
+      if (builtin_error_.ok()) {
+        builtin_error_ = MakeError(code, *file_, t.loc.line, 0,
+                                   std::string(r.status().message()));
+      }
+      return true;  // undefined; reported at the end in strict mode
+    }
+    if (!*r) return true;
+    if (b.relation) {
+      for (const Value& v : (**r).elements()) {
+        if (!k(v)) return false;
+      }
+      return true;
+    }
+    return k(**r);
+  }
+
+  bool CallFunction(const plan::Function& fn, const plan::Term& t,
+                    const std::vector<Value>& args, ValueCont k) {
+    if (static_cast<int>(args.size()) != fn.arity) {
+      return Fail(kEvalTypeError, t.loc, absl::StrCat(fn.name, ": arity mismatch"));
+    }
+    std::optional<Value> result;
+    for (const auto& rule : fn.rules) {
+      for (const plan::Rule* link = rule.get(); link; link = link->else_rule.get()) {
+        bool any = false;
+        Frame frame(link->num_slots);
+        const std::string* saved_file = file_;
+        file_ = &link->file;
+        UnifyElements(link->params, args, 0, frame, [&]() {
+          return EvalBody(link->body, 0, frame, [&]() {
+            return EvalTerm(link->value, frame, [&](const Value& v) {
+              any = true;
+              if (result && *result != v) {
+                return Fail(kEvalConflictError, link->loc,
+                            "functions must not produce multiple outputs for "
+                            "same inputs");
+              }
+              result = v;
+              return !link->constant_value;
+            });
+          });
+        });
+        file_ = saved_file;
+        if (!error_.ok()) return false;
+        if (any) break;
+      }
+    }
+    return result ? k(*result) : true;
+  }
+
+  // ---- data references ----
+
+  bool Overridden(const plan::Node& node) const {
+    for (auto& p : state_.data_paths) {
+      if (HasPrefix(node.key_path, p)) return true;
+    }
+    return false;
+  }
+  bool OverrideBelow(const plan::Node& node) const {
+    for (auto& p : state_.data_paths) {
+      if (p.size() > node.key_path.size() && HasPrefix(p, node.key_path)) return true;
+    }
+    return false;
+  }
+
+  const Value* DataRoot() const {
+    return state_.data_holder ? state_.data_holder.get() : &data_;
+  }
+
+  const Value* BaseAt(const plan::Node& node) const {
+    const Value* v = DataRoot();
+    for (auto& k : node.key_path) {
+      v = v->Find(k);
+      if (!v) return nullptr;
+    }
+    return v;
+  }
+
+  bool EvalRef(const plan::Term& t, Frame& f, ValueCont k) {
+    const plan::Term& base = t.items[0];
+    if (base.op == TermOp::kData) {
+      return EvalDataRef(root_, DataRoot(), t.items, 1, f, k);
+    }
+    if (base.op == TermOp::kInput) {
+      return state_.input ? Deref(*state_.input, t.items, 1, f, k) : true;
+    }
+    return EvalTerm(base, f, [&](const Value& v) { return Deref(v, t.items, 1, f, k); });
+  }
+
+  bool Deref(const Value& v, const std::vector<plan::Term>& items, size_t i,
+             Frame& f, ValueCont k) {
+    if (i == items.size()) return k(v);
+    const plan::Term& key = items[i];
+    if (key.op == TermOp::kVar && !f.bound[key.slot]) {
+      if (!v.is_collection()) return true;
+      return Members(v, [&](const Value& mk, const Value& mv) {
+        f.values[key.slot] = mk;
+        f.bound[key.slot] = true;
+        bool r = Deref(mv, items, i + 1, f, k);
+        f.bound[key.slot] = false;
+        return r;
+      });
+    }
+    if (key.op == TermOp::kConst) return DerefKey(v, key.value, items, i, f, k);
+    if (key.op == TermOp::kVar) return DerefKey(v, f.values[key.slot], items, i, f, k);
+    if (IsPattern(key, f)) {
+      return Members(v, [&](const Value& mk, const Value& mv) {
+        return UnifyValue(key, mk, f, [&]() { return Deref(mv, items, i + 1, f, k); });
+      });
+    }
+    return EvalTerm(key, f, [&](const Value& kv) { return DerefKey(v, kv, items, i, f, k); });
+  }
+
+  bool DerefKey(const Value& v, const Value& key,
+                const std::vector<plan::Term>& items, size_t i, Frame& f,
+                ValueCont k) {
+    switch (v.kind()) {
+      case Kind::kObject: {
+        const Value* found = v.Find(key);
+        return found ? Deref(*found, items, i + 1, f, k) : true;
+      }
+      case Kind::kArray: {
+        int64_t idx;
+        if (!key.is_number() || !key.AsInt64(&idx)) return true;
+        const Value* found = v.At(idx);
+        return found ? Deref(*found, items, i + 1, f, k) : true;
+      }
+      case Kind::kSet:
+        return v.Contains(key) ? Deref(key, items, i + 1, f, k) : true;
+      default:
+        return true;
+    }
+  }
+
+  bool EvalDataRef(const plan::Node& node, const Value* base,
+                   const std::vector<plan::Term>& items, size_t i, Frame& f,
+                   ValueCont k) {
+    bool overridden = !state_.data_paths.empty() && Overridden(node);
+    if (overridden || !node.has_rules_below) {
+      return base ? Deref(*base, items, i, f, k) : true;
+    }
+    if (node.rules || i == items.size() ||
+        (!state_.data_paths.empty() && OverrideBelow(node))) {
+      std::optional<Value> v = EvalNode(node);
+      if (!error_.ok()) return false;
+      return v ? Deref(*v, items, i, f, k) : true;
+    }
+    const plan::Term& key = items[i];
+    auto child_or_base = [&](const Value& kv) {
+      if (kv.is_string()) {
+        auto it = node.children.find(std::string(kv.string()));
+        if (it != node.children.end()) {
+          const Value* child_base = base ? base->Find(kv) : nullptr;
+          return EvalDataRef(*it->second, child_base, items, i + 1, f, k);
+        }
+      }
+      const Value* found = base ? base->Find(kv) : nullptr;
+      return found ? Deref(*found, items, i + 1, f, k) : true;
+    };
+    if (key.op == TermOp::kVar && !f.bound[key.slot]) {
+      // Iterate over rule children and base keys alike, in key order.
+      std::optional<Value> v = EvalNode(node);
+      if (!error_.ok()) return false;
+      return v ? Deref(*v, items, i, f, k) : true;
+    }
+    if (key.op == TermOp::kConst) return child_or_base(key.value);
+    return EvalTerm(key, f, child_or_base);
+  }
+
+  // The full value of the document at `node`: rules evaluated and merged
+  // with base data. nullopt when undefined.
+  std::optional<Value> EvalNode(const plan::Node& node) {
+    if (!state_.data_paths.empty() && Overridden(node)) {
+      const Value* b = BaseAt(node);
+      return b ? std::optional<Value>(*b) : std::nullopt;
+    }
+    if (!node.has_rules_below) {
+      const Value* b = BaseAt(node);
+      return b ? std::optional<Value>(*b) : std::nullopt;
+    }
+    CacheEntry& entry = cache_[&node];
+    if (entry.in_progress) {
+      Fail(kRegoRecursionError, {}, absl::StrCat("rule ", node.path, " is recursive"));
+      return std::nullopt;
+    }
+    if (entry.computed) {
+      return entry.defined ? std::optional<Value>(entry.value) : std::nullopt;
+    }
+    entry.in_progress = true;
+    std::optional<Value> v = ComputeNode(node);
+    CacheEntry& after = cache_[&node];
+    after.in_progress = false;
+    if (!error_.ok()) return std::nullopt;
+    after.computed = true;
+    after.defined = v.has_value();
+    if (v) after.value = *v;
+    return v;
+  }
+
+  std::optional<Value> ComputeNode(const plan::Node& node) {
+    std::optional<Value> own;
+    if (node.rules) {
+      own = EvalRuleSet(*node.rules);
+      if (!error_.ok()) return std::nullopt;
+      if (node.rules->kind != plan::RuleSet::kObject || node.children.empty()) {
+        return own;
+      }
+    }
+    // An object: base data, object-producing rules, then child documents.
+    std::map<Value, Value> entries;
+    bool defined = own.has_value();
+    if (own && own->is_object()) {
+      for (auto& [k, v] : own->entries()) entries.emplace(k, v);
+    }
+    if (!node.rules) {
+      const Value* b = BaseAt(node);
+      if (b && b->is_object()) {
+        defined = true;
+        for (auto& [k, v] : b->entries()) entries.emplace(k, v);
+      }
+    }
+    for (auto& [name, child] : node.children) {
+      if (child->function || !child->has_rules_below) {
+        if (!child->has_rules_below) continue;
+        if (!child->rules && child->children.empty()) continue;
+      }
+      std::optional<Value> cv = EvalNode(*child);
+      if (!error_.ok()) return std::nullopt;
+      if (cv) entries[Value::String(name)] = *cv;
+    }
+    if (node.has_rules_below) defined = true;
+    if (!defined) return std::nullopt;
+    std::vector<ObjectEntry> sorted(entries.begin(), entries.end());
+    return Value::ObjectFromSorted(std::move(sorted));
+  }
+
+  // Evaluates one rule (following its else chain): calls emit(frame) for
+  // each solution of the first link whose body succeeds.
+  template <typename Emit>
+  void EvalRule(const plan::Rule& rule, Emit emit) {
+    for (const plan::Rule* link = &rule; link; link = link->else_rule.get()) {
+      bool any = false;
+      Frame frame(link->num_slots);
+      const std::string* saved_file = file_;
+      file_ = &link->file;
+      EvalBody(link->body, 0, frame, [&]() {
+        any = true;
+        return emit(*link, frame);
+      });
+      file_ = saved_file;
+      if (any || !error_.ok()) return;
+    }
+  }
+
+  std::optional<Value> EvalRuleSet(const plan::RuleSet& rs) {
+    switch (rs.kind) {
+      case plan::RuleSet::kComplete: {
+        std::optional<Value> result;
+        for (const auto& rule : rs.rules) {
+          if (result && rule->constant_value && !rule->else_rule &&
+              rule->value.value == *result) {
+            continue;  // cannot change or conflict with the result
+          }
+          EvalRule(*rule, [&](const plan::Rule& link, Frame& frame) {
+            return EvalTerm(link.value, frame, [&](const Value& v) {
+              if (result && *result != v) {
+                return Fail(kEvalConflictError, link.loc,
+                            "complete rules must not produce multiple outputs");
+              }
+              result = v;
+              return !link.constant_value;
+            });
+          });
+          if (!error_.ok()) return std::nullopt;
+        }
+        if (!result && rs.default_rule) {
+          Frame frame(rs.default_rule->num_slots);
+          EvalTerm(rs.default_rule->value, frame, [&](const Value& v) {
+            result = v;
+            return false;
+          });
+        }
+        return result;
+      }
+      case plan::RuleSet::kPartialSet: {
+        std::vector<Value> members;
+        for (const auto& rule : rs.rules) {
+          EvalRule(*rule, [&](const plan::Rule& link, Frame& frame) {
+            return EvalTerm(link.key, frame, [&](const Value& v) {
+              members.push_back(v);
+              return true;
+            });
+          });
+          if (!error_.ok()) return std::nullopt;
+        }
+        return Value::Set(std::move(members));
+      }
+      case plan::RuleSet::kObject: {
+        ObjectBuilder builder;
+        for (const auto& rule : rs.rules) {
+          EvalRule(*rule, [&](const plan::Rule& link, Frame& frame) {
+            std::vector<Value> keys;
+            return EvalList(link.key_path, 0, keys, frame, [&]() {
+              return EvalTerm(link.value, frame, [&](const Value& v) {
+                if (!builder.Insert(keys, 0, v)) {
+                  return Fail(kEvalConflictError, link.loc,
+                              "object keys must be unique");
+                }
+                return true;
+              });
+            });
+          });
+          if (!error_.ok()) return std::nullopt;
+        }
+        return builder.Build();
+      }
+    }
+    return std::nullopt;
+  }
+
+  // Nested objects built from `p[a].b[c] := v` rules.
+  struct ObjectBuilder {
+    std::map<Value, std::pair<std::optional<Value>, std::unique_ptr<ObjectBuilder>>> m;
+    bool Insert(const std::vector<Value>& keys, size_t i, const Value& v) {
+      auto& slot = m[keys[i]];
+      if (i + 1 == keys.size()) {
+        if (slot.second) return false;
+        if (slot.first && *slot.first != v) return false;
+        slot.first = v;
+        return true;
+      }
+      if (slot.first) return false;
+      if (!slot.second) slot.second = std::make_unique<ObjectBuilder>();
+      return slot.second->Insert(keys, i + 1, v);
+    }
+    Value Build() const {
+      std::vector<ObjectEntry> entries;
+      for (auto& [k, s] : m) {
+        entries.emplace_back(k, s.first ? *s.first : s.second->Build());
+      }
+      return Value::ObjectFromSorted(std::move(entries));
+    }
+  };
+
+  const plan::Node& root_;
+  const Value& data_;
+  const EvalOptions& options_;
+  WithState state_;
+  absl::flat_hash_map<const plan::Node*, CacheEntry> cache_;
+  absl::flat_hash_map<std::string, Value> ndb_cache_;
+  BuiltinContext ctx_;
+  absl::Status error_;
+  absl::Status builtin_error_;
+  int64_t steps_ = 0;
+  const std::string kNoFile;
+  const std::string* file_ = &kNoFile;
+};
+
+}  // namespace
+
+ResultSet Evaluate(const plan::Query& query, const plan::Node& root,
+                   const Value& data, const EvalOptions& options) {
+  Evaluator evaluator(root, data, options);
+  return evaluator.Run(query);
+}
+
+}  // namespace policyd::eval
