@@ -79,6 +79,38 @@ TEST(NumberTest, ArithmeticText) {
   EXPECT_EQ(*number::Divide(Value::Int(6), Value::Int(3)), Value::Int(2));
 }
 
+TEST(NumberTest, DecimalResultsPrintAsOpaDoes) {
+  // Non-integer arithmetic runs on 64-bit big.Floats and prints the
+  // shortest text that reads back as the same value.
+  EXPECT_EQ(number::Add(Num("0.1"), Num("0.2")).NumberText(), "0.3");
+  EXPECT_EQ(number::Divide(Value::Int(1), Value::Int(3))->NumberText(), "0.33333333333333333334");
+  EXPECT_EQ(number::Divide(Value::Int(2469135), Value::Int(2))->NumberText(), "1.2345675e+06");
+  EXPECT_EQ(number::Multiply(Num("1.1"), Value::Int(1024)).NumberText(), "1126.4");
+  EXPECT_EQ(number::Abs(Num("-1.50")).NumberText(), "1.5");
+  EXPECT_EQ(number::Negate(Num("1.50")).NumberText(), "-1.50");
+  // Integral results of decimal arithmetic are plain integers.
+  Value three = number::Multiply(Num("1.5"), Value::Int(2));
+  EXPECT_EQ(three.rep(), nullptr);
+  EXPECT_EQ(three, Value::Int(3));
+  // As in OPA, a zero dividend divides as a float and keeps the sign.
+  Value minus_zero = *number::Divide(Value::Int(0), Value::Int(-5));
+  EXPECT_EQ(minus_zero.NumberText(), "-0");
+  EXPECT_EQ(minus_zero, Value::Int(0));
+  EXPECT_EQ(minus_zero.Hash(), Value::Int(0).Hash());
+  EXPECT_EQ(number::Divide(Value::Int(0), Value::Int(5))->NumberText(), "0");
+  // Integers that divide exactly stay exact, however large.
+  EXPECT_EQ(number::Divide(Num("1e109"), Num("1e100"))->NumberText(), "1000000000");
+  EXPECT_EQ(number::Multiply(Num("1e6"), Value::Int(2)).NumberText(), "2000000");
+}
+
+TEST(NumberTest, DoubleTextIsGoShortestG) {
+  EXPECT_EQ(Value::Double(1234567.5)->NumberText(), "1.2345675e+06");
+  EXPECT_EQ(Value::Double(0.1)->NumberText(), "0.1");
+  EXPECT_EQ(Value::Double(-2.5e-7)->NumberText(), "-2.5e-07");
+  EXPECT_EQ(Value::Double(1e22)->NumberText(), "1e+22");
+  EXPECT_EQ(*Value::Double(1e22), Num("10000000000000000000000"));
+}
+
 TEST(NumberTest, Errors) {
   EXPECT_EQ(number::Divide(Value::Int(1), Value::Int(0)).status().message(), "divide by zero");
   EXPECT_EQ(number::Divide(Value::Int(1), Num("0.0")).status().message(), "divide by zero");
