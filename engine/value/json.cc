@@ -92,7 +92,9 @@ class Parser {
   }
 
   bool Consume(std::string_view word) {
-    if (text_.substr(pos_, word.size()) != word) return FailUnexpected();
+    if (text_.substr(pos_, word.size()) != word) {
+      return Fail("invalid literal (expected " + std::string(word) + ")");
+    }
     pos_ += word.size();
     return true;
   }
