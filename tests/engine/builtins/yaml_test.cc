@@ -1,0 +1,81 @@
+#include "gtest/gtest.h"
+#include "tests/engine/builtins/text_test_util.h"
+
+namespace policyd {
+namespace {
+
+using ::policyd::testing::Error;
+using ::policyd::testing::Eval;
+using ::policyd::testing::I;
+using ::policyd::testing::J;
+using ::policyd::testing::S;
+constexpr auto kType = absl::StatusCode::kInvalidArgument;
+constexpr auto kBuiltin = absl::StatusCode::kUnknown;
+
+std::string Marshal(const Value& v) {
+  auto r = testing::Call("yaml.marshal", {v});
+  EXPECT_TRUE(r.ok() && r->has_value());
+  return r.ok() && r->has_value() ? std::string((*r)->string()) : "";
+}
+
+TEST(YamlTest, MarshalBlockStyle) {
+  EXPECT_EQ(Marshal(J(R"([{"foo": [1, 2, 3]}])")), "- foo:\n  - 1\n  - 2\n  - 3\n");
+  EXPECT_EQ(Marshal(J(R"({"b": {"c": true, "d": null}, "a": [[1, 2], []], "e": {}})")),
+            "a:\n- - 1\n  - 2\n- []\nb:\n  c: true\n  d: null\ne: {}\n");
+  EXPECT_EQ(Marshal(S("x")), "x\n");
+  EXPECT_EQ(Marshal(J("1.5")), "1.5\n");
+  EXPECT_EQ(Marshal(J("{}")), "{}\n");
+}
+
+TEST(YamlTest, MarshalQuotesStringsThatWouldChangeMeaning) {
+  EXPECT_EQ(Marshal(J(R"({"a": "true", "b": "1", "c": "", "d": "yes", "e": "null"})")),
+            "a: \"true\"\nb: \"1\"\nc: \"\"\nd: \"yes\"\ne: \"null\"\n");
+  EXPECT_EQ(Marshal(J(R"({"a": "- x", "b": "x: y", "c": "#x", "d": " x"})")),
+            "a: '- x'\nb: 'x: y'\nc: '#x'\nd: ' x'\n");
+  EXPECT_EQ(Marshal(J(R"({"a": "tab\there", "b": "l1\nl2"})")),
+            "a: \"tab\\there\"\nb: |-\n  l1\n  l2\n");
+  EXPECT_EQ(Marshal(J(R"({"a10": 1, "a2": 2, "b": 3})")), "a2: 2\na10: 1\nb: 3\n");
+}
+
+TEST(YamlTest, Unmarshal) {
+  EXPECT_EQ(Eval("yaml.unmarshal", {S("foo:\n  - qux: bar\n  - baz: 2\n")}),
+            R"({"foo":[{"qux":"bar"},{"baz":2}]})");
+  EXPECT_EQ(Eval("yaml.unmarshal",
+                 {S("a: yes\nb: off\nc: ~\nd: 0x1F\ne: 1_000\nf: 1.5e3\n"
+                    "g: '1'\nh: 2001-12-14\n1: one\ntrue: t\n")}),
+            R"({"1":"one","a":true,"b":false,"c":null,"d":31,"e":1000,"f":1500,)"
+            R"("g":"1","h":"2001-12-14","true":"t"})");
+  EXPECT_EQ(Eval("yaml.unmarshal", {S("base: &b {p: 1, q: 2}\nm:\n  <<: *b\n  q: 3\n")}),
+            R"({"base":{"p":1,"q":2},"m":{"p":1,"q":3}})");
+  // YAML 1.1, as go-yaml v2 reads it: the key y is the boolean true.
+  EXPECT_EQ(Eval("yaml.unmarshal", {S("y: 1")}), R"({"true":1})");
+  EXPECT_EQ(Eval("yaml.unmarshal", {S("")}), "null");
+  EXPECT_EQ(Eval("yaml.unmarshal", {S("s: |\n  a\n  b\n")}), R"({"s":"a\nb\n"})");
+}
+
+TEST(YamlTest, UnmarshalErrors) {
+  std::string msg = Error("yaml.unmarshal", {S("[1,2,3")}, kBuiltin);
+  EXPECT_EQ(msg.rfind("yaml.unmarshal: yaml: line 1: did not find", 0), 0u)
+      << msg;
+  EXPECT_EQ(Error("yaml.unmarshal", {S("a: .inf")}, kBuiltin),
+            "yaml.unmarshal: json: unsupported value: +Inf");
+  EXPECT_EQ(Error("yaml.unmarshal", {I(1)}, kType),
+            "yaml.unmarshal: operand 1 must be string but got number");
+}
+
+TEST(YamlTest, RoundTrip) {
+  Value v = J(R"({"k": ["a: b", "- c", "x\ny", "", "0.5", "2", {"n": -3}]})");
+  auto m = testing::Call("yaml.marshal", {v});
+  ASSERT_TRUE(m.ok() && m->has_value());
+  EXPECT_EQ(Eval("yaml.unmarshal", {**m}), v.ToJson());
+}
+
+TEST(YamlTest, IsValid) {
+  EXPECT_EQ(Eval("yaml.is_valid", {S("foo:\n   - qux: bar\n   - baz: 2")}), "true");
+  EXPECT_EQ(Eval("yaml.is_valid", {S("foo:\n   - qux: bar\n   - baz: {")}), "false");
+  EXPECT_EQ(Eval("yaml.is_valid", {S(R"({"json": "ok"})")}), "true");
+  EXPECT_EQ(Eval("yaml.is_valid", {I(1)}), "false");
+}
+
+}  // namespace
+}  // namespace policyd
