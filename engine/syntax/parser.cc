@@ -227,9 +227,6 @@ class Parser {
   bool IsKw(std::string_view word) const {
     return IsWord(word) && IsKeyword(word);
   }
-  // A binary operator on a new line starts a new expression instead, except
-  // inside brackets and parentheses.
-  bool Continues() const { return nest_ > 0 || !tok().nl_before; }
 
   void Error(Location loc, std::string message) {
     if (failed_) return;
@@ -298,26 +295,20 @@ class Parser {
     Parser* p_;
   };
 
-  // Tracks nesting (for the depth limit and newline handling).
+  // A nested construct: counts towards the depth limit, and `|` is an
+  // operator again inside it.
   class Nest {
    public:
-    // `body`: a rule/comprehension body, where newlines separate expressions.
-    Nest(Parser* p, bool body)
-        : p_(p), depth_(p), nest_(p->nest_), no_or_(p->no_or_) {
-      p->nest_ = body ? 0 : p->nest_ + 1;
+    explicit Nest(Parser* p) : p_(p), depth_(p), no_or_(p->no_or_) {
       p->no_or_ = false;
     }
-    ~Nest() {
-      p_->nest_ = nest_;
-      p_->no_or_ = no_or_;
-    }
+    ~Nest() { p_->no_or_ = no_or_; }
     Nest(const Nest&) = delete;
     Nest& operator=(const Nest&) = delete;
 
    private:
     Parser* p_;
     Depth depth_;
-    int nest_;
     bool no_or_;
   };
 
@@ -420,7 +411,7 @@ class Parser {
     if (!RuleHeadRef(&rule.head, &last_bracket)) return;
     RuleHead& head = rule.head;
     if (tok().kind == Tok::kLParen && !tok().space_before) {
-      Nest nest(this, false);
+      Nest nest(this);
       head.has_args = true;
       Next();
       if (!TermList(Tok::kRParen, &head.args)) return;
@@ -429,12 +420,12 @@ class Parser {
     if (IsKw("contains")) {
       has_contains = true;
       Next();
-      head.key = TermIn();
+      head.key = TermIn(true);
       if (!head.key) return;
     } else if (tok().kind == Tok::kUnify || tok().kind == Tok::kAssign) {
       head.assign = tok().kind == Tok::kAssign;
       Next();
-      head.value = TermIn();
+      head.value = TermIn(true);
       if (!head.value) return;
     }
     bool set_shape = !has_contains && !head.value && !head.has_args &&
@@ -508,7 +499,7 @@ class Parser {
       if (tok().kind == Tok::kUnify || tok().kind == Tok::kAssign) {
         else_rule->head.assign = tok().kind == Tok::kAssign;
         Next();
-        else_rule->head.value = TermIn();
+        else_rule->head.value = TermIn(true);
         if (!else_rule->head.value) return;
       }
       if (IsKw("if")) {
@@ -558,7 +549,7 @@ class Parser {
         Next();
         *last_bracket = false;
       } else {
-        Nest nest(this, false);
+        Nest nest(this);
         Next();
         TermPtr elem = TermIn();
         if (!elem || !Expect(Tok::kRBrack)) return false;
@@ -596,7 +587,7 @@ class Parser {
   }
 
   bool SingleExpressionBody(Body* body) {
-    Nest nest(this, true);
+    Nest nest(this);
     std::optional<Expr> e = Literal();
     if (!e) return false;
     body->push_back(*std::move(e));
@@ -604,7 +595,7 @@ class Parser {
   }
 
   bool BlockBody(Body* body) {
-    Nest nest(this, true);
+    Nest nest(this);
     Next();  // {
     std::optional<Body> b = ParseBody(Tok::kRBrace);
     if (!b || !Expect(Tok::kRBrace)) return false;
@@ -616,7 +607,7 @@ class Parser {
 
   // Expressions separated by `;` or newlines, up to (not including) `end`.
   std::optional<Body> ParseBody(Tok end) {
-    Nest nest(this, true);
+    Nest nest(this);
     Body body;
     if (tok().kind == end) {
       Error(tok().loc, "found empty body");
@@ -640,7 +631,7 @@ class Parser {
   }
 
   std::optional<Expr> Literal() {
-    Nest nest(this, true);
+    Nest nest(this);
     if (failed_) return std::nullopt;
     Expr e;
     e.loc = tok().loc;
@@ -666,7 +657,7 @@ class Parser {
         return std::nullopt;
       }
       Next();
-      w.value = TermIn();
+      w.value = TermIn(true);
       if (!w.value) return std::nullopt;
       w.target = AsRef(std::move(w.target));
       e.withs.push_back(std::move(w));
@@ -675,17 +666,12 @@ class Parser {
   }
 
   bool ExprCore(Expr* e) {
-    TermPtr lhs = TermIn();
+    TermPtr lhs = TermIn(true);
     if (!lhs) return false;
-    if (tok().kind == Tok::kComma && nest_ == 0 && kw_in_) {
-      lhs = MemberTail(std::move(lhs));
-      if (!lhs) return false;
-    }
-    if ((tok().kind == Tok::kUnify || tok().kind == Tok::kAssign) &&
-        Continues()) {
+    if (tok().kind == Tok::kUnify || tok().kind == Tok::kAssign) {
       e->kind = tok().kind == Tok::kUnify ? ExprKind::kUnify : ExprKind::kAssign;
       Next();
-      TermPtr rhs = TermIn();
+      TermPtr rhs = TermIn(true);
       if (!rhs) return false;
       e->lhs = std::move(lhs);
       e->rhs = std::move(rhs);
@@ -700,7 +686,7 @@ class Parser {
     Next();  // some
     std::vector<TermPtr> terms;
     while (true) {
-      TermPtr t = TermOr();
+      TermPtr t = TermRelation();
       if (!t) return false;
       terms.push_back(std::move(t));
       if (tok().kind != Tok::kComma) break;
@@ -715,7 +701,7 @@ class Parser {
       e->kind = ExprKind::kSomeIn;
       if (terms.size() == 2) e->key = terms[0];
       e->value = terms.back();
-      e->collection = TermOr();
+      e->collection = TermRelation();
       return e->collection != nullptr;
     }
     for (const TermPtr& t : terms) {
@@ -731,12 +717,12 @@ class Parser {
 
   bool Every(Expr* e) {
     Next();  // every
-    TermPtr first = TermOr();
+    TermPtr first = TermRelation();
     if (!first) return false;
     TermPtr second;
     if (tok().kind == Tok::kComma) {
       Next();
-      second = TermOr();
+      second = TermRelation();
       if (!second) return false;
     }
     if (!IsKw("in")) {
@@ -751,7 +737,7 @@ class Parser {
     } else {
       e->value = std::move(first);
     }
-    e->collection = TermOr();
+    e->collection = TermRelation();
     if (!e->collection) return false;
     if (tok().kind != Tok::kLBrace) {
       Unexpected();
@@ -763,32 +749,44 @@ class Parser {
 
   // After `key` at a `,`: `key, value in xs`, then any further `in xs`.
   TermPtr MemberTail(TermPtr key) {
+    // Not followed by `v in xs`: the comma belongs to the caller.
+    size_t pos = pos_, errors = errors_.size();
     Next();  // ,
-    TermPtr value = TermOr();
-    if (!value) return nullptr;
-    if (!IsKw("in")) {
-      Unexpected();
-      return nullptr;
+    TermPtr value = TermRelation();
+    if (!value || !IsKw("in")) {
+      pos_ = pos;
+      errors_.resize(errors);
+      failed_ = false;
+      return InTail(std::move(key));
     }
     Location loc = key->loc;
     Next();
-    TermPtr coll = TermOr();
+    TermPtr coll = TermRelation();
     if (!coll) return nullptr;
     TermPtr lhs = CallTerm("internal.member_3", loc,
                            {std::move(key), std::move(value), std::move(coll)});
     return InTail(std::move(lhs));
   }
 
+
   // ---- terms, by operator precedence ----
 
-  TermPtr TermIn() { return InTail(TermOr()); }
+  // Precedence, loosest first: in, comparisons, |, &, + -, * / %.
+  // `key_val` allows `k, v in xs` (expressions and parentheses, not lists).
+  TermPtr TermIn(bool key_val = false) {
+    TermPtr lhs = TermRelation();
+    if (lhs && key_val && tok().kind == Tok::kComma && kw_in_) {
+      return MemberTail(std::move(lhs));
+    }
+    return InTail(std::move(lhs));
+  }
 
   // Infix operator calls are located where their left operand is, as in OPA.
   TermPtr InTail(TermPtr lhs) {
-    while (lhs && IsKw("in") && Continues()) {
+    while (lhs && IsKw("in")) {
       Location loc = lhs->loc;
       Next();
-      TermPtr rhs = TermOr();
+      TermPtr rhs = TermRelation();
       if (!rhs) return nullptr;
       lhs = CallTerm("internal.member_2", loc, {std::move(lhs), std::move(rhs)});
     }
@@ -797,7 +795,7 @@ class Parser {
 
   TermPtr TermOr() {
     TermPtr lhs = TermAnd();
-    while (lhs && tok().kind == Tok::kOr && !no_or_ && Continues()) {
+    while (lhs && tok().kind == Tok::kOr && !no_or_) {
       Location loc = lhs->loc;
       Next();
       TermPtr rhs = TermAnd();
@@ -807,17 +805,19 @@ class Parser {
     return lhs;
   }
 
+
   TermPtr TermAnd() {
-    TermPtr lhs = TermRelation();
-    while (lhs && tok().kind == Tok::kAnd && Continues()) {
+    TermPtr lhs = TermArith();
+    while (lhs && tok().kind == Tok::kAnd) {
       Location loc = lhs->loc;
       Next();
-      TermPtr rhs = TermRelation();
+      TermPtr rhs = TermArith();
       if (!rhs) return nullptr;
       lhs = CallTerm("and", loc, {std::move(lhs), std::move(rhs)});
     }
     return lhs;
   }
+
 
   static const char* RelationOp(Tok kind) {
     switch (kind) {
@@ -832,22 +832,22 @@ class Parser {
   }
 
   TermPtr TermRelation() {
-    TermPtr lhs = TermArith();
-    while (lhs && RelationOp(tok().kind) && Continues()) {
+    TermPtr lhs = TermOr();
+    while (lhs && RelationOp(tok().kind)) {
       const char* op = RelationOp(tok().kind);
       Location loc = lhs->loc;
       Next();
-      TermPtr rhs = TermArith();
+      TermPtr rhs = TermOr();
       if (!rhs) return nullptr;
       lhs = CallTerm(op, loc, {std::move(lhs), std::move(rhs)});
     }
     return lhs;
   }
 
+
   TermPtr TermArith() {
     TermPtr lhs = TermFactor();
-    while (lhs && (tok().kind == Tok::kPlus || tok().kind == Tok::kMinus) &&
-           Continues()) {
+    while (lhs && (tok().kind == Tok::kPlus || tok().kind == Tok::kMinus)) {
       const char* op = tok().kind == Tok::kPlus ? "plus" : "minus";
       Location loc = lhs->loc;
       Next();
@@ -869,7 +869,7 @@ class Parser {
 
   TermPtr TermFactor() {
     TermPtr lhs = Unary();
-    while (lhs && FactorOp(tok().kind) && Continues()) {
+    while (lhs && FactorOp(tok().kind)) {
       const char* op = FactorOp(tok().kind);
       Location loc = lhs->loc;
       Next();
@@ -921,7 +921,7 @@ class Parser {
                       ScalarTerm(Value::String(tok().text), tok().loc));
         Next();
       } else if (tok().kind == Tok::kLBrack) {
-        Nest nest(this, false);
+        Nest nest(this);
         Next();
         TermPtr elem = TermIn();
         if (!elem || !Expect(Tok::kRBrack)) return nullptr;
@@ -931,7 +931,7 @@ class Parser {
           Unexpected();
           return nullptr;
         }
-        Nest nest(this, false);
+        Nest nest(this);
         TermPtr call = NewTerm(TermKind::kCall, t->loc);
         call->items.push_back(AsRef(std::move(t)));
         Next();
@@ -1002,12 +1002,9 @@ class Parser {
       case Tok::kLBrace:
         return Braces();
       case Tok::kLParen: {
-        Nest nest(this, false);
+        Nest nest(this);
         Next();
-        TermPtr inner = TermIn();
-        if (inner && tok().kind == Tok::kComma && kw_in_) {
-          inner = MemberTail(std::move(inner));
-        }
+        TermPtr inner = TermIn(true);
         if (!inner || !Expect(Tok::kRParen)) return nullptr;
         return inner;
       }
@@ -1046,7 +1043,7 @@ class Parser {
   }
 
   TermPtr Array() {
-    Nest nest(this, false);
+    Nest nest(this);
     TermPtr arr = NewTerm(TermKind::kArray, tok().loc);
     Next();  // [
     if (tok().kind == Tok::kRBrack) {
@@ -1082,7 +1079,7 @@ class Parser {
 
   // `{}` object, `{a, b}` set, `{k: v}` object, and their comprehensions.
   TermPtr Braces() {
-    Nest nest(this, false);
+    Nest nest(this);
     TermPtr t = NewTerm(TermKind::kObject, tok().loc);
     Next();  // {
     if (tok().kind == Tok::kRBrace) {
@@ -1235,7 +1232,6 @@ class Parser {
   bool kw_in_ = false, kw_every_ = false, kw_if_ = false, kw_contains_ = false;
   // v1 rule syntax: `if` and `contains` required.
   bool v1_rules_ = false;
-  int nest_ = 0;       // open brackets/parentheses since the last body
   bool no_or_ = false; // `|` ends the term (comprehension heads)
   int depth_ = 0;
   int template_vars_ = 0;

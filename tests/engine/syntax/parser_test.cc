@@ -199,7 +199,9 @@ TEST(ParseModuleTest, Errors) {
 TEST(ParseQueryTest, Operators) {
   EXPECT_EQ(Q("x = 1 + 2 * 3 - 4 / 2 % 3"),
             "x = minus(plus(1, mul(2, 3)), rem(div(4, 2), 3))");
-  EXPECT_EQ(Q("a | b & c == d"), "or(a, and(b, equal(c, d)))");
+  // As in OPA, `|` and `&` bind tighter than comparisons.
+  EXPECT_EQ(Q("a | b & c == d"), "equal(or(a, and(b, c)), d)");
+  EXPECT_EQ(Q("a & b | c"), "or(and(a, b), c)");
   EXPECT_EQ(Q("a != b; a < b; a <= b; a > b; a >= b"),
             "neq(a, b); lt(a, b); lte(a, b); gt(a, b); gte(a, b)");
   EXPECT_EQ(Q("(1 + 2) * 3"), "mul(plus(1, 2), 3)");
@@ -269,12 +271,17 @@ TEST(ParseQueryTest, TermsAndRefs) {
 }
 
 TEST(ParseQueryTest, NewlinesSeparateExpressions) {
-  absl::StatusOr<Body> body = ParseQuery("x := 1\ny := [\n 1 +\n 2]\nx\n-1");
+  absl::StatusOr<Body> body =
+      ParseQuery("x := 1\ny := [\n 1 +\n 2]\nx\n[1]\nz := x\n  - 1");
   ASSERT_TRUE(body.ok()) << body.status();
-  ASSERT_EQ(body->size(), 4u);
+  ASSERT_EQ(body->size(), 5u);
   EXPECT_EQ(ExprString((*body)[1]), "y := [plus(1, 2)]");
-  EXPECT_EQ(ExprString((*body)[3]), "-1");
+  // A ref needs its `[` right after the term...
+  EXPECT_EQ(ExprString((*body)[2]), "x");
+  EXPECT_EQ(ExprString((*body)[3]), "[1]");
   EXPECT_EQ((*body)[3].loc.line, 6);
+  // ...while infix operators continue on the next line, as in OPA.
+  EXPECT_EQ(ExprString((*body)[4]), "z := minus(x, 1)");
   EXPECT_EQ((*body)[1].loc.col, 1);
   EXPECT_EQ((*body)[1].rhs->loc.col, 6);
   // An infix call is located at its left operand.
