@@ -293,7 +293,9 @@ class BodyCompiler {
         break;
       }
     }
-    for (auto& w : e.withs) Use(*w.value, false, scope, outer, &use);
+    for (auto& w : e.withs) {
+      if (!NamesFunction(*w.value, scope)) Use(*w.value, false, scope, outer, &use);
+    }
     return use;
   }
 
@@ -441,6 +443,19 @@ class BodyCompiler {
     return out;
   }
 
+  // True when `t` names a function or builtin (a `with` replacement) rather
+  // than a value.
+  bool NamesFunction(const ast::Term& t, const Scope& scope) {
+    if (t.kind != TermKind::kVar && t.kind != TermKind::kRef) return false;
+    if (t.kind == TermKind::kVar && scope.Find(t.name) >= 0) return false;
+    if (ResolveFunction(t)) return true;
+    size_t rest = 0;
+    std::vector<std::string> path = ConstPrefix(t, &rest);
+    if (rest != (t.kind == TermKind::kVar ? 1 : t.items.size())) return false;
+    if (t.kind == TermKind::kVar && env_.Resolve(t.name)) return false;
+    return BuiltinRegistry::Default().Find(absl::StrJoin(path, ".")) != nullptr;
+  }
+
   // ---- lowering ----
 
   plan::Expr LowerExpr(const ast::Expr& e, Scope& scope, NameSet& bound,
@@ -512,7 +527,8 @@ class BodyCompiler {
   plan::With LowerWith(const ast::With& w, Scope& scope, const NameSet& outer) {
     plan::With out;
     out.loc = w.loc;
-    out.value = Lower(*w.value, scope, outer);
+    bool names_function = NamesFunction(*w.value, scope);
+    if (!names_function) out.value = Lower(*w.value, scope, outer);
     size_t rest = 0;
     std::vector<std::string> path = ConstPrefix(*w.target, &rest);
     if (path.empty()) {
@@ -547,22 +563,17 @@ class BodyCompiler {
         return out;
       }
     }
-    if (out.target == plan::With::kFunction) {
-      size_t vrest = 0;
-      std::vector<std::string> vpath = ConstPrefix(*w.value, &vrest);
-      if (w.value->kind == TermKind::kVar || w.value->kind == TermKind::kRef) {
-        if (const plan::Function* f = ResolveFunction(*w.value)) {
-          out.replacement_function = f;
-        } else if (const Builtin* b = BuiltinRegistry::Default().Find(
-                       absl::StrJoin(vpath, "."));
-                   b && vrest == RefItems(std::make_shared<ast::Term>(*w.value))
-                                     .size()) {
-          if (!(w.value->kind == TermKind::kVar &&
-                (scope.Find(w.value->name) >= 0 ||
-                 env_.Resolve(w.value->name)))) {
-            out.replacement_builtin = b;
-          }
-        }
+    if (names_function) {
+      if (out.target != plan::With::kFunction) {
+        Fail(kRegoCompileError, w.loc, "with value must be a value, not a function");
+        return out;
+      }
+      if (const plan::Function* f = ResolveFunction(*w.value)) {
+        out.replacement_function = f;
+      } else {
+        size_t vrest = 0;
+        out.replacement_builtin = BuiltinRegistry::Default().Find(
+            absl::StrJoin(ConstPrefix(*w.value, &vrest), "."));
       }
     }
     return out;

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/container/inlined_vector.h"
 #include "absl/functional/function_ref.h"
 #include "absl/strings/str_cat.h"
@@ -76,7 +77,6 @@ struct WithState {
 };
 
 struct CacheEntry {
-  bool in_progress = false;
   bool computed = false;
   bool defined = false;
   Value value;
@@ -546,7 +546,21 @@ class Evaluator {
       auto it = state_.mocks->find(t.call_name);
       if (it != state_.mocks->end()) {
         const Mock& m = it->second;
-        if (m.function) return CallFunction(*m.function, t, args, k);
+        if (m.function) {
+          // Inside the replacement, the replaced name means the original.
+          auto saved = state_.mocks;
+          auto without = std::make_shared<std::map<std::string, Mock>>(*saved);
+          without->erase(t.call_name);
+          state_.mocks = without;
+          std::optional<Value> result;
+          bool ok = CallFunction(*m.function, t, args, [&](const Value& v) {
+            result = v;
+            return true;
+          });
+          state_.mocks = saved;
+          if (!ok && !error_.ok()) return false;
+          return result ? k(*result) : true;
+        }
         if (m.builtin) return CallBuiltin(*m.builtin, t, args, k);
         return k(m.value);
       }
@@ -586,6 +600,11 @@ class Evaluator {
     if (static_cast<int>(args.size()) != fn.arity) {
       return Fail(kEvalTypeError, t.loc, absl::StrCat(fn.name, ": arity mismatch"));
     }
+    if (++depth_ > kMaxDepth) {
+      --depth_;
+      return Fail(kRegoRecursionError, t.loc,
+                  absl::StrCat("function ", fn.name, " calls itself too deeply"));
+    }
     std::optional<Value> result;
     for (const auto& rule : fn.rules) {
       for (const plan::Rule* link = rule.get(); link; link = link->else_rule.get()) {
@@ -608,10 +627,14 @@ class Evaluator {
           });
         });
         file_ = saved_file;
-        if (!error_.ok()) return false;
+        if (!error_.ok()) {
+          --depth_;
+          return false;
+        }
         if (any) break;
       }
     }
+    --depth_;
     return result ? k(*result) : true;
   }
 
@@ -620,12 +643,6 @@ class Evaluator {
   bool Overridden(const plan::Node& node) const {
     for (auto& p : state_.data_paths) {
       if (HasPrefix(node.key_path, p)) return true;
-    }
-    return false;
-  }
-  bool OverrideBelow(const plan::Node& node) const {
-    for (auto& p : state_.data_paths) {
-      if (p.size() > node.key_path.size() && HasPrefix(p, node.key_path)) return true;
     }
     return false;
   }
@@ -706,8 +723,7 @@ class Evaluator {
     if (overridden || !node.has_rules_below) {
       return base ? Deref(*base, items, i, f, k) : true;
     }
-    if (node.rules || i == items.size() ||
-        (!state_.data_paths.empty() && OverrideBelow(node))) {
+    if (node.rules || i == items.size()) {
       std::optional<Value> v = EvalNode(node);
       if (!error_.ok()) return false;
       return v ? Deref(*v, items, i, f, k) : true;
@@ -746,17 +762,16 @@ class Evaluator {
       return b ? std::optional<Value>(*b) : std::nullopt;
     }
     CacheEntry& entry = cache_[&node];
-    if (entry.in_progress) {
-      Fail(kRegoRecursionError, {}, absl::StrCat("rule ", node.path, " is recursive"));
-      return std::nullopt;
-    }
     if (entry.computed) {
       return entry.defined ? std::optional<Value>(entry.value) : std::nullopt;
     }
-    entry.in_progress = true;
+    if (!in_progress_.insert(&node).second) {
+      Fail(kRegoRecursionError, {}, absl::StrCat("rule ", node.path, " is recursive"));
+      return std::nullopt;
+    }
     std::optional<Value> v = ComputeNode(node);
+    in_progress_.erase(&node);
     CacheEntry& after = cache_[&node];
-    after.in_progress = false;
     if (!error_.ok()) return std::nullopt;
     after.computed = true;
     after.defined = v.has_value();
@@ -914,11 +929,16 @@ class Evaluator {
   const EvalOptions& options_;
   WithState state_;
   absl::flat_hash_map<const plan::Node*, CacheEntry> cache_;
+  absl::flat_hash_set<const plan::Node*> in_progress_;
   absl::flat_hash_map<std::string, Value> ndb_cache_;
   BuiltinContext ctx_;
   absl::Status error_;
   absl::Status builtin_error_;
   int64_t steps_ = 0;
+  // Nesting of function calls, bounded so that runaway recursion is an
+  // error rather than a stack overflow.
+  static constexpr int kMaxDepth = 256;
+  int depth_ = 0;
   const std::string kNoFile;
   const std::string* file_ = &kNoFile;
 };
