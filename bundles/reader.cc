@@ -215,7 +215,15 @@ class DirectoryReader {
   }
 
   absl::Status Walk(const fs::path& dir, const std::string& relative) {
-    if (!visited_.insert(dir.string()).second) return absl::OkStatus();
+    // A link to an enclosing directory would loop; the same directory
+    // reached by two paths elsewhere is read under both names.
+    if (!ancestors_.insert(dir.string()).second) return absl::OkStatus();
+    absl::Status status = WalkEntries(dir, relative);
+    ancestors_.erase(dir.string());
+    return status;
+  }
+
+  absl::Status WalkEntries(const fs::path& dir, const std::string& relative) {
     std::error_code ec;
     fs::directory_iterator it(dir, ec);
     if (ec) {
@@ -269,7 +277,7 @@ class DirectoryReader {
   const std::string& path_;
   Budget budget_;
   fs::path root_;
-  std::set<std::string> visited_;
+  std::set<std::string> ancestors_;
   std::vector<BundleFile> files_;
 };
 
