@@ -42,9 +42,33 @@ size_t SkipPlainStringBytes(std::string_view text, size_t pos) {
   return text.size();
 }
 
+// Working storage of a parse, kept per thread so that parsing a request
+// allocates only for the Values themselves.
+struct Scratch {
+  std::string bytes;  // decoded bytes of a string with escapes
+  // Elements and entries of the containers being parsed, innermost last.
+  std::vector<Value> values;
+  std::vector<ObjectEntry> entries;
+
+  // Empties the stacks (after an error they still hold values) and gives
+  // back memory that one huge document made them take.
+  void Reset() {
+    constexpr size_t kKeep = 4096;
+    values.clear();
+    entries.clear();
+    if (values.capacity() > kKeep) std::vector<Value>().swap(values);
+    if (entries.capacity() > kKeep) std::vector<ObjectEntry>().swap(entries);
+    if (bytes.capacity() > kKeep * 16) std::string().swap(bytes);
+  }
+};
+
 class Parser {
  public:
-  explicit Parser(std::string_view text) : text_(text) {}
+  Parser(std::string_view text, Scratch* scratch)
+      : text_(text),
+        scratch_(scratch->bytes),
+        value_stack_(scratch->values),
+        entry_stack_(scratch->entries) {}
 
   absl::StatusOr<Value> Parse() {
     SkipSpace();
@@ -389,15 +413,19 @@ class Parser {
 
   std::string_view text_;
   size_t pos_ = 0;
-  std::string scratch_;  // decoded bytes of a string with escapes
-  // Elements and entries of the containers being parsed, innermost last.
-  std::vector<Value> value_stack_;
-  std::vector<ObjectEntry> entry_stack_;
+  std::string& scratch_;
+  std::vector<Value>& value_stack_;
+  std::vector<ObjectEntry>& entry_stack_;
   absl::Status error_;
 };
 
 }  // namespace
 
-absl::StatusOr<Value> ParseJson(std::string_view text) { return Parser(text).Parse(); }
+absl::StatusOr<Value> ParseJson(std::string_view text) {
+  thread_local Scratch scratch;
+  absl::StatusOr<Value> result = Parser(text, &scratch).Parse();
+  scratch.Reset();
+  return result;
+}
 
 }  // namespace policyd

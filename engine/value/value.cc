@@ -190,14 +190,15 @@ Value Value::SetFromSorted(std::vector<Value> elems) {
   return Value(new SetRep(std::move(elems)));
 }
 
-Value Value::Object(std::vector<ObjectEntry> entries) {
-  auto key_less = [](const ObjectEntry& a, const ObjectEntry& b) { return a.first < b.first; };
-  // Input often arrives sorted already (our own output, generated data).
-  bool strictly_sorted = true;
-  for (size_t i = 1; i < entries.size() && strictly_sorted; ++i) {
-    strictly_sorted = key_less(entries[i - 1], entries[i]);
-  }
-  if (strictly_sorted) return ObjectFromSorted(std::move(entries));
+namespace {
+
+// Sorts entries by key (stably) and keeps the last of equal keys. `cmp`
+// orders keys like Value::Compare.
+template <typename KeyCompare>
+void SortEntries(std::vector<ObjectEntry>& entries, KeyCompare cmp) {
+  auto key_less = [&](const ObjectEntry& a, const ObjectEntry& b) {
+    return cmp(a.first, b.first) < 0;
+  };
   if (entries.size() <= 16) {
     // Insertion sort: stable, no buffer, fast for the usual small object.
     for (size_t i = 1; i < entries.size(); ++i) {
@@ -208,14 +209,34 @@ Value Value::Object(std::vector<ObjectEntry> entries) {
   } else {
     std::stable_sort(entries.begin(), entries.end(), key_less);
   }
-  // Keep the last of each run of equal keys.
   size_t out = 0;
   for (size_t i = 0; i < entries.size(); ++i) {
-    if (i + 1 < entries.size() && entries[i].first == entries[i + 1].first) continue;
+    if (i + 1 < entries.size() && cmp(entries[i].first, entries[i + 1].first) == 0) continue;
     if (out != i) entries[out] = std::move(entries[i]);
     ++out;
   }
   entries.resize(out);
+}
+
+}  // namespace
+
+Value Value::Object(std::vector<ObjectEntry> entries) {
+  // Input often arrives sorted already (our own output, generated data),
+  // and keys are nearly always strings, which compare without dispatch.
+  bool string_keys = true;
+  bool strictly_sorted = true;
+  for (size_t i = 0; i < entries.size(); ++i) {
+    string_keys = string_keys && entries[i].first.is_string();
+    if (i > 0 && strictly_sorted) strictly_sorted = entries[i - 1].first < entries[i].first;
+  }
+  if (strictly_sorted) return ObjectFromSorted(std::move(entries));
+  if (string_keys) {
+    SortEntries(entries, [](const Value& a, const Value& b) {
+      return a.string().compare(b.string());
+    });
+  } else {
+    SortEntries(entries, [](const Value& a, const Value& b) { return a.Compare(b); });
+  }
   return ObjectFromSorted(std::move(entries));
 }
 

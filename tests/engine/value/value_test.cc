@@ -123,6 +123,16 @@ TEST(ValueTest, ObjectSortsAndLastDuplicateWins) {
   EXPECT_EQ(Value::Int(1).Find("a"), nullptr);
 }
 
+TEST(ValueTest, LargeUnsortedObjectLastDuplicateWins) {
+  std::vector<ObjectEntry> entries;
+  for (int i = 40; i >= 0; --i) entries.emplace_back(Str(absl::StrCat("k", i % 20)), Value::Int(i));
+  Value o = Value::Object(entries);
+  ASSERT_EQ(o.size(), 20u);
+  for (size_t i = 1; i < o.size(); ++i) EXPECT_LT(o.entries()[i - 1].first, o.entries()[i].first);
+  // Entries came in descending order, so the last one for "k<j>" holds j.
+  for (int j = 0; j < 20; ++j) EXPECT_EQ(*o.Find(absl::StrCat("k", j)), Value::Int(j));
+}
+
 TEST(ValueTest, ObjectWithNonStringKeys) {
   Value o = Value::Object({{Value::Int(1), Str("one")}, {Str("1"), Str("string one")},
                            {Value::Null(), Str("null")}});
