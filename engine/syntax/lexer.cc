@@ -419,7 +419,7 @@ std::string_view TokenName(Tok kind) {
     case Tok::kIdent: return "identifier";
     case Tok::kNumber: return "number";
     case Tok::kString: return "string";
-    case Tok::kTemplate: return "template-string";
+    case Tok::kTemplate: return "template-string-part";
     case Tok::kLBrace: return "{";
     case Tok::kRBrace: return "}";
     case Tok::kLBrack: return "[";
@@ -430,21 +430,21 @@ std::string_view TokenName(Tok kind) {
     case Tok::kSemicolon: return ";";
     case Tok::kDot: return ".";
     case Tok::kColon: return ":";
-    case Tok::kAssign: return ":=";
-    case Tok::kUnify: return "=";
-    case Tok::kEqual: return "==";
-    case Tok::kNotEqual: return "!=";
-    case Tok::kLt: return "<";
-    case Tok::kLte: return "<=";
-    case Tok::kGt: return ">";
-    case Tok::kGte: return ">=";
-    case Tok::kPlus: return "+";
-    case Tok::kMinus: return "-";
-    case Tok::kMul: return "*";
-    case Tok::kQuo: return "/";
-    case Tok::kRem: return "%";
-    case Tok::kAnd: return "&";
-    case Tok::kOr: return "|";
+    case Tok::kAssign: return "assign";
+    case Tok::kUnify: return "eq";
+    case Tok::kEqual: return "equal";
+    case Tok::kNotEqual: return "neq";
+    case Tok::kLt: return "lt";
+    case Tok::kLte: return "lte";
+    case Tok::kGt: return "gt";
+    case Tok::kGte: return "gte";
+    case Tok::kPlus: return "plus";
+    case Tok::kMinus: return "minus";
+    case Tok::kMul: return "mul";
+    case Tok::kQuo: return "div";
+    case Tok::kRem: return "rem";
+    case Tok::kAnd: return "and";
+    case Tok::kOr: return "or";
   }
   return "?";
 }

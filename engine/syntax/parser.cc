@@ -233,15 +233,21 @@ class Parser {
     failed_ = true;
     errors_.emplace_back(loc, std::move(message));
   }
-  void Unexpected() {
+  // OPA's "unexpected X token[: note]" ("keyword" for keywords).
+  void Unexpected(std::string_view note = "") {
     const Token& t = tok();
     if (t.kind == Tok::kIllegal) {
       Error(t.loc, t.text);
-    } else if (t.kind == Tok::kIdent && IsKeyword(t.text) && !UsedAsName()) {
-      Error(t.loc, absl::StrCat("unexpected ", t.text, " keyword"));
-    } else {
-      Error(t.loc, absl::StrCat("unexpected ", std::string(TokenName(t.kind)), " token"));
+      return;
     }
+    std::string message;
+    if (t.kind == Tok::kIdent && Reserved()) {
+      message = absl::StrCat("unexpected ", t.text, " keyword");
+    } else {
+      message = absl::StrCat("unexpected ", std::string(TokenName(t.kind)), " token");
+    }
+    if (!note.empty()) absl::StrAppend(&message, ": ", std::string(note));
+    Error(t.loc, std::move(message));
   }
   bool Expect(Tok kind) {
     if (tok().kind != kind) {
@@ -407,8 +413,7 @@ class Parser {
       rule.is_default = true;
       Next();
     }
-    bool last_bracket = false;
-    if (!RuleHeadRef(&rule.head, &last_bracket)) return;
+    if (!RuleHeadRef(&rule.head)) return;
     RuleHead& head = rule.head;
     if (tok().kind == Tok::kLParen && !tok().space_before) {
       Nest nest(this);
@@ -428,8 +433,10 @@ class Parser {
       head.value = TermIn(true);
       if (!head.value) return;
     }
+    // `p[x]` without a value: a partial set unless `if` follows (then, as in
+    // OPA, `p[x]` is true).
     bool set_shape = !has_contains && !head.value && !head.has_args &&
-                     last_bracket && head.ref->items.size() >= 2;
+                     head.ref->items.size() == 2 && !IsKw("if");
     if (rule.is_default) {
       if (!head.value) {
         Error(rule.loc, "default rule must have a value");
@@ -456,7 +463,7 @@ class Parser {
       if (!BlockBody(&rule.body)) return;
       has_body = true;
     }
-    if (set_shape && (!v1_rules_ || (!has_if && !has_body))) {
+    if (set_shape) {
       if (v1_rules_) {
         Error(rule.loc, "`contains` keyword is required for partial set rules");
         return;
@@ -489,6 +496,17 @@ class Parser {
     // `else` chains hang off the last rule of the statement.
     std::shared_ptr<Rule>* tail = nullptr;
     while (has_body && IsWord("else")) {
+      if (head.key) {
+        Error(tok().loc, "else keyword cannot be used on multi-value rules");
+        return;
+      }
+      for (size_t i = 1; i < head.ref->items.size(); ++i) {
+        if (head.ref->items[i]->kind != TermKind::kScalar) {
+          Error(tok().loc,
+                "else keyword cannot be used on rules with variables in head");
+          return;
+        }
+      }
       auto else_rule = std::make_shared<Rule>();
       else_rule->loc = tok().loc;
       else_rule->head.loc = tok().loc;
@@ -501,9 +519,16 @@ class Parser {
         Next();
         else_rule->head.value = TermIn(true);
         if (!else_rule->head.value) return;
+      } else if (!IsKw("if") && tok().kind != Tok::kLBrace) {
+        Unexpected("expected else value term or rule body");
+        return;
       }
       if (IsKw("if")) {
         Next();
+        if (tok().kind == Tok::kEof) {
+          Unexpected("rule body expected");
+          return;
+        }
         if (!RuleBody(&else_rule->body)) return;
       } else if (tok().kind == Tok::kLBrace) {
         if (v1_rules_) {
@@ -527,7 +552,7 @@ class Parser {
   }
 
   // The rule name: a var followed by `.name` and `[term]` parts.
-  bool RuleHeadRef(RuleHead* head, bool* last_bracket) {
+  bool RuleHeadRef(RuleHead* head) {
     const Token& t = tok();
     head->loc = t.loc;
     if (t.kind != Tok::kIdent || Reserved()) {
@@ -547,14 +572,12 @@ class Parser {
         }
         ref->items.push_back(ScalarTerm(Value::String(tok().text), tok().loc));
         Next();
-        *last_bracket = false;
       } else {
         Nest nest(this);
         Next();
         TermPtr elem = TermIn();
         if (!elem || !Expect(Tok::kRBrack)) return false;
         ref->items.push_back(std::move(elem));
-        *last_bracket = true;
       }
     }
     head->ref = std::move(ref);
@@ -624,7 +647,7 @@ class Parser {
       }
       if (tok().kind == end) break;
       if (tok().nl_before) continue;
-      Unexpected();
+      Unexpected(absl::StrCat("expected \\n or ; or ", std::string(TokenName(end))));
       return std::nullopt;
     }
     return body;
@@ -653,7 +676,7 @@ class Parser {
       w.target = Primary();
       if (!w.target) return std::nullopt;
       if (!IsKw("as")) {
-        Unexpected();
+        Unexpected("expected as keyword");
         return std::nullopt;
       }
       Next();
@@ -726,7 +749,7 @@ class Parser {
       if (!second) return false;
     }
     if (!IsKw("in")) {
-      Unexpected();
+      Unexpected("expected `x[, y] in xs { ... }` expression");
       return false;
     }
     Next();
@@ -740,7 +763,7 @@ class Parser {
     e->collection = TermRelation();
     if (!e->collection) return false;
     if (tok().kind != Tok::kLBrace) {
-      Unexpected();
+      Unexpected("missing body");
       return false;
     }
     e->body = std::make_shared<Body>();
@@ -914,7 +937,7 @@ class Parser {
       if (tok().kind == Tok::kDot) {
         Next();
         if (tok().kind != Tok::kIdent) {
-          Unexpected();
+          Unexpected("expected identifier");
           return nullptr;
         }
         t = AppendRef(std::move(t),
@@ -957,7 +980,7 @@ class Parser {
         continue;
       }
       if (tok().kind != end) {
-        Unexpected();
+        Unexpected(absl::StrCat("expected \",\" or \"", std::string(TokenName(end)), "\""));
         return false;
       }
     }
@@ -1062,7 +1085,7 @@ class Parser {
     if (tok().kind == Tok::kComma) {
       Next();
     } else if (tok().kind != Tok::kRBrack) {
-      Unexpected();
+      Unexpected("expected \",\" or \"]\"");
       return nullptr;
     }
     if (!TermList(Tok::kRBrack, &arr->items)) return nullptr;
@@ -1110,7 +1133,7 @@ class Parser {
         if (tok().kind == Tok::kComma) {
           Next();
         } else if (tok().kind != Tok::kRBrace) {
-          Unexpected();
+          Unexpected("expected \",\" or \"}\"");
           return nullptr;
         }
         if (tok().kind == Tok::kRBrace) break;
@@ -1128,7 +1151,7 @@ class Parser {
     if (tok().kind == Tok::kComma) {
       Next();
     } else if (tok().kind != Tok::kRBrace) {
-      Unexpected();
+      Unexpected("expected \",\" or \"}\"");
       return nullptr;
     }
     if (!TermList(Tok::kRBrace, &t->items)) return nullptr;

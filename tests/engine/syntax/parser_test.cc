@@ -145,8 +145,9 @@ TEST(ParseModuleTest, V0RuleForms) {
             "p if { internal.member_2(1, [1]) }");
   EXPECT_EQ(V0("package a\nimport future.keywords\np contains x if { some x in [1] }\n"),
             "p contains x if { some x in [1] }");
+  // With `if`, `p[x]` is p[x] = true, as in OPA.
   EXPECT_EQ(V0("package a\nimport future.keywords.if\np[x] if { x := 1 }\n"),
-            "p contains x if { x := 1 }");
+            "p[x] if { x := 1 }");
   // rego.v1 makes `if` required.
   EXPECT_THAT(V0("package a\nimport rego.v1\np { true }\n"),
               HasSubstr("`if` keyword is required before rule body"));
@@ -174,12 +175,33 @@ TEST(ParseModuleTest, KeywordsAsRefNames) {
   EXPECT_EQ(M("package a\ndefault.x := 1\ntrue.y := 2\n"), "default.x := 1\ntrue.y := 2");
 }
 
+TEST(ParseModuleTest, ElseErrors) {
+  EXPECT_EQ(Err("package a\np[x] := 1 if x := 1 else := 2\n"),
+            "x.rego:2:21: rego_parse_error: else keyword cannot be used on rules "
+            "with variables in head");
+  EXPECT_EQ(Err("package a\np contains 1 if true else := 2\n"),
+            "x.rego:2:22: rego_parse_error: else keyword cannot be used on "
+            "multi-value rules");
+  EXPECT_EQ(Err("package a\np := 1 if true else 2\n"),
+            "x.rego:2:21: rego_parse_error: unexpected number token: expected else "
+            "value term or rule body");
+}
+
 TEST(ParseModuleTest, Errors) {
   EXPECT_EQ(Err("p := 1"), "x.rego:1:1: rego_parse_error: package expected");
   EXPECT_EQ(Err("package a\np := [1,\n"),
             "x.rego:3:1: rego_parse_error: unexpected eof token");
   EXPECT_EQ(Err("package a\np := 1 2\n"),
             "x.rego:2:8: rego_parse_error: unexpected number token");
+  EXPECT_EQ(Err("package a\np := [1 2]\n"),
+            "x.rego:2:9: rego_parse_error: unexpected number token: expected \",\" "
+            "or \"]\"");
+  EXPECT_EQ(Err("package a\np if { x := 1 == }\n"),
+            "x.rego:2:18: rego_parse_error: unexpected } token");
+  EXPECT_EQ(Err("package a\np if { true with input }\n"),
+            "x.rego:2:24: rego_parse_error: unexpected } token: expected as keyword");
+  EXPECT_EQ(Err("package a\np if { true }\nq := true false\n"),
+            "x.rego:3:11: rego_parse_error: unexpected false keyword");
   EXPECT_EQ(Err("package a\np if {\n  x := \"abc\n}\n"),
             "x.rego:3:8: rego_parse_error: non-terminated string");
   EXPECT_EQ(Err("package a\np if {}\n"),
@@ -287,7 +309,8 @@ TEST(ParseQueryTest, NewlinesSeparateExpressions) {
   // An infix call is located at its left operand.
   EXPECT_EQ((*body)[1].rhs->items[0]->loc.line, 3);
   EXPECT_EQ((*body)[1].rhs->items[0]->loc.col, 2);
-  EXPECT_EQ(Q("x := 1 y := 2"), "1:8: rego_parse_error: unexpected identifier token");
+  EXPECT_EQ(Q("x := 1 y := 2"),
+            "1:8: rego_parse_error: unexpected identifier token: expected \\n or ; or eof");
 }
 
 TEST(ParseQueryTest, Templates) {
@@ -353,7 +376,7 @@ TEST(ParserFuzzTest, GarbageNeverCrashes) {
       "p if { some x in input.xs; x.y[_] == \"a\\u00e9\"; not f(x) }\n"
       "q contains {k: v} if { every k, v in {1: 2} { k < v } }\n"
       "f(x) := $\"{x} {[y | y := x[_]]}\" if x with input as {1, 2}\n"
-      "r[a].b := `raw` if { a := -1 * (2 + 3) } else := {1 | true}\n";
+      "r.b := `raw` if { a := -1 * (2 + 3) } else := {1 | true}\n";
   ASSERT_TRUE(ParseModule("f.rego", module).ok());
   for (size_t n = 0; n <= module.size(); ++n) {
     (void)ParseModule("f.rego", module.substr(0, n));
