@@ -136,7 +136,10 @@ class BodyCompiler {
       case TermKind::kObjectCompr:
         break;
       default:
-        for (auto& i : t.items) ShallowVars(*i, scope, out);
+        for (size_t i = t.kind == TermKind::kCall ? 1 : 0; i < t.items.size();
+             ++i) {
+          ShallowVars(*t.items[i], scope, out);
+        }
         for (auto& [k, v] : t.pairs) {
           ShallowVars(*k, scope, out);
           ShallowVars(*v, scope, out);
@@ -158,7 +161,10 @@ class BodyCompiler {
       if (!IsWildcard(t.name) && IsLocal(t.name, scope)) out->insert(t.name);
       return;
     }
-    for (auto& i : t.items) DeepVars(*i, scope, out);
+    for (size_t i = t.kind == TermKind::kCall ? 1 : 0; i < t.items.size();
+         ++i) {
+      DeepVars(*t.items[i], scope, out);
+    }
     for (auto& [k, v] : t.pairs) {
       DeepVars(*k, scope, out);
       DeepVars(*v, scope, out);
@@ -209,7 +215,15 @@ class BodyCompiler {
               use->ref_outputs.insert(k.name);
             }
           } else {
-            Use(k, false, scope, outer, use);
+            // A composite key is a pattern matched against the members.
+            VarUse key_use;
+            Use(k, true, scope, outer, &key_use);
+            use->inputs.insert(key_use.inputs.begin(), key_use.inputs.end());
+            use->ref_outputs.insert(key_use.pattern_outputs.begin(),
+                                    key_use.pattern_outputs.end());
+            use->ref_outputs.insert(key_use.ref_outputs.begin(),
+                                    key_use.ref_outputs.end());
+            use->all.insert(key_use.all.begin(), key_use.all.end());
           }
         }
         return;
@@ -809,7 +823,7 @@ class BodyCompiler {
 // Names of vars mentioned in head terms.
 void HeadVars(BodyCompiler& bc, const ast::Term* t, const Scope& scope,
               NameSet* out) {
-  if (t) bc.DeepVars(*t, scope, out);
+  if (t) bc.ShallowVars(*t, scope, out);
 }
 
 class ModuleSetCompiler {
@@ -900,7 +914,11 @@ class ModuleSetCompiler {
                            absl::StrCat("function ", p.node->path,
                                         " has arity mismatch"));
         }
-        p.node->function->rules.push_back(std::move(*rule));
+        if (p.rule->is_default) {
+          p.node->function->default_rule = std::move(*rule);
+        } else {
+          p.node->function->rules.push_back(std::move(*rule));
+        }
       } else if (p.rule->is_default) {
         p.node->rules->default_rule = std::move(*rule);
       } else {

@@ -123,6 +123,7 @@ struct Function {
   std::string name;  // "data.pkg.f"
   int arity = 0;
   std::vector<std::unique_ptr<Rule>> rules;
+  std::unique_ptr<Rule> default_rule;  // used when no rule gives a value
 };
 
 // The rule tree: one node per path under data that rules define.

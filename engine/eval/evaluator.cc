@@ -192,6 +192,7 @@ class Evaluator {
         });
       case ExprOp::kEvery:
         return EvalTerm(e.collection, f, [&](const Value& coll) {
+          if (!coll.is_collection()) return true;
           bool all = true;
           bool ok = Members(coll, [&](const Value& key, const Value& val) {
             bool found = false;
@@ -606,8 +607,11 @@ class Evaluator {
                   absl::StrCat("function ", fn.name, " calls itself too deeply"));
     }
     std::optional<Value> result;
-    for (const auto& rule : fn.rules) {
-      for (const plan::Rule* link = rule.get(); link; link = link->else_rule.get()) {
+    auto rules = fn.rules.size();
+    for (size_t r = 0; r <= rules; ++r) {
+      if (r == rules && (result || !fn.default_rule)) break;
+      const plan::Rule* first = r < rules ? fn.rules[r].get() : fn.default_rule.get();
+      for (const plan::Rule* link = first; link; link = link->else_rule.get()) {
         bool any = false;
         Frame frame(link->num_slots);
         const std::string* saved_file = file_;
