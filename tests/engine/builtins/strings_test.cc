@@ -6,6 +6,7 @@ namespace {
 
 using ::policyd::testing::Error;
 using ::policyd::testing::Eval;
+using ::policyd::testing::EvalString;
 using ::policyd::testing::I;
 using ::policyd::testing::J;
 using ::policyd::testing::S;
@@ -127,9 +128,9 @@ TEST(StringsTest, Replace) {
 }
 
 TEST(StringsTest, ReplaceN) {
-  EXPECT_EQ(Eval("strings.replace_n",
-                 {J(R"({"<": "&lt;", ">": "&gt;"})"), S("This is <b>HTML</b>!")}),
-            R"("This is &lt;b&gt;HTML&lt;/b&gt;!")");
+  EXPECT_EQ(EvalString("strings.replace_n", {J(R"({"<": "&lt;", ">": "&gt;"})"),
+                                            S("This is <b>HTML</b>!")}),
+            "This is &lt;b&gt;HTML&lt;/b&gt;!");
   EXPECT_EQ(Eval("strings.replace_n",
                  {J(R"({"f": "x", "foo": "xxx"})"), S("foobar")}),
             R"("xoobar")");
@@ -197,13 +198,13 @@ TEST(StringsTest, ReverseAndCount) {
 TEST(StringsTest, TemplateString) {
   auto one = [](Value v) { return Value::Set({std::move(v)}); };
   EXPECT_EQ(Eval("internal.template_string", {Value::Array({})}), R"("")");
-  EXPECT_EQ(Eval("internal.template_string",
+  EXPECT_EQ(EvalString("internal.template_string",
                  {Value::Array({S("a "), one(S("x")), S(" "), Value::Set({}),
                                 S(" "), one(J("13.37")), S(" "), one(Value()),
                                 S(" "), one(J(R"([1, "a"])")), S(" "),
                                 one(Value::Set({})), S(" "),
                                 one(J(R"({"a": "b"})"))})}),
-            R"("a x <undefined> 13.37 null [1, \"a\"] set() {\"a\": \"b\"}")");
+            R"(a x <undefined> 13.37 null [1, "a"] set() {"a": "b"})");
   EXPECT_EQ(Error("internal.template_string",
                   {Value::Array({Value::Set({I(1), I(2)})})},
                   absl::StatusCode::kUnknown),

@@ -38,6 +38,15 @@ inline std::string Eval(std::string_view name, std::vector<Value> args) {
   return (*r)->ToJson();
 }
 
+// The string a call returns, or a note on what it returned instead.
+inline std::string EvalString(std::string_view name, std::vector<Value> args) {
+  BuiltinResult r = Call(name, std::move(args));
+  if (!r.ok()) return "error: " + std::string(r.status().message());
+  if (!r->has_value()) return "undefined";
+  if (!(*r)->is_string()) return "not a string: " + (*r)->ToJson();
+  return std::string((*r)->string());
+}
+
 // The error of a call: its code must be `code`; returns the message.
 inline std::string Error(std::string_view name, std::vector<Value> args,
                          absl::StatusCode code) {
