@@ -56,10 +56,11 @@ bool MpzToInt64(const mpz_t z, int64_t* out) {
   return true;
 }
 
-// Parses a JSON number literal into `q`; false on bad syntax or an exponent
-// out of range. `*is_canonical_int` is set when the literal is an integer
-// written without fraction or exponent (and is not "-0").
-bool ParseLiteral(std::string_view text, mpq_t q, bool* is_canonical_int) {
+// Checks a JSON number literal and, when `q` is not null, sets it to the
+// literal's value; false on bad syntax or an exponent out of range.
+// `*is_canonical_int` is set when the literal is an integer written without
+// fraction or exponent (and is not "-0").
+bool ParseLiteral(std::string_view text, mpq_ptr q, bool* is_canonical_int) {
   size_t i = 0, n = text.size();
   bool neg = false;
   if (i < n && text[i] == '-') {
@@ -112,6 +113,7 @@ bool ParseLiteral(std::string_view text, mpq_t q, bool* is_canonical_int) {
     if (digits.find_first_not_of('0') != std::string::npos) return false;
     exp = 0;
   }
+  if (q == nullptr) return true;
   mpz_ptr num = mpq_numref(q);
   mpz_set_str(num, digits.c_str(), 10);
   if (neg) mpz_neg(num, num);
@@ -149,19 +151,14 @@ std::optional<Value> Value::NumberFromText(std::string_view text) {
       return Value::Int(i);
     }
   }
-  auto* rep = new NumberRep();
   bool canonical_int = false;
-  if (!ParseLiteral(text, rep->q, &canonical_int)) {
-    delete rep;
-    return std::nullopt;
-  }
+  if (!ParseLiteral(text, nullptr, &canonical_int)) return std::nullopt;
+  auto* rep = new NumberRep(std::string(text));
   int64_t i;
-  if (canonical_int && mpz_cmp_ui(mpq_denref(rep->q), 1) == 0 &&
-      MpzToInt64(mpq_numref(rep->q), &i)) {
+  if (canonical_int && MpzToInt64(mpq_numref(rep->exact()), &i)) {
     delete rep;
     return Value::Int(i);
   }
-  rep->text.assign(text);
   return Value(rep);
 }
 
@@ -179,10 +176,8 @@ std::optional<Value> Value::Double(double d) {
   digits.erase(std::remove(digits.begin(), digits.end(), '.'), digits.end());
   digits.erase(digits.find_last_not_of('0') + 1);
   long exp = std::strtol(buf + e + 1, nullptr, 10);
-  auto* rep = new NumberRep();
-  mpq_set_d(rep->q, d);
-  rep->text = value_internal::FormatGoDecimal(d < 0, digits, exp + 1, false);
-  return Value(rep);
+  return Value(new NumberRep(value_internal::FormatGoDecimal(d < 0, digits, exp + 1, false),
+                             [d](mpq_ptr q) { mpq_set_d(q, d); }));
 }
 
 bool Value::AsInt64(int64_t* out) const {
@@ -190,13 +185,13 @@ bool Value::AsInt64(int64_t* out) const {
     *out = int_;
     return true;
   }
-  const NumberRep* r = NumRep(*this);
-  if (mpz_cmp_ui(mpq_denref(r->q), 1) != 0) return false;
-  return MpzToInt64(mpq_numref(r->q), out);
+  mpq_srcptr q = NumRep(*this)->exact();
+  if (mpz_cmp_ui(mpq_denref(q), 1) != 0) return false;
+  return MpzToInt64(mpq_numref(q), out);
 }
 
 bool Value::IsInteger() const {
-  return inline_int_ || mpz_cmp_ui(mpq_denref(NumRep(*this)->q), 1) == 0;
+  return inline_int_ || mpz_cmp_ui(mpq_denref(NumRep(*this)->exact()), 1) == 0;
 }
 
 double Value::AsDouble() const {
@@ -206,11 +201,12 @@ double Value::AsDouble() const {
     // strtod rounds the literal correctly (and gives +-inf on overflow).
     return std::strtod(r->text.c_str(), nullptr);
   }
-  if (mpz_cmp_ui(mpq_denref(r->q), 1) == 0) {
-    std::string s = MpzText(mpq_numref(r->q));
+  mpq_srcptr q = r->exact();
+  if (mpz_cmp_ui(mpq_denref(q), 1) == 0) {
+    std::string s = MpzText(mpq_numref(q));
     return std::strtod(s.c_str(), nullptr);
   }
-  return mpq_get_d(r->q);
+  return mpq_get_d(q);
 }
 
 std::string Value::NumberText() const {
@@ -221,13 +217,26 @@ std::string Value::NumberText() const {
   }
   const NumberRep* r = NumRep(*this);
   if (!r->text.empty()) return r->text;
-  if (mpz_cmp_ui(mpq_denref(r->q), 1) == 0) return MpzText(mpq_numref(r->q));
-  return GoFloat(r->q, false).Text();
+  mpq_srcptr q = r->exact();
+  if (mpz_cmp_ui(mpq_denref(q), 1) == 0) return MpzText(mpq_numref(q));
+  return GoFloat(q, false).Text();
 }
 
 // ---- internals shared with value.cc ----
 
 namespace value_internal {
+
+NumberRep::NumberRep(std::string literal) : Rep(Kind::kNumber), text(std::move(literal)) {
+  mpq_init(q_);
+}
+
+mpq_srcptr NumberRep::exact() const {
+  std::call_once(ready_, [this] {
+    bool canonical_int;
+    ParseLiteral(text, q_, &canonical_int);
+  });
+  return q_;
+}
 
 void NumberToMpq(const Value& v, mpq_t out) {
   int64_t i;
@@ -236,23 +245,19 @@ void NumberToMpq(const Value& v, mpq_t out) {
     mpz_set_ui(mpq_denref(out), 1);
     return;
   }
-  mpq_set(out, static_cast<const NumberRep*>(v.rep())->q);
+  mpq_set(out, static_cast<const NumberRep*>(v.rep())->exact());
 }
 
 Value NumberFromMpq(const mpq_t q) {
   int64_t i;
   if (mpz_cmp_ui(mpq_denref(q), 1) == 0 && MpzToInt64(mpq_numref(q), &i)) return Value::Int(i);
-  auto* rep = new NumberRep();
-  mpq_set(rep->q, q);
-  return Value(rep);
+  return Value(new NumberRep(std::string(), [q](mpq_ptr out) { mpq_set(out, q); }));
 }
 
 Value NumberFromMpz(const mpz_t z) {
   int64_t i;
   if (MpzToInt64(z, &i)) return Value::Int(i);
-  auto* rep = new NumberRep();
-  mpq_set_z(rep->q, z);
-  return Value(rep);
+  return Value(new NumberRep(std::string(), [z](mpq_ptr out) { mpq_set_z(out, z); }));
 }
 
 int CompareNumbers(const Value& a, const Value& b) {
@@ -260,15 +265,15 @@ int CompareNumbers(const Value& a, const Value& b) {
   const NumberRep* rb = NumRep(b);
   int c;
   if (ra && rb) {
-    c = mpq_cmp(ra->q, rb->q);
+    c = mpq_cmp(ra->exact(), rb->exact());
   } else if (ra) {
     int64_t i = 0;
     b.AsInt64(&i);
-    c = mpq_cmp_si(ra->q, i, 1);
+    c = mpq_cmp_si(ra->exact(), i, 1);
   } else if (rb) {
     int64_t i = 0;
     a.AsInt64(&i);
-    c = -mpq_cmp_si(rb->q, i, 1);
+    c = -mpq_cmp_si(rb->exact(), i, 1);
   } else {
     int64_t x = 0, y = 0;
     a.AsInt64(&x);
@@ -288,7 +293,8 @@ size_t HashNumber(const Value& v) {
     for (size_t k = 0; k < n; ++k) h = CombineHash(h, mpz_getlimbn(z, k));
     return h;
   };
-  return hash_mpz(hash_mpz(0x6e756d, mpq_numref(r->q)), mpq_denref(r->q));
+  mpq_srcptr q = r->exact();
+  return hash_mpz(hash_mpz(0x6e756d, mpq_numref(q)), mpq_denref(q));
 }
 
 }  // namespace value_internal
@@ -314,22 +320,20 @@ bool BothInline(const Value& a, const Value& b, int64_t* x, int64_t* y) {
 // "-0", "-0.0", "-0e5": Go keeps the sign of a parsed zero.
 bool IsNegativeZero(const Value& v) {
   const NumberRep* r = NumRep(v);
-  return r != nullptr && !r->text.empty() && r->text[0] == '-' && mpq_sgn(r->q) == 0;
+  return r != nullptr && !r->text.empty() && r->text[0] == '-' && mpq_sgn(r->exact()) == 0;
 }
 
 // A number from a rounded big.Float result; it keeps Go's text unless that
 // is the plain form of an int64.
 Value FromGoFloat(const GoFloat& f) {
-  auto* rep = new NumberRep();
-  f.ToMpq(rep->q);
-  rep->text = f.Text();
+  Mpq q;
+  f.ToMpq(q.v);
+  std::string text = f.Text();
   int64_t i;
-  if (mpz_cmp_ui(mpq_denref(rep->q), 1) == 0 && MpzToInt64(mpq_numref(rep->q), &i) &&
-      rep->text != "-0") {
-    delete rep;
+  if (mpz_cmp_ui(mpq_denref(q.v), 1) == 0 && MpzToInt64(mpq_numref(q.v), &i) && text != "-0") {
     return Value::Int(i);
   }
-  return Value(rep);
+  return Value(new NumberRep(std::move(text), [&q](mpq_ptr out) { mpq_swap(out, q.v); }));
 }
 
 Value FloatOp(GoFloat::Op op, const Value& a, const Value& b) {
@@ -428,10 +432,8 @@ Value Negate(const Value& a) {
   if (a.IsInteger()) return NumberFromMpq(q.v);
   // A decimal keeps its digits, with the sign flipped.
   std::string text = a.NumberText();
-  auto* rep = new NumberRep();
-  mpq_set(rep->q, q.v);
-  rep->text = text[0] == '-' ? text.substr(1) : "-" + text;
-  return Value(rep);
+  return Value(new NumberRep(text[0] == '-' ? text.substr(1) : "-" + text,
+                             [&q](mpq_ptr out) { mpq_swap(out, q.v); }));
 }
 
 Value Abs(const Value& a) {

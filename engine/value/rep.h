@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -58,14 +59,32 @@ struct ObjectRep : Rep {
 };
 
 // A number that is not an inline int64: a big integer, a decimal, or an
-// integer whose literal text is not canonical ("1.0", "1e3", "-0").
-struct NumberRep : Rep {
-  NumberRep() : Rep(Kind::kNumber) { mpq_init(q); }
-  ~NumberRep() { mpq_clear(q); }
+// integer whose literal text is not canonical ("1.0", "1e3", "-0"). A
+// number parsed from text computes its exact value on first use, so data
+// that is only passed through never pays for it.
+class NumberRep : public Rep {
+ public:
+  // From a literal that has been checked to be valid.
+  explicit NumberRep(std::string literal);
+  // A computed number: `fill` sets the exact value; `text` may be empty.
+  template <typename Fill>
+  NumberRep(std::string text_in, Fill fill) : Rep(Kind::kNumber), text(std::move(text_in)) {
+    mpq_init(q_);
+    fill(q_);
+    std::call_once(ready_, [] {});
+  }
+  ~NumberRep() { mpq_clear(q_); }
   NumberRep(const NumberRep&) = delete;
   NumberRep& operator=(const NumberRep&) = delete;
-  mpq_t q;           // exact value, canonical form
-  std::string text;  // the literal it was parsed from; empty when computed
+
+  // Exact value, canonical form.
+  mpq_srcptr exact() const;
+
+  const std::string text;  // the literal it was parsed from; empty when computed
+
+ private:
+  mutable std::once_flag ready_;
+  mutable mpq_t q_;
 };
 
 // Number order and hash (number.cc); Compare and Hash of Value use them.

@@ -1,7 +1,10 @@
 #include "engine/value/number.h"
 
 #include <cmath>
+#include <atomic>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "gtest/gtest.h"
 
@@ -69,6 +72,26 @@ TEST(NumberTest, DoubleConstructor) {
   EXPECT_EQ(*Value::Double(0.5), Num("0.5"));
   EXPECT_FALSE(Value::Double(NAN).has_value());
   EXPECT_FALSE(Value::Double(INFINITY).has_value());
+}
+
+TEST(NumberTest, ParsedDecimalsAreSafeToShareAcrossThreads) {
+  // The exact value of a parsed literal is computed on first use; threads
+  // may race to that first use.
+  for (int round = 0; round < 20; ++round) {
+    Value shared = Num("12345678901234567890.125");
+    std::vector<std::thread> threads;
+    std::atomic<int> ok{0};
+    for (int t = 0; t < 4; ++t) {
+      threads.emplace_back([&] {
+        if (Value::Int(1) < shared && !shared.IsInteger() &&
+            shared.Hash() == Num("12345678901234567890.1250").Hash()) {
+          ok.fetch_add(1);
+        }
+      });
+    }
+    for (auto& t : threads) t.join();
+    EXPECT_EQ(ok.load(), 4);
+  }
 }
 
 TEST(NumberTest, ArithmeticText) {
