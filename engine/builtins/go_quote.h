@@ -10,9 +10,9 @@
 
 namespace policyd {
 
-// Double-quotes `s`: printable text as is, \a \b \f \n \r \t \v and \" \\
-// escaped, other control characters as \xNN (\u00NN above 0x7F), invalid
-// UTF-8 bytes as \xNN.
+// Double-quotes `s`: printable text as is; quotes, backslashes and the
+// usual control characters escaped (\n, \t, ...), other control characters
+// as \xNN (\u00NN above 0x7F), invalid UTF-8 bytes as \xNN.
 inline std::string GoQuote(std::string_view s) {
   static constexpr char kHex[] = "0123456789abcdef";
   std::string out = "\"";
