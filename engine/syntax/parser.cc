@@ -366,10 +366,25 @@ class Parser {
     path = RefSuffixes(std::move(path), /*calls=*/false);
     if (!path) return;
     imp.path = AsRef(path);
+    const std::string& root = imp.path->items[0]->name;
+    if (root != "data" && root != "input" && root != "future" && root != "rego") {
+      Error(imp.path->loc,
+            absl::StrCat("unexpected import path, must begin with one of: "
+                         "{data, future, input, rego}, got: ",
+                         root));
+      return;
+    }
+    for (size_t i = 1; i < imp.path->items.size(); ++i) {
+      const Term& item = *imp.path->items[i];
+      if (item.kind != TermKind::kScalar || !item.value.is_string()) {
+        Error(item.loc, "unexpected non-string token: expecting string");
+        return;
+      }
+    }
     if (IsWord("as")) {
       Next();
-      if (tok().kind != Tok::kIdent) {
-        Unexpected();
+      if (tok().kind != Tok::kIdent || Reserved()) {
+        Unexpected("expected var");
         return;
       }
       imp.alias = tok().text;
@@ -438,15 +453,15 @@ class Parser {
     bool set_shape = !has_contains && !head.value && !head.has_args &&
                      head.ref->items.size() == 2 && !IsKw("if");
     if (rule.is_default) {
-      if (!head.value) {
-        Error(rule.loc, "default rule must have a value");
-        return;
+      // A default rule is its head alone; a body is an unexpected token.
+      if (ValidDefault(rule)) {
+        rule.text = std::string(src_.substr(begin, prev_end_ - begin));
+        module->rules.push_back(std::move(rule));
       }
+      return;
     }
-    bool has_if = false;
     bool has_body = false;
     if (IsKw("if")) {
-      has_if = true;
       Next();
       if (!RuleBody(&rule.body)) return;
       has_body = true;
@@ -478,10 +493,6 @@ class Parser {
       } else {
         Unexpected();
       }
-      return;
-    }
-    if (rule.is_default && has_body) {
-      Error(rule.loc, "default rule must not have a body");
       return;
     }
     module->rules.push_back(rule);
@@ -548,6 +559,78 @@ class Parser {
     std::string text(src_.substr(begin, prev_end_ - begin));
     for (size_t i = first_rule; i < module->rules.size(); ++i) {
       module->rules[i].text = text;
+    }
+  }
+
+  // OPA's checks of a default rule: a constant value, distinct var args.
+  bool ValidDefault(const Rule& rule) {
+    const RuleHead& head = rule.head;
+    if (!head.value) {
+      Error(rule.loc, "illegal default rule (must have a value)");
+      return false;
+    }
+    if (const char* what = NonConstant(*head.value)) {
+      Error(rule.loc, absl::StrCat("illegal default rule (value cannot contain ",
+                                   what, ")"));
+      return false;
+    }
+    std::vector<std::string> seen;
+    for (const TermPtr& arg : head.args) {
+      if (arg->kind != TermKind::kVar) {
+        Error(rule.loc, "illegal default rule (arguments cannot contain " +
+                            std::string(TermKindName(arg->kind)) + ")");
+        return false;
+      }
+      if (arg->name != "_" &&
+          std::find(seen.begin(), seen.end(), arg->name) != seen.end()) {
+        Error(rule.loc, "illegal default rule (arguments cannot be repeated " +
+                            arg->name + ")");
+        return false;
+      }
+      seen.push_back(arg->name);
+    }
+    return true;
+  }
+
+  static const char* TermKindName(TermKind kind) {
+    switch (kind) {
+      case TermKind::kScalar: return "scalar";
+      case TermKind::kVar: return "var";
+      case TermKind::kRef: return "ref";
+      case TermKind::kArray: return "array";
+      case TermKind::kSet: return "set";
+      case TermKind::kObject: return "object";
+      case TermKind::kArrayCompr: return "arraycomprehension";
+      case TermKind::kSetCompr: return "setcomprehension";
+      case TermKind::kObjectCompr: return "objectcomprehension";
+      case TermKind::kCall: return "call";
+      case TermKind::kTemplate: return "templatestring";
+    }
+    return "term";
+  }
+
+  // "var", "ref" or "call" when `t` holds one outside comprehensions.
+  static const char* NonConstant(const Term& t) {
+    switch (t.kind) {
+      case TermKind::kVar:
+      case TermKind::kRef:
+      case TermKind::kCall:
+      case TermKind::kTemplate:
+        return t.kind == TermKind::kTemplate ? "call" : TermKindName(t.kind);
+      case TermKind::kArray:
+      case TermKind::kSet:
+        for (const TermPtr& item : t.items) {
+          if (const char* what = NonConstant(*item)) return what;
+        }
+        return nullptr;
+      case TermKind::kObject:
+        for (const auto& [k, v] : t.pairs) {
+          if (const char* what = NonConstant(*k)) return what;
+          if (const char* what = NonConstant(*v)) return what;
+        }
+        return nullptr;
+      default:
+        return nullptr;
     }
   }
 
@@ -909,15 +992,10 @@ class Parser {
     if (failed_) return nullptr;
     Location loc = tok().loc;
     Next();
-    if (tok().kind == Tok::kNumber) {
-      // `-1.5`: a negative literal.
-      std::optional<Value> v = Value::NumberFromText("-" + tok().text);
-      if (!v) {
-        Error(tok().loc, "invalid number");
-        return nullptr;
-      }
-      Next();
-      return ScalarTerm(*std::move(v), loc);
+    if (tok().kind == Tok::kNumber ||
+        (tok().kind == Tok::kDot && Peek().kind == Tok::kNumber &&
+         !Peek().space_before)) {
+      return Number("-", loc);  // a negative literal
     }
     TermPtr operand = Unary();
     if (!operand) return nullptr;
@@ -1002,15 +1080,14 @@ class Parser {
     const Token& t = tok();
     Location loc = t.loc;
     switch (t.kind) {
-      case Tok::kNumber: {
-        std::optional<Value> v = Value::NumberFromText(t.text);
-        if (!v) {
-          Error(loc, "invalid number");
-          return nullptr;
+      case Tok::kNumber:
+        return Number("", loc);
+      case Tok::kDot:
+        if (Peek().kind == Tok::kNumber && !Peek().space_before) {
+          return Number("", loc);
         }
-        Next();
-        return ScalarTerm(*std::move(v), loc);
-      }
+        Unexpected();
+        return nullptr;
       case Tok::kString: {
         TermPtr s = ScalarTerm(Value::String(t.text), loc);
         Next();
@@ -1035,6 +1112,30 @@ class Parser {
         Unexpected();
         return nullptr;
     }
+  }
+
+  // A number literal, at `1.5` or at `.5` (as 0.5), after `sign`.
+  TermPtr Number(std::string sign, Location loc) {
+    std::string text = std::move(sign);
+    if (tok().kind == Tok::kDot) {
+      Next();
+      text += "0." + tok().text;
+    } else {
+      const std::string& lit = tok().text;
+      if (lit.size() > 1 && lit[0] == '0' && lit[1] != '.' && lit[1] != 'e' &&
+          lit[1] != 'E') {
+        Unexpected("expected number without leading zero");
+        return nullptr;
+      }
+      text += lit;
+    }
+    std::optional<Value> v = Value::NumberFromText(text);
+    if (!v) {
+      Unexpected("invalid number");
+      return nullptr;
+    }
+    Next();
+    return ScalarTerm(*std::move(v), loc);
   }
 
   TermPtr Word() {
@@ -1197,8 +1298,20 @@ class Parser {
   TermPtr TemplateExpr() {
     std::optional<Expr> e = Literal();
     if (!e) return nullptr;
-    if (e->kind != ExprKind::kTerm || e->negated) {
-      Error(e->loc, "template expression must be a term");
+    const char* what = nullptr;
+    if (e->negated) {
+      what = "negation ('not')";
+    } else if (e->kind == ExprKind::kUnify) {
+      what = "unification ('=')";
+    } else if (e->kind == ExprKind::kAssign) {
+      what = "assignment (':=')";
+    } else if (e->kind == ExprKind::kEvery) {
+      what = "'every'";
+    } else if (e->kind != ExprKind::kTerm) {
+      what = "'some'";
+    }
+    if (what != nullptr) {
+      Error(e->loc, absl::StrCat("unexpected ", what, " in template-string expression"));
       return nullptr;
     }
     if (e->withs.empty()) return e->term;

@@ -211,7 +211,29 @@ TEST(ParseModuleTest, Errors) {
   EXPECT_EQ(Err("package a\np if { some 1 }\n"),
             "x.rego:2:13: rego_parse_error: expected var");
   EXPECT_EQ(Err("package a\ndefault p\n"),
-            "x.rego:2:1: rego_parse_error: default rule must have a value");
+            "x.rego:2:1: rego_parse_error: illegal default rule (must have a value)");
+  EXPECT_EQ(Err("package a\ndefault p := [x]\n"),
+            "x.rego:2:1: rego_parse_error: illegal default rule (value cannot contain var)");
+  EXPECT_EQ(Err("package a\ndefault p := {1: input.x}\n"),
+            "x.rego:2:1: rego_parse_error: illegal default rule (value cannot contain ref)");
+  EXPECT_EQ(Err("package a\ndefault f(x, x) := 1\n"),
+            "x.rego:2:1: rego_parse_error: illegal default rule (arguments cannot be "
+            "repeated x)");
+  EXPECT_EQ(Err("package a\ndefault f(1) := 1\n"),
+            "x.rego:2:1: rego_parse_error: illegal default rule (arguments cannot "
+            "contain scalar)");
+  EXPECT_EQ(M("package a\ndefault f(_, _) := [x | x := 1]\n"),
+            "default f(_, _) := [x | x := 1]");
+  EXPECT_EQ(Err("package a\ndefault p := 1 if { true }\n"),
+            "x.rego:2:16: rego_parse_error: unexpected if keyword");
+  EXPECT_EQ(Err("package a\nimport foo.bar\n"),
+            "x.rego:2:8: rego_parse_error: unexpected import path, must begin with one "
+            "of: {data, future, input, rego}, got: foo");
+  EXPECT_EQ(Err("package a\nimport data.x[y]\n"),
+            "x.rego:2:15: rego_parse_error: unexpected non-string token: expecting string");
+  EXPECT_EQ(Err("package a\np := 007\n"),
+            "x.rego:2:6: rego_parse_error: unexpected number token: expected number "
+            "without leading zero");
   // Several errors, one per line.
   EXPECT_EQ(Err("package a\np := ]\nq := 1\nr := )\n"),
             "x.rego:2:6: rego_parse_error: unexpected ] token\n"
@@ -274,6 +296,8 @@ TEST(ParseQueryTest, TermsAndRefs) {
   EXPECT_EQ(Q("x := [y |\n  some y in z\n  y > 1\n]"),
             "x := [y | some y in z; gt(y, 1)]");
   EXPECT_EQ(Q("x := [1,\n 2,\n]"), "x := [1, 2]");
+  EXPECT_EQ(Q("x := .5; y := -.25e1; z := 0.1; w := 0e1"),
+            "x := 0.5; y := -0.25e1; z := 0.1; w := 0e1");
   EXPECT_EQ(Q("x := null; y := true; z := 1.5e3; w := `raw\\n`"),
             "x := null; y := true; z := 1.5e3; w := \"raw\\\\n\"");
 
@@ -331,6 +355,13 @@ TEST(ParseQueryTest, Templates) {
   EXPECT_EQ(Q("x = $\"{a with input as 1}\""),
             "x = $\"{[__localt0__ | __localt0__ = a with input as 1][0]}\"");
   EXPECT_THAT(Q("x = $\"{}\""), HasSubstr("empty template expression"));
+  EXPECT_EQ(Q("x = $\"{not y}\""),
+            "1:8: rego_parse_error: unexpected negation ('not') in template-string "
+            "expression");
+  EXPECT_EQ(Q("x = $\"{y := 1}\""),
+            "1:8: rego_parse_error: unexpected assignment (':=') in template-string "
+            "expression");
+  EXPECT_THAT(Q("x = $\"{some y}\""), HasSubstr("unexpected 'some' in template"));
   EXPECT_THAT(Q("x = $\"{1 +}\""), HasSubstr("rego_parse_error"));
 }
 
