@@ -12,8 +12,6 @@
 namespace policyd {
 namespace {
 
-BuiltinResult Ok(Value v) { return std::optional<Value>(std::move(v)); }
-
 // Code points of `s` the way Go's []rune(s) counts them: each byte of an
 // invalid UTF-8 sequence counts as one (U+FFFD).
 size_t RuneCount(std::string_view s) {
@@ -50,9 +48,9 @@ BuiltinResult Count(BuiltinContext&, absl::Span<const Value> args) {
     case Kind::kArray:
     case Kind::kObject:
     case Kind::kSet:
-      return Ok(Value::Int(static_cast<int64_t>(v.size())));
+      return ValueResult(Value::Int(static_cast<int64_t>(v.size())));
     case Kind::kString:
-      return Ok(Value::Int(static_cast<int64_t>(RuneCount(v.string()))));
+      return ValueResult(Value::Int(static_cast<int64_t>(RuneCount(v.string()))));
     default:
       return OperandTypeError("count", 1, "one of {array, object, set, string}", v);
   }
@@ -84,7 +82,7 @@ BuiltinResult Sum(BuiltinContext&, absl::Span<const Value> args) {
   }
   Value total = Value::Int(acc);
   for (; i < xs.size(); ++i) total = number::Add(total, xs[i]);
-  return Ok(std::move(total));
+  return ValueResult(std::move(total));
 }
 
 BuiltinResult Product(BuiltinContext&, absl::Span<const Value> args) {
@@ -93,7 +91,7 @@ BuiltinResult Product(BuiltinContext&, absl::Span<const Value> args) {
   POLICYD_RETURN_IF_ERROR(CheckNumberElements("product", v));
   Value total = Value::Int(1);
   for (const Value& x : v.elements()) total = number::Multiply(total, x);
-  return Ok(std::move(total));
+  return ValueResult(std::move(total));
 }
 
 // max and min of an empty collection are undefined. Of equal numbers (1 and
@@ -103,12 +101,12 @@ BuiltinResult Max(BuiltinContext&, absl::Span<const Value> args) {
   POLICYD_RETURN_IF_ERROR(CheckArrayOrSet("max", v));
   const std::vector<Value>& xs = v.elements();
   if (xs.empty()) return std::nullopt;
-  if (v.is_set()) return Ok(xs.back());
+  if (v.is_set()) return ValueResult(xs.back());
   const Value* best = &xs.front();
   for (const Value& x : xs) {
     if (best->Compare(x) <= 0) best = &x;
   }
-  return Ok(*best);
+  return ValueResult(*best);
 }
 
 BuiltinResult Min(BuiltinContext&, absl::Span<const Value> args) {
@@ -116,22 +114,22 @@ BuiltinResult Min(BuiltinContext&, absl::Span<const Value> args) {
   POLICYD_RETURN_IF_ERROR(CheckArrayOrSet("min", v));
   const std::vector<Value>& xs = v.elements();
   if (xs.empty()) return std::nullopt;
-  if (v.is_set()) return Ok(xs.front());
+  if (v.is_set()) return ValueResult(xs.front());
   const Value* best = &xs.front();
   for (const Value& x : xs) {
     if (best->Compare(x) >= 0) best = &x;
   }
-  return Ok(*best);
+  return ValueResult(*best);
 }
 
 BuiltinResult Sort(BuiltinContext&, absl::Span<const Value> args) {
   const Value& v = args[0];
   POLICYD_RETURN_IF_ERROR(CheckArrayOrSet("sort", v));
-  if (v.is_set()) return Ok(Value::Array(v.elements()));
-  if (std::is_sorted(v.elements().begin(), v.elements().end())) return Ok(v);
+  if (v.is_set()) return ValueResult(Value::Array(v.elements()));
+  if (std::is_sorted(v.elements().begin(), v.elements().end())) return ValueResult(v);
   std::vector<Value> out = v.elements();
   std::stable_sort(out.begin(), out.end());
-  return Ok(Value::Array(std::move(out)));
+  return ValueResult(Value::Array(std::move(out)));
 }
 
 // all and any (deprecated in OPA, kept for Rego v0 policies).

@@ -84,10 +84,11 @@ inline absl::Status OperandElementError(std::string_view name, int pos,
              "s but got ", tpe, " containing ", KindName(got.kind())));
 }
 
+// A defined result.
+inline BuiltinResult ValueResult(Value v) { return std::optional<Value>(std::move(v)); }
+
 // A result that is a boolean.
-inline BuiltinResult BoolResult(bool b) {
-  return std::optional<Value>(Value::Bool(b));
-}
+inline BuiltinResult BoolResult(bool b) { return ValueResult(Value::Bool(b)); }
 
 }  // namespace policyd
 

@@ -9,20 +9,18 @@
 namespace policyd {
 namespace {
 
-BuiltinResult Ok(Value v) { return std::optional<Value>(std::move(v)); }
-
 BuiltinResult ArrayConcat(BuiltinContext&, absl::Span<const Value> args) {
   POLICYD_RETURN_IF_ERROR(CheckOperand("array.concat", 1, args[0], Kind::kArray));
   POLICYD_RETURN_IF_ERROR(CheckOperand("array.concat", 2, args[1], Kind::kArray));
   const std::vector<Value>& a = args[0].elements();
   const std::vector<Value>& b = args[1].elements();
-  if (b.empty()) return Ok(args[0]);
-  if (a.empty()) return Ok(args[1]);
+  if (b.empty()) return ValueResult(args[0]);
+  if (a.empty()) return ValueResult(args[1]);
   std::vector<Value> out;
   out.reserve(a.size() + b.size());
   out.insert(out.end(), a.begin(), a.end());
   out.insert(out.end(), b.begin(), b.end());
-  return Ok(Value::Array(std::move(out)));
+  return ValueResult(Value::Array(std::move(out)));
 }
 
 // Indices are clamped into [0, len], and start to at most stop, so the
@@ -35,14 +33,14 @@ BuiltinResult Slice(BuiltinContext&, absl::Span<const Value> args) {
   int64_t len = static_cast<int64_t>(a.size());
   stop = std::clamp<int64_t>(stop, 0, len);
   start = std::clamp<int64_t>(start, 0, stop);
-  if (start == 0 && stop == len) return Ok(args[0]);
-  return Ok(Value::Array(std::vector<Value>(a.begin() + start, a.begin() + stop)));
+  if (start == 0 && stop == len) return ValueResult(args[0]);
+  return ValueResult(Value::Array(std::vector<Value>(a.begin() + start, a.begin() + stop)));
 }
 
 BuiltinResult Reverse(BuiltinContext&, absl::Span<const Value> args) {
   POLICYD_RETURN_IF_ERROR(CheckOperand("array.reverse", 1, args[0], Kind::kArray));
   const std::vector<Value>& a = args[0].elements();
-  return Ok(Value::Array(std::vector<Value>(a.rbegin(), a.rend())));
+  return ValueResult(Value::Array(std::vector<Value>(a.rbegin(), a.rend())));
 }
 
 // One level: elements that are arrays are spliced in; deeper arrays stay.
@@ -58,7 +56,7 @@ BuiltinResult Flatten(BuiltinContext&, absl::Span<const Value> args) {
       out.push_back(x);
     }
   }
-  return Ok(Value::Array(std::move(out)));
+  return ValueResult(Value::Array(std::move(out)));
 }
 
 }  // namespace

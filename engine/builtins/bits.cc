@@ -17,8 +17,6 @@ namespace {
 // in memory anyway.
 constexpr uint64_t kMaxShift = 1 << 20;
 
-BuiltinResult Ok(Value v) { return std::optional<Value>(std::move(v)); }
-
 struct Mpz {
   Mpz() { mpz_init(v); }
   ~Mpz() { mpz_clear(v); }
@@ -89,12 +87,12 @@ template <int64_t (*Small)(int64_t, int64_t),
 BuiltinResult Bitwise(std::string_view name, absl::Span<const Value> args) {
   POLICYD_RETURN_IF_ERROR(CheckIntegers(name, args));
   int64_t x, y;
-  if (args[0].AsInt64(&x) && args[1].AsInt64(&y)) return Ok(Value::Int(Small(x, y)));
+  if (args[0].AsInt64(&x) && args[1].AsInt64(&y)) return ValueResult(Value::Int(Small(x, y)));
   Mpz a, b, r;
   ToMpz(args[0], a.v);
   ToMpz(args[1], b.v);
   Big(r.v, a.v, b.v);
-  return Ok(FromMpz(r.v));
+  return ValueResult(FromMpz(r.v));
 }
 
 int64_t And(int64_t x, int64_t y) { return x & y; }
@@ -114,11 +112,11 @@ BuiltinResult BitsXor(BuiltinContext&, absl::Span<const Value> args) {
 BuiltinResult BitsNegate(BuiltinContext&, absl::Span<const Value> args) {
   POLICYD_RETURN_IF_ERROR(CheckIntegers("bits.negate", args));
   int64_t x;
-  if (args[0].AsInt64(&x)) return Ok(Value::Int(~x));
+  if (args[0].AsInt64(&x)) return ValueResult(Value::Int(~x));
   Mpz a;
   ToMpz(args[0], a.v);
   mpz_com(a.v, a.v);
-  return Ok(FromMpz(a.v));
+  return ValueResult(FromMpz(a.v));
 }
 
 // The shift count (operand 2): a non-negative integer; counts beyond uint64
@@ -137,16 +135,16 @@ BuiltinResult BitsLsh(BuiltinContext&, absl::Span<const Value> args) {
   POLICYD_ASSIGN_OR_RETURN(uint64_t shift, ShiftCount("bits.lsh", args[1]));
   int64_t x;
   bool small = args[0].AsInt64(&x);
-  if (small && x == 0) return Ok(Value::Int(0));
+  if (small && x == 0) return ValueResult(Value::Int(0));
   if (small && shift < 63) {
     int64_t r;
-    if (!__builtin_mul_overflow(x, int64_t{1} << shift, &r)) return Ok(Value::Int(r));
+    if (!__builtin_mul_overflow(x, int64_t{1} << shift, &r)) return ValueResult(Value::Int(r));
   }
   if (shift > kMaxShift) return BuiltinError("bits.lsh", "shift count too large");
   Mpz a;
   ToMpz(args[0], a.v);
   mpz_mul_2exp(a.v, a.v, shift);
-  return Ok(FromMpz(a.v));
+  return ValueResult(FromMpz(a.v));
 }
 
 BuiltinResult BitsRsh(BuiltinContext&, absl::Span<const Value> args) {
@@ -155,14 +153,14 @@ BuiltinResult BitsRsh(BuiltinContext&, absl::Span<const Value> args) {
   int64_t x;
   if (args[0].AsInt64(&x)) {
     // Arithmetic shift: rounds toward negative infinity, like big.Int.Rsh.
-    if (shift >= 64) return Ok(Value::Int(x < 0 ? -1 : 0));
-    return Ok(Value::Int(x >> shift));
+    if (shift >= 64) return ValueResult(Value::Int(x < 0 ? -1 : 0));
+    return ValueResult(Value::Int(x >> shift));
   }
   Mpz a;
   ToMpz(args[0], a.v);
-  if (shift >= mpz_sizeinbase(a.v, 2)) return Ok(Value::Int(mpz_sgn(a.v) < 0 ? -1 : 0));
+  if (shift >= mpz_sizeinbase(a.v, 2)) return ValueResult(Value::Int(mpz_sgn(a.v) < 0 ? -1 : 0));
   mpz_fdiv_q_2exp(a.v, a.v, shift);
-  return Ok(FromMpz(a.v));
+  return ValueResult(FromMpz(a.v));
 }
 
 }  // namespace

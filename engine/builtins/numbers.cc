@@ -19,8 +19,6 @@ namespace {
 // no limit but is cancelled by its deadline while building them).
 constexpr uint64_t kMaxRangeLength = 10'000'000;
 
-BuiltinResult Ok(Value v) { return std::optional<Value>(std::move(v)); }
-
 absl::Status CheckNumbers(std::string_view name, absl::Span<const Value> args) {
   POLICYD_RETURN_IF_ERROR(CheckOperand(name, 1, args[0], Kind::kNumber));
   return CheckOperand(name, 2, args[1], Kind::kNumber);
@@ -29,7 +27,7 @@ absl::Status CheckNumbers(std::string_view name, absl::Span<const Value> args) {
 template <Value (*Op)(const Value&, const Value&)>
 BuiltinResult Binary(std::string_view name, absl::Span<const Value> args) {
   POLICYD_RETURN_IF_ERROR(CheckNumbers(name, args));
-  return Ok(Op(args[0], args[1]));
+  return ValueResult(Op(args[0], args[1]));
 }
 
 BuiltinResult Plus(BuiltinContext&, absl::Span<const Value> args) {
@@ -46,16 +44,16 @@ BuiltinResult Mul(BuiltinContext&, absl::Span<const Value> args) {
 BuiltinResult Minus(BuiltinContext&, absl::Span<const Value> args) {
   const Value& a = args[0];
   const Value& b = args[1];
-  if (a.is_number() && b.is_number()) return Ok(number::Subtract(a, b));
+  if (a.is_number() && b.is_number()) return ValueResult(number::Subtract(a, b));
   if (a.is_set() && b.is_set()) {
-    if (b.size() == 0) return Ok(a);
+    if (b.size() == 0) return ValueResult(a);
     std::vector<Value> out;
     out.reserve(a.size());
     for (const Value& x : a.elements()) {
       if (!b.Contains(x)) out.push_back(x);
     }
-    if (out.size() == a.size()) return Ok(a);
-    return Ok(Value::SetFromSorted(std::move(out)));
+    if (out.size() == a.size()) return ValueResult(a);
+    return ValueResult(Value::SetFromSorted(std::move(out)));
   }
   if (!a.is_number() && !a.is_set()) {
     return OperandTypeError("minus", 1, "one of {number, set}", a);
@@ -70,7 +68,7 @@ BuiltinResult Fallible(std::string_view name, absl::Span<const Value> args) {
   POLICYD_RETURN_IF_ERROR(CheckNumbers(name, args));
   absl::StatusOr<Value> r = Op(args[0], args[1]);
   if (!r.ok()) return BuiltinError(name, MessageOf(r.status()));
-  return Ok(*std::move(r));
+  return ValueResult(*std::move(r));
 }
 
 BuiltinResult Div(BuiltinContext&, absl::Span<const Value> args) {
@@ -84,7 +82,7 @@ BuiltinResult Rem(BuiltinContext&, absl::Span<const Value> args) {
 template <Value (*Op)(const Value&)>
 BuiltinResult Unary(std::string_view name, absl::Span<const Value> args) {
   POLICYD_RETURN_IF_ERROR(CheckOperand(name, 1, args[0], Kind::kNumber));
-  return Ok(Op(args[0]));
+  return ValueResult(Op(args[0]));
 }
 
 BuiltinResult Abs(BuiltinContext&, absl::Span<const Value> args) {
@@ -125,7 +123,7 @@ BuiltinResult Range(std::string_view name, const Value& from, const Value& to,
           x <= y ? static_cast<uint64_t>(x) + offset
                  : static_cast<uint64_t>(x) - offset)));
     }
-    return Ok(Value::Array(std::move(out)));
+    return ValueResult(Value::Array(std::move(out)));
   }
   // Endpoints or step beyond int64: exact arithmetic, one number at a time.
   bool up = from.Compare(to) <= 0;
@@ -135,7 +133,7 @@ BuiltinResult Range(std::string_view name, const Value& from, const Value& to,
     if (out.size() == kMaxRangeLength) return RangeTooLarge(name);
     out.push_back(i);
   }
-  return Ok(Value::Array(std::move(out)));
+  return ValueResult(Value::Array(std::move(out)));
 }
 
 BuiltinResult NumbersRange(BuiltinContext&, absl::Span<const Value> args) {
@@ -195,11 +193,11 @@ BuiltinResult ToNumber(BuiltinContext&, absl::Span<const Value> args) {
   const Value& v = args[0];
   switch (v.kind()) {
     case Kind::kNull:
-      return Ok(Value::Int(0));
+      return ValueResult(Value::Int(0));
     case Kind::kBoolean:
-      return Ok(Value::Int(v.boolean() ? 1 : 0));
+      return ValueResult(Value::Int(v.boolean() ? 1 : 0));
     case Kind::kNumber:
-      return Ok(v);
+      return ValueResult(v);
     case Kind::kString:
       break;
     default:
@@ -210,7 +208,7 @@ BuiltinResult ToNumber(BuiltinContext&, absl::Span<const Value> args) {
   if (std::optional<Value> n = Value::NumberFromText(s)) {
     // Go parses into a float64 first and refuses what overflows it.
     if (std::isinf(n->AsDouble())) return OutOfRange(s);
-    return Ok(*std::move(n));
+    return ValueResult(*std::move(n));
   }
   std::string word(s.substr(std::min(s.find_first_not_of("+-"), s.size())));
   for (char& c : word) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -225,7 +223,7 @@ BuiltinResult ToNumber(BuiltinContext&, absl::Span<const Value> args) {
   std::string text(s);
   std::optional<Value> d = Value::Double(std::strtod(text.c_str(), nullptr));
   if (!d) return OutOfRange(s);
-  return Ok(*std::move(d));
+  return ValueResult(*std::move(d));
 }
 
 }  // namespace

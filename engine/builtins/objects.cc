@@ -15,8 +15,6 @@
 namespace policyd {
 namespace {
 
-BuiltinResult Ok(Value v) { return std::optional<Value>(std::move(v)); }
-
 // ---- object.get ----
 
 // The value at `path` below `v`: object keys, array indices (integers), and
@@ -50,7 +48,7 @@ BuiltinResult ObjectGet(BuiltinContext&, absl::Span<const Value> args) {
   const Value* found = args[1].is_array()
                            ? FindPath(args[0], args[1].elements())
                            : args[0].Find(args[1]);
-  return Ok(found != nullptr ? *found : args[2]);
+  return ValueResult(found != nullptr ? *found : args[2]);
 }
 
 BuiltinResult ObjectKeys(BuiltinContext&, absl::Span<const Value> args) {
@@ -58,7 +56,7 @@ BuiltinResult ObjectKeys(BuiltinContext&, absl::Span<const Value> args) {
   std::vector<Value> keys;
   keys.reserve(args[0].size());
   for (const ObjectEntry& e : args[0].entries()) keys.push_back(e.first);
-  return Ok(Value::SetFromSorted(std::move(keys)));
+  return ValueResult(Value::SetFromSorted(std::move(keys)));
 }
 
 // ---- object.remove, object.filter ----
@@ -95,8 +93,8 @@ BuiltinResult ObjectRemove(BuiltinContext&, absl::Span<const Value> args) {
   for (const ObjectEntry& e : args[0].entries()) {
     if (!keys.Contains(e.first)) out.push_back(e);
   }
-  if (out.size() == args[0].size()) return Ok(args[0]);
-  return Ok(Value::ObjectFromSorted(std::move(out)));
+  if (out.size() == args[0].size()) return ValueResult(args[0]);
+  return ValueResult(Value::ObjectFromSorted(std::move(out)));
 }
 
 BuiltinResult ObjectFilter(BuiltinContext&, absl::Span<const Value> args) {
@@ -106,8 +104,8 @@ BuiltinResult ObjectFilter(BuiltinContext&, absl::Span<const Value> args) {
   for (const ObjectEntry& e : args[0].entries()) {
     if (keys.Contains(e.first)) out.push_back(e);
   }
-  if (out.size() == args[0].size()) return Ok(args[0]);
-  return Ok(Value::ObjectFromSorted(std::move(out)));
+  if (out.size() == args[0].size()) return ValueResult(args[0]);
+  return ValueResult(Value::ObjectFromSorted(std::move(out)));
 }
 
 // ---- object.union, object.union_n ----
@@ -143,7 +141,7 @@ Value Merge(const Value& a, const Value& b) {
 BuiltinResult ObjectUnion(BuiltinContext&, absl::Span<const Value> args) {
   POLICYD_RETURN_IF_ERROR(CheckOperand("object.union", 1, args[0], Kind::kObject));
   POLICYD_RETURN_IF_ERROR(CheckOperand("object.union", 2, args[1], Kind::kObject));
-  return Ok(Merge(args[0], args[1]));
+  return ValueResult(Merge(args[0], args[1]));
 }
 
 BuiltinResult ObjectUnionN(BuiltinContext&, absl::Span<const Value> args) {
@@ -154,7 +152,7 @@ BuiltinResult ObjectUnionN(BuiltinContext&, absl::Span<const Value> args) {
   }
   Value result = Value::Object({});
   for (const Value& o : objs.elements()) result = Merge(result, o);
-  return Ok(std::move(result));
+  return ValueResult(std::move(result));
 }
 
 // ---- object.subset ----
@@ -373,7 +371,7 @@ std::optional<Value> Remove(const Value& v, const PathTree* tree) {
 BuiltinResult JsonFilter(BuiltinContext&, absl::Span<const Value> args) {
   POLICYD_RETURN_IF_ERROR(CheckOperand("json.filter", 1, args[0], Kind::kObject));
   POLICYD_ASSIGN_OR_RETURN(PathTree tree, BuildPathTree("json.filter", args[1]));
-  return Ok(Filter(args[0], tree));
+  return ValueResult(Filter(args[0], tree));
 }
 
 BuiltinResult JsonRemove(BuiltinContext&, absl::Span<const Value> args) {
@@ -381,7 +379,7 @@ BuiltinResult JsonRemove(BuiltinContext&, absl::Span<const Value> args) {
   POLICYD_ASSIGN_OR_RETURN(PathTree tree, BuildPathTree("json.remove", args[1]));
   std::optional<Value> r = Remove(args[0], &tree);
   if (!r) return std::nullopt;
-  return Ok(*std::move(r));
+  return ValueResult(*std::move(r));
 }
 
 // ---- json.patch ----
@@ -582,7 +580,7 @@ BuiltinResult JsonPatch(BuiltinContext&, absl::Span<const Value> args) {
     if (!next) return std::nullopt;
     doc = *std::move(next);
   }
-  return Ok(std::move(doc));
+  return ValueResult(std::move(doc));
 }
 
 // ---- walk ----
@@ -623,7 +621,7 @@ BuiltinResult WalkFn(BuiltinContext&, absl::Span<const Value> args) {
   std::vector<Value> path;
   std::vector<Value> out;
   Walk(args[0], &path, &out);
-  return Ok(Value::Array(std::move(out)));
+  return ValueResult(Value::Array(std::move(out)));
 }
 
 }  // namespace

@@ -12,8 +12,6 @@
 namespace policyd {
 namespace {
 
-BuiltinResult Ok(Value v) { return std::optional<Value>(std::move(v)); }
-
 absl::Status CheckSets(std::string_view name, absl::Span<const Value> args) {
   POLICYD_RETURN_IF_ERROR(CheckOperand(name, 1, args[0], Kind::kSet));
   return CheckOperand(name, 2, args[1], Kind::kSet);
@@ -31,20 +29,20 @@ Value Intersect(const Value& a, const Value& b) {
 
 BuiltinResult And(BuiltinContext&, absl::Span<const Value> args) {
   POLICYD_RETURN_IF_ERROR(CheckSets("and", args));
-  return Ok(Intersect(args[0], args[1]));
+  return ValueResult(Intersect(args[0], args[1]));
 }
 
 BuiltinResult Or(BuiltinContext&, absl::Span<const Value> args) {
   POLICYD_RETURN_IF_ERROR(CheckSets("or", args));
   const Value& a = args[0];
   const Value& b = args[1];
-  if (b.size() == 0) return Ok(a);
-  if (a.size() == 0) return Ok(b);
+  if (b.size() == 0) return ValueResult(a);
+  if (a.size() == 0) return ValueResult(b);
   std::vector<Value> out;
   out.reserve(a.size() + b.size());
   std::set_union(a.elements().begin(), a.elements().end(), b.elements().begin(),
                  b.elements().end(), std::back_inserter(out));
-  return Ok(Value::SetFromSorted(std::move(out)));
+  return ValueResult(Value::SetFromSorted(std::move(out)));
 }
 
 BuiltinResult SetDiff(BuiltinContext&, absl::Span<const Value> args) {
@@ -55,7 +53,7 @@ BuiltinResult SetDiff(BuiltinContext&, absl::Span<const Value> args) {
   std::set_difference(a.elements().begin(), a.elements().end(),
                       b.elements().begin(), b.elements().end(),
                       std::back_inserter(out));
-  return Ok(Value::SetFromSorted(std::move(out)));
+  return ValueResult(Value::SetFromSorted(std::move(out)));
 }
 
 // Every element of the set operand must itself be a set; OPA words that
@@ -71,24 +69,24 @@ absl::Status CheckSetOfSets(std::string_view name, const Value& v) {
 BuiltinResult Intersection(BuiltinContext&, absl::Span<const Value> args) {
   POLICYD_RETURN_IF_ERROR(CheckSetOfSets("intersection", args[0]));
   const std::vector<Value>& sets = args[0].elements();
-  if (sets.empty()) return Ok(args[0]);
+  if (sets.empty()) return ValueResult(args[0]);
   Value result = sets.front();
   for (size_t i = 1; i < sets.size() && result.size() > 0; ++i) {
     result = Intersect(result, sets[i]);
   }
-  return Ok(std::move(result));
+  return ValueResult(std::move(result));
 }
 
 BuiltinResult Union(BuiltinContext&, absl::Span<const Value> args) {
   POLICYD_RETURN_IF_ERROR(CheckSetOfSets("union", args[0]));
   const std::vector<Value>& sets = args[0].elements();
-  if (sets.empty()) return Ok(args[0]);
-  if (sets.size() == 1) return Ok(sets.front());
+  if (sets.empty()) return ValueResult(args[0]);
+  if (sets.size() == 1) return ValueResult(sets.front());
   std::vector<Value> all;
   for (const Value& s : sets) {
     all.insert(all.end(), s.elements().begin(), s.elements().end());
   }
-  return Ok(Value::Set(std::move(all)));
+  return ValueResult(Value::Set(std::move(all)));
 }
 
 }  // namespace

@@ -9,15 +9,13 @@
 namespace policyd {
 namespace {
 
-BuiltinResult Ok(Value v) { return std::optional<Value>(std::move(v)); }
-
 template <Kind K>
 BuiltinResult IsKind(BuiltinContext&, absl::Span<const Value> args) {
   return BoolResult(args[0].kind() == K);
 }
 
 BuiltinResult TypeName(BuiltinContext&, absl::Span<const Value> args) {
-  return Ok(Value::String(KindName(args[0].kind())));
+  return ValueResult(Value::String(KindName(args[0].kind())));
 }
 
 // cast_string, cast_boolean, cast_null, cast_object: the value if it already
@@ -25,7 +23,7 @@ BuiltinResult TypeName(BuiltinContext&, absl::Span<const Value> args) {
 template <Kind K>
 BuiltinResult CastIdentity(std::string_view name, absl::Span<const Value> args) {
   POLICYD_RETURN_IF_ERROR(CheckOperand(name, 1, args[0], K));
-  return Ok(args[0]);
+  return ValueResult(args[0]);
 }
 
 BuiltinResult CastString(BuiltinContext&, absl::Span<const Value> args) {
@@ -43,15 +41,15 @@ BuiltinResult CastObject(BuiltinContext&, absl::Span<const Value> args) {
 
 BuiltinResult CastArray(BuiltinContext&, absl::Span<const Value> args) {
   const Value& v = args[0];
-  if (v.is_array()) return Ok(v);
-  if (v.is_set()) return Ok(Value::Array(v.elements()));
+  if (v.is_array()) return ValueResult(v);
+  if (v.is_set()) return ValueResult(Value::Array(v.elements()));
   return OperandTypeError("cast_array", 1, "one of {array, set}", v);
 }
 
 BuiltinResult CastSet(BuiltinContext&, absl::Span<const Value> args) {
   const Value& v = args[0];
-  if (v.is_set()) return Ok(v);
-  if (v.is_array()) return Ok(Value::Set(v.elements()));
+  if (v.is_set()) return ValueResult(v);
+  if (v.is_array()) return ValueResult(Value::Set(v.elements()));
   return OperandTypeError("cast_set", 1, "one of {array, set}", v);
 }
 
