@@ -403,13 +403,27 @@ class BodyCompiler {
     }
     NameSet body_outer = outer;
     for (auto& s : shallow) body_outer.insert(s.begin(), s.end());
+    // A name declared with := is not visible to the expressions before the
+    // declaration: there it is another (comprehension-local) variable.
+    std::vector<NameSet> expr_outer(exprs.size(), body_outer);
+    for (size_t j = 0; j < exprs.size(); ++j) {
+      if (exprs[j].kind != ast::ExprKind::kAssign) continue;
+      NameSet declared;
+      ShallowVars(*exprs[j].lhs, scope, &declared);
+      for (auto& name : declared) {
+        if (outer.count(name)) continue;
+        for (size_t i = 0; i < j; ++i) {
+          if (!shallow[i].count(name)) expr_outer[i].erase(name);
+        }
+      }
+    }
     std::vector<VarUse> uses;
     for (size_t i = 0; i < exprs.size(); ++i) {
       NameSet others = outer;
       for (size_t j = 0; j < exprs.size(); ++j) {
         if (j != i) others.insert(shallow[j].begin(), shallow[j].end());
       }
-      uses.push_back(ExprUse(exprs[i], scope, body_outer, others));
+      uses.push_back(ExprUse(exprs[i], scope, expr_outer[i], others));
     }
     std::vector<bool> done(exprs.size(), false);
     for (size_t n = 0; n < exprs.size(); ++n) {
@@ -446,7 +460,7 @@ class BodyCompiler {
       }
       done[pick] = true;
       const VarUse& use = uses[pick];
-      out.exprs.push_back(LowerExpr(exprs[pick], scope, bound, body_outer));
+      out.exprs.push_back(LowerExpr(exprs[pick], scope, bound, expr_outer[pick]));
       if (!exprs[pick].negated) {
         bound.insert(use.pattern_outputs.begin(), use.pattern_outputs.end());
         bound.insert(use.ref_outputs.begin(), use.ref_outputs.end());
@@ -857,6 +871,7 @@ class ModuleSetCompiler {
     for (size_t m = 0; m < modules.size(); ++m) {
       envs[m].rule_names = &names[envs[m].package];
     }
+    for (auto& env : envs) Ensure(env.package)->is_package = true;
     // Build the rule tree.
     struct Pending {
       const ast::Rule* rule;
@@ -876,9 +891,9 @@ class ModuleSetCompiler {
         Pending p{&r, &envs[m], node, rest};
         bool function = r.head.has_args || !r.head.args.empty();
         plan::RuleSet::Kind kind =
-            r.head.key ? plan::RuleSet::kPartialSet
-            : rest < items.size() ? plan::RuleSet::kObject
-                                  : plan::RuleSet::kComplete;
+            rest < items.size() ? plan::RuleSet::kObject
+            : r.head.key        ? plan::RuleSet::kPartialSet
+                                : plan::RuleSet::kComplete;
         if (function) {
           if (!node->function) {
             node->function = std::make_unique<plan::Function>();
@@ -948,7 +963,8 @@ class ModuleSetCompiler {
   }
 
   static bool MarkRulesBelow(plan::Node* node) {
-    bool any = node->rules != nullptr || node->function != nullptr;
+    bool any = node->rules != nullptr || node->function != nullptr ||
+               node->is_package;
     for (auto& [k, c] : node->children) any = MarkRulesBelow(c.get()) || any;
     node->has_rules_below = any;
     return any;
@@ -974,10 +990,21 @@ class ModuleSetCompiler {
     const ast::RuleHead& head = r.head;
     const std::vector<TermPtr>& args =
         params_from ? params_from->args : head.args;
-    // Parameters are patterns bound on entry.
-    for (auto& a : args) {
-      HeadVars(bc, a.get(), scope, &outer);
-    }
+    // Parameters are patterns bound on entry; their names are local even
+    // where a rule of the package has the same name.
+    std::function<void(const ast::Term&)> declare = [&](const ast::Term& t) {
+      if (t.kind == TermKind::kVar) {
+        if (t.name != "_") {
+          bc.Declare(t.name, scope);
+          outer.insert(t.name);
+        }
+        return;
+      }
+      if (t.kind == TermKind::kRef || t.kind == TermKind::kCall) return;
+      for (auto& i : t.items) declare(*i);
+      for (auto& [k, v] : t.pairs) declare(*v);
+    };
+    for (auto& a : args) declare(*a);
     for (auto& a : args) {
       rule->params.push_back(bc.Lower(*a, scope, outer));
     }
@@ -1003,6 +1030,7 @@ class ModuleSetCompiler {
       rule->key_path.push_back(bc.Lower(*items[i], scope, body_outer));
     }
     if (head.key) rule->key = bc.Lower(*head.key, scope, body_outer);
+    rule->set_leaf = head.key && !rule->key_path.empty();
     if (head.value) {
       rule->value = bc.Lower(*head.value, scope, body_outer);
     } else {

@@ -103,6 +103,8 @@ struct Rule {
   // Object-producing rules: the key terms after the rule set's path
   // (`p[x].y := v` at node p: [x, "y"]).
   std::vector<Term> key_path;
+  // `p[x] contains y`: the object's leaves are sets of `key` values.
+  bool set_leaf = false;
   Term key;    // partial set member
   Term value;  // head value (true when the source gives none)
   // Functions: parameter patterns.
@@ -134,6 +136,7 @@ struct Node {
   std::unique_ptr<RuleSet> rules;      // rules whose path is this node
   std::unique_ptr<Function> function;  // a function named by this path
   bool has_rules_below = false;        // rules here or in a descendant
+  bool is_package = false;             // a package: defined even if empty
   int index = 0;                       // dense id for per-query memo
 };
 

@@ -338,6 +338,10 @@ class Evaluator {
       if (a.items.size() != b.items.size()) return true;
       return UnifyPairs(a.items, b.items, 0, f, k);
     }
+    if (a.op == TermOp::kObject && b.op == TermOp::kObject) {
+      if (a.pairs.size() != b.pairs.size()) return true;
+      return UnifyObjects(a, b, 0, f, k);
+    }
     if (a.op == TermOp::kVar || b.op == TermOp::kVar) {
       return Fail(kRegoUnsafeVarError, a.loc, "unification of two unbound variables");
     }
@@ -348,6 +352,23 @@ class Evaluator {
                   const std::vector<plan::Term>& b, size_t i, Frame& f, Cont k) {
     if (i == a.size()) return k();
     return Unify(a[i], b[i], f, [&]() { return UnifyPairs(a, b, i + 1, f, k); });
+  }
+
+  // Both objects have ground keys; values pair up by key.
+  bool UnifyObjects(const plan::Term& a, const plan::Term& b, size_t i,
+                    Frame& f, Cont k) {
+    if (i == a.pairs.size()) return k();
+    return EvalTerm(a.pairs[i].first, f, [&](const Value& key) {
+      for (const auto& [bk, bv] : b.pairs) {
+        bool r = EvalTerm(bk, f, [&](const Value& other) {
+          if (other != key) return true;
+          return Unify(a.pairs[i].second, bv, f,
+                       [&]() { return UnifyObjects(a, b, i + 1, f, k); });
+        });
+        if (!r) return false;
+      }
+      return true;
+    });
   }
 
   bool UnifyValue(const plan::Term& p, const Value& v, Frame& f, Cont k) {
@@ -733,7 +754,9 @@ class Evaluator {
       return v ? Deref(*v, items, i, f, k) : true;
     }
     const plan::Term& key = items[i];
-    auto child_or_base = [&](const Value& kv) {
+    auto child_or_base = [&](const Value& key) {
+      // Base documents come from JSON: a number key finds its text.
+      Value kv = key.is_number() ? Value::String(key.NumberText()) : key;
       if (kv.is_string()) {
         auto it = node.children.find(std::string(kv.string()));
         if (it != node.children.end()) {
@@ -812,12 +835,48 @@ class Evaluator {
       }
       std::optional<Value> cv = EvalNode(*child);
       if (!error_.ok()) return std::nullopt;
-      if (cv) entries[Value::String(name)] = *cv;
+      if (!cv) continue;
+      Value key = Value::String(name);
+      auto it = entries.find(key);
+      if (it == entries.end()) {
+        entries.emplace(key, *cv);
+      } else if (std::optional<Value> merged = Merge(it->second, *cv)) {
+        it->second = *merged;
+      } else {
+        Fail(kEvalConflictError, {}, "object keys must be unique");
+        return std::nullopt;
+      }
     }
     if (node.has_rules_below) defined = true;
     if (!defined) return std::nullopt;
     std::vector<ObjectEntry> sorted(entries.begin(), entries.end());
     return Value::ObjectFromSorted(std::move(sorted));
+  }
+
+  // Two documents defined for one path by different rules: objects merge
+  // key by key, sets unite; anything else must be equal. nullopt: conflict.
+  static std::optional<Value> Merge(const Value& a, const Value& b) {
+    if (a.is_object() && b.is_object()) {
+      std::map<Value, Value> entries(a.entries().begin(), a.entries().end());
+      for (const auto& [k, v] : b.entries()) {
+        auto it = entries.find(k);
+        if (it == entries.end()) {
+          entries.emplace(k, v);
+        } else if (std::optional<Value> m = Merge(it->second, v)) {
+          it->second = *m;
+        } else {
+          return std::nullopt;
+        }
+      }
+      return Value::ObjectFromSorted({entries.begin(), entries.end()});
+    }
+    if (a.is_set() && b.is_set()) {
+      std::vector<Value> all = a.elements();
+      all.insert(all.end(), b.elements().begin(), b.elements().end());
+      return Value::Set(std::move(all));
+    }
+    if (a == b) return a;
+    return std::nullopt;
   }
 
   // Evaluates one rule (following its else chain): calls emit(frame) for
@@ -887,8 +946,9 @@ class Evaluator {
           EvalRule(*rule, [&](const plan::Rule& link, Frame& frame) {
             std::vector<Value> keys;
             return EvalList(link.key_path, 0, keys, frame, [&]() {
-              return EvalTerm(link.value, frame, [&](const Value& v) {
-                if (!builder.Insert(keys, 0, v)) {
+              const plan::Term& leaf = link.set_leaf ? link.key : link.value;
+              return EvalTerm(leaf, frame, [&](const Value& v) {
+                if (!builder.Insert(keys, 0, v, link.set_leaf)) {
                   return Fail(kEvalConflictError, link.loc,
                               "object keys must be unique");
                 }
@@ -907,9 +967,24 @@ class Evaluator {
   // Nested objects built from `p[a].b[c] := v` rules.
   struct ObjectBuilder {
     std::map<Value, std::pair<std::optional<Value>, std::unique_ptr<ObjectBuilder>>> m;
-    bool Insert(const std::vector<Value>& keys, size_t i, const Value& v) {
+    // A set leaf collects members; any other leaf holds one value.
+    std::vector<Value> members;
+    bool is_set_leaf = false;
+
+    bool Insert(const std::vector<Value>& keys, size_t i, const Value& v,
+                bool set_leaf) {
       auto& slot = m[keys[i]];
       if (i + 1 == keys.size()) {
+        if (set_leaf) {
+          if (slot.first) return false;
+          if (!slot.second) {
+            slot.second = std::make_unique<ObjectBuilder>();
+            slot.second->is_set_leaf = true;
+          }
+          if (!slot.second->is_set_leaf) return false;
+          slot.second->members.push_back(v);
+          return true;
+        }
         if (slot.second) return false;
         if (slot.first && *slot.first != v) return false;
         slot.first = v;
@@ -917,9 +992,11 @@ class Evaluator {
       }
       if (slot.first) return false;
       if (!slot.second) slot.second = std::make_unique<ObjectBuilder>();
-      return slot.second->Insert(keys, i + 1, v);
+      if (slot.second->is_set_leaf) return false;
+      return slot.second->Insert(keys, i + 1, v, set_leaf);
     }
     Value Build() const {
+      if (is_set_leaf) return Value::Set(members);
       std::vector<ObjectEntry> entries;
       for (auto& [k, s] : m) {
         entries.emplace_back(k, s.first ? *s.first : s.second->Build());
