@@ -670,7 +670,8 @@ class Parser {
   // After `if`: a braced body or a single expression.
   bool RuleBody(Body* body) {
     if (tok().kind == Tok::kLBrace && Peek().kind != Tok::kRBrace) {
-      // Usually a braced body, but `p if {x: 1 | ...}` is an expression.
+      // Usually a braced body, but `p if {x: 1 | ...}` is an expression, and
+      // so is `p if {}` (an empty object, as in OPA).
       size_t pos = pos_, errors = errors_.size();
       if (BlockBody(body)) return true;
       size_t body_end = pos_;
@@ -688,7 +689,6 @@ class Parser {
       }
       return true;
     }
-    if (tok().kind == Tok::kLBrace) return BlockBody(body);
     return SingleExpressionBody(body);
   }
 

@@ -204,8 +204,12 @@ TEST(ParseModuleTest, Errors) {
             "x.rego:3:11: rego_parse_error: unexpected false keyword");
   EXPECT_EQ(Err("package a\np if {\n  x := \"abc\n}\n"),
             "x.rego:3:8: rego_parse_error: non-terminated string");
-  EXPECT_EQ(Err("package a\np if {}\n"),
-            "x.rego:2:7: rego_parse_error: found empty body");
+  EXPECT_EQ(Err("package a\np { }\n", RegoVersion::kV0),
+            "x.rego:2:5: rego_parse_error: found empty body");
+  EXPECT_EQ(Err("package a\np if { x := 1 } { }\n"),
+            "x.rego:2:19: rego_parse_error: found empty body");
+  // As in OPA, `{}` after `if` is an empty object.
+  EXPECT_EQ(M("package a\np if {}\n"), "p if { {} }");
   EXPECT_EQ(Err("package a\nx := y z\n"),
             "x.rego:2:8: rego_parse_error: unexpected identifier token");
   EXPECT_EQ(Err("package a\np if { some 1 }\n"),
