@@ -4,7 +4,7 @@
 // `data` at its folder's path relative to that directory
 // (`-d dir` with `dir/a/b/data.json` gives `data.a.b`). A JSON or YAML file
 // named directly is merged at the root of `data`. Documents that meet at the
-// same path must both be objects (they are merged key by key).
+// same path must both be objects (they are merged key by key, as in bundles).
 #ifndef POLICYD_SERVICE_POLICY_LOADER_H_
 #define POLICYD_SERVICE_POLICY_LOADER_H_
 
@@ -28,12 +28,6 @@ absl::StatusOr<LoadedPolicies> LoadPolicyPaths(
 
 // A JSON document, or YAML when the name ends in .yaml or .yml.
 absl::StatusOr<Value> LoadDocumentFile(const std::string& path);
-
-// `overlay` merged into `base`: objects merge recursively; anything else
-// meeting at the same path is an error naming that path (`where` prefixes
-// it, e.g. "data").
-absl::StatusOr<Value> MergeDocuments(const Value& base, const Value& overlay,
-                                     const std::string& where);
 
 }  // namespace policyd
 

@@ -141,7 +141,12 @@ int Run(const Options& options) {
       bool ran = run_ids.contains(id);
       if (!ran || failures.contains(id)) updated[id] = reason;
     }
-    for (const auto& [id, reason] : failures) updated.emplace(id, reason);
+    constexpr size_t kMaxReason = 200;
+    for (const auto& [id, reason] : failures) {
+      updated.emplace(id, reason.size() > kMaxReason
+                              ? reason.substr(0, kMaxReason) + "..."
+                              : reason);
+    }
     absl::Status written =
         WriteExpectedFailures(options.expected_failures, updated);
     if (!written.ok()) {
