@@ -97,7 +97,7 @@ absl::StatusOr<std::vector<BundleFile>> ReadTarball(const std::string& path,
   };
   if (archive_read_open_filename(ar.get(), path.c_str(), 64 * 1024) !=
       ARCHIVE_OK) {
-    return archive_error("cannot open as a .tar.gz bundle");
+    return archive_error("not a .tar.gz bundle, or truncated or corrupt archive");
   }
   Budget budget(path, limits);
   std::map<std::string, std::string> files;
