@@ -51,7 +51,8 @@ bool KeyFits(JwsFamily family, const CryptoKey& key) {
   switch (family) {
     case JwsFamily::kRsaPkcs1:
     case JwsFamily::kRsaPss:
-      return id == EVP_PKEY_RSA;
+      // Go (and so OPA) refuses RSA keys below 1024 bits as insecure.
+      return id == EVP_PKEY_RSA && EVP_PKEY_get_bits(key.pkey.get()) >= 1024;
     case JwsFamily::kEcdsa:
       return id == EVP_PKEY_EC;
     case JwsFamily::kEdDsa:

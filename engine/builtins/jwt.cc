@@ -13,6 +13,7 @@
 #include "engine/builtins/args.h"
 #include "engine/builtins/base64.h"
 #include "engine/builtins/builtin.h"
+#include "engine/builtins/go_json.h"
 #include "engine/builtins/jwk.h"
 #include "engine/builtins/jws.h"
 #include "engine/builtins/pem.h"
@@ -408,114 +409,6 @@ BuiltinResult JwtDecodeVerify(BuiltinContext& ctx, absl::Span<const Value> args)
 
 // --- io.jwt.encode_sign / encode_sign_raw ---
 
-// Go's encoding/json string escaping (HTML-safe: <, >, & as \u003c...;
-// invalid UTF-8 as \ufffd), so that signed tokens match OPA's bytes.
-void AppendGoJsonString(std::string_view s, std::string* out) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  out->push_back('"');
-  size_t i = 0;
-  while (i < s.size()) {
-    auto c = static_cast<unsigned char>(s[i]);
-    if (c < 0x80) {
-      switch (c) {
-        case '"': out->append("\\\""); break;
-        case '\\': out->append("\\\\"); break;
-        case '\b': out->append("\\b"); break;
-        case '\f': out->append("\\f"); break;
-        case '\n': out->append("\\n"); break;
-        case '\r': out->append("\\r"); break;
-        case '\t': out->append("\\t"); break;
-        default:
-          if (c < 0x20 || c == '<' || c == '>' || c == '&') {
-            out->append("\\u00");
-            out->push_back(kHex[c >> 4]);
-            out->push_back(kHex[c & 15]);
-          } else {
-            out->push_back(static_cast<char>(c));
-          }
-      }
-      ++i;
-      continue;
-    }
-    // Decode one UTF-8 sequence; reject overlong, surrogate and truncated.
-    size_t len = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 0;
-    uint32_t cp = len == 4 ? c & 0x07 : len == 3 ? c & 0x0F : c & 0x1F;
-    bool ok = len >= 2 && c <= 0xF4 && i + len <= s.size();
-    for (size_t j = 1; ok && j < len; ++j) {
-      auto cc = static_cast<unsigned char>(s[i + j]);
-      if ((cc & 0xC0) != 0x80) ok = false;
-      cp = cp << 6 | (cc & 0x3F);
-    }
-    if (ok) {
-      ok = !(len == 2 && cp < 0x80) && !(len == 3 && cp < 0x800) &&
-           !(len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) && !(cp >= 0xD800 && cp <= 0xDFFF);
-    }
-    if (!ok) {
-      out->append("\\ufffd");
-      ++i;
-      continue;
-    }
-    if (cp == 0x2028 || cp == 0x2029) {
-      out->append(cp == 0x2028 ? "\\u2028" : "\\u2029");
-    } else {
-      out->append(s.substr(i, len));
-    }
-    i += len;
-  }
-  out->push_back('"');
-}
-
-// Go's json.Marshal of OPA's ast.JSON of a value: object keys sorted, sets
-// as arrays, numbers as their literal text.
-void AppendGoJson(const Value& v, std::string* out) {
-  switch (v.kind()) {
-    case Kind::kNull:
-      out->append("null");
-      return;
-    case Kind::kBoolean:
-      out->append(v.boolean() ? "true" : "false");
-      return;
-    case Kind::kNumber:
-      out->append(v.NumberText());
-      return;
-    case Kind::kString:
-      AppendGoJsonString(v.string(), out);
-      return;
-    case Kind::kArray:
-    case Kind::kSet: {
-      out->push_back('[');
-      bool first = true;
-      for (const Value& e : v.elements()) {
-        if (!first) out->push_back(',');
-        first = false;
-        AppendGoJson(e, out);
-      }
-      out->push_back(']');
-      return;
-    }
-    case Kind::kObject: {
-      // Keys as strings, then sorted bytewise (Go sorts map keys).
-      std::vector<std::pair<std::string, const Value*>> entries;
-      for (const auto& [k, val] : v.entries()) {
-        entries.emplace_back(k.is_string() ? std::string(k.string()) : k.ToJson(), &val);
-      }
-      std::sort(entries.begin(), entries.end(),
-                [](const auto& a, const auto& b) { return a.first < b.first; });
-      out->push_back('{');
-      bool first = true;
-      for (const auto& [k, val] : entries) {
-        if (!first) out->push_back(',');
-        first = false;
-        AppendGoJsonString(k, out);
-        out->push_back(':');
-        AppendGoJson(*val, out);
-      }
-      out->push_back('}');
-      return;
-    }
-  }
-}
-
 // OPA's jwsbb.HeaderGetString over the raw header bytes.
 absl::StatusOr<std::string> HeaderString(std::string_view header, std::string_view field) {
   std::string_view trimmed = header;
@@ -573,11 +466,9 @@ BuiltinResult JwtEncodeSign(BuiltinContext&, absl::Span<const Value> args) {
   for (int i = 0; i < 3; ++i) {
     POLICYD_RETURN_IF_ERROR(CheckOperand(name, i + 1, args[i], Kind::kObject));
   }
-  std::string header, payload, jwk;
-  AppendGoJson(args[0], &header);
-  AppendGoJson(args[1], &payload);
-  AppendGoJson(args[2], &jwk);
-  return EncodeSign(name, header, payload, jwk);
+  // OPA marshals the objects with Go's encoding/json before signing.
+  return EncodeSign(name, GoJsonMarshal(args[0]), GoJsonMarshal(args[1]),
+                    GoJsonMarshal(args[2]));
 }
 
 BuiltinResult JwtEncodeSignRaw(BuiltinContext&, absl::Span<const Value> args) {

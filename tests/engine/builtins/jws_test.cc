@@ -75,6 +75,11 @@ TEST(JwsTest, KeyOfTheWrongTypeNeverVerifies) {
   EXPECT_FALSE(JwsSign(*FindJwsAlgorithm("HS256"), rsa, "in").ok());
 }
 
+TEST(JwsTest, RsaKeysBelow1024BitsAreRefused) {
+  CryptoKey small = Asym(AdoptPkey(EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", size_t{512})));
+  EXPECT_FALSE(JwsSign(*FindJwsAlgorithm("RS256"), small, "in").ok());
+}
+
 TEST(JwsTest, HexDigestAndHmac) {
   EXPECT_EQ(HexEncode(Digest(EVP_md5(), "")), "d41d8cd98f00b204e9800998ecf8427e");
   EXPECT_EQ(HexEncode(Hmac(EVP_sha256(), "", "")),
