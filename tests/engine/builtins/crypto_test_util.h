@@ -114,10 +114,10 @@ inline std::string CertDer(X509* c) {
 }
 
 struct CertSpec {
-  std::string cn;
+  std::string cn = "";
   bool is_ca = false;
-  std::string san;  // e.g. "DNS:a.example, URI:spiffe://x"
-  std::string eku;  // e.g. "serverAuth,clientAuth"
+  std::string san = "";  // e.g. "DNS:a.example, URI:spiffe://x"
+  std::string eku = "";  // e.g. "serverAuth,clientAuth"
   long not_before_offset = -3600;  // seconds from now
   long not_after_offset = 3600 * 24 * 365;
   long serial = 1;
