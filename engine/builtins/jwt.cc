@@ -501,7 +501,8 @@ POLICYD_JWT_VERIFY(verify_eddsa, "EdDSA")
 
 void RegisterJwtBuiltins(BuiltinRegistry& registry) {
   registry.Add({"io.jwt.decode", 1, JwtDecode});
-  registry.Add({"io.jwt.decode_verify", 2, JwtDecodeVerify});
+  // Reads the evaluation's clock when no "time" constraint is given.
+  registry.Add({"io.jwt.decode_verify", 2, JwtDecodeVerify, false, true});
   // ES and PS signatures are randomised.
   registry.Add({"io.jwt.encode_sign", 3, JwtEncodeSign, false, true});
   registry.Add({"io.jwt.encode_sign_raw", 3, JwtEncodeSignRaw, false, true});
