@@ -42,13 +42,10 @@ struct Mpq {
 
 const NumberRep* NumRep(const Value& v) { return static_cast<const NumberRep*>(v.rep()); }
 
-void SetMpzInt64(mpz_t z, int64_t i) {
-  if (i >= std::numeric_limits<long>::min() && i <= std::numeric_limits<long>::max()) {
-    mpz_set_si(z, static_cast<long>(i));
-  } else {
-    mpz_import(z, 1, 1, sizeof(uint64_t), 0, 0, &i);  // unreachable on LP64
-  }
-}
+// GMP's si functions take long, which holds every int64 on LP64 targets.
+static_assert(sizeof(long) == sizeof(int64_t));
+
+void SetMpzInt64(mpz_t z, int64_t i) { mpz_set_si(z, static_cast<long>(i)); }
 
 bool MpzToInt64(const mpz_t z, int64_t* out) {
   if (!mpz_fits_slong_p(z)) return false;
