@@ -238,19 +238,31 @@ class BodyCompiler {
         return;
       case TermKind::kSet:
       case TermKind::kCall:
-      case TermKind::kTemplate:
+      case TermKind::kTemplate: {
+        // Arguments that iterate (`input.xs[i]`) are evaluated first, so
+        // the vars they bind are not inputs of the other arguments.
+        VarUse args;
         for (size_t i = t.kind == TermKind::kCall ? 1 : 0; i < t.items.size();
              ++i) {
-          Use(*t.items[i], false, scope, outer, use);
+          Use(*t.items[i], false, scope, outer, &args);
         }
+        for (auto& n : args.inputs) {
+          if (!args.ref_outputs.count(n)) use->inputs.insert(n);
+        }
+        use->ref_outputs.insert(args.ref_outputs.begin(), args.ref_outputs.end());
+        use->pattern_outputs.insert(args.pattern_outputs.begin(),
+                                    args.pattern_outputs.end());
+        use->all.insert(args.all.begin(), args.all.end());
         return;
+      }
       case TermKind::kArrayCompr:
       case TermKind::kSetCompr:
       case TermKind::kObjectCompr: {
         NameSet deep;
         DeepVars(t, scope, &deep);
+        NameSet own = DeclaredNames(*t.body);
         for (auto& n : deep) {
-          if (outer.count(n)) {
+          if (outer.count(n) && !own.count(n)) {
             use->inputs.insert(n);
             use->all.insert(n);
           }
@@ -358,6 +370,31 @@ class BodyCompiler {
     out.lhs = call;
     out.term = nullptr;
     return out;
+  }
+
+  // Names a body declares explicitly (`some`, `:=`, `some ... in`).
+  static NameSet DeclaredNames(const ast::Body& body) {
+    NameSet names;
+    std::function<void(const ast::Term&)> add = [&](const ast::Term& t) {
+      if (t.kind == TermKind::kVar) {
+        if (!IsWildcard(t.name)) names.insert(t.name);
+      } else if (t.kind == TermKind::kArray) {
+        for (auto& i : t.items) add(*i);
+      } else if (t.kind == TermKind::kObject) {
+        for (auto& [k, v] : t.pairs) add(*v);
+      }
+    };
+    for (auto& e : body) {
+      if (e.kind == ast::ExprKind::kSome) {
+        for (auto& v : e.vars) add(*v);
+      } else if (e.kind == ast::ExprKind::kAssign) {
+        add(*e.lhs);
+      } else if (e.kind == ast::ExprKind::kSomeIn) {
+        if (e.key) add(*e.key);
+        add(*e.value);
+      }
+    }
+    return names;
   }
 
   // Declares the names a body introduces explicitly (`some`, `:=`,
@@ -697,21 +734,23 @@ class BodyCompiler {
                                                  : plan::TermOp::kObjectCompr;
         auto child = std::make_unique<Scope>();
         child->parent = &scope;
-        // Names of the enclosing scopes that the comprehension sees.
+        // Names of the enclosing scopes that the comprehension sees; the
+        // rest, and those it declares itself, are its own.
         NameSet deep;
         DeepVars(t, scope, &deep);
+        NameSet own = DeclaredNames(*t.body);
         NameSet bound;
         for (auto& n : deep) {
-          if (outer.count(n)) bound.insert(n);
-        }
-        // Names not visible outside are the comprehension's own.
-        for (auto& n : deep) {
-          if (!outer.count(n) && scope.Find(n) >= 0 &&
-              child->vars.count(n) == 0) {
+          if (outer.count(n) && !own.count(n)) {
+            bound.insert(n);
+          } else if (scope.Find(n) >= 0 && child->vars.count(n) == 0) {
             child->vars[n] = (*num_slots_)++;
           }
         }
-        NameSet inner_outer = outer;
+        NameSet inner_outer;
+        for (auto& n : outer) {
+          if (!own.count(n)) inner_outer.insert(n);
+        }
         out.body = std::make_shared<plan::Body>(
             CompileBody(*t.body, *child, bound, inner_outer, "comprehension"));
         NameSet head_vars;
@@ -788,6 +827,18 @@ class BodyCompiler {
     for (size_t i = 1; i < t.items.size(); ++i) {
       out.items.push_back(Lower(*t.items[i], scope, outer));
     }
+    // Arguments that iterate over refs go first (see Use).
+    for (size_t i = 1; i < t.items.size(); ++i) {
+      VarUse use;
+      Use(*t.items[i], false, scope, outer, &use);
+      if (!use.ref_outputs.empty()) out.eval_order.insert(out.eval_order.begin(), i - 1);
+      else out.eval_order.push_back(i - 1);
+    }
+    bool natural = true;
+    for (size_t i = 0; i < out.eval_order.size(); ++i) {
+      natural = natural && out.eval_order[i] == static_cast<int>(i);
+    }
+    if (natural) out.eval_order.clear();
     int nargs = static_cast<int>(out.items.size());
     if (name == "print" && scope.Find("print") < 0) {
       out.op = plan::TermOp::kPrint;

@@ -52,6 +52,8 @@ struct Term {
   const Builtin* builtin = nullptr;
   // The name called (for `with` on functions and builtins, and messages).
   std::string call_name;
+  // kCall: the order to evaluate arguments in, when not left to right.
+  std::vector<int> eval_order;
   // True when the term mentions no variable and no input/data: its value
   // never changes.
   bool ground = false;

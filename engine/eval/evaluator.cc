@@ -82,6 +82,68 @@ struct CacheEntry {
   Value value;
 };
 
+// Nested objects built from `p[a].b[c] := v` rules.
+struct ObjectBuilder {
+  std::map<Value, std::pair<std::optional<Value>, std::unique_ptr<ObjectBuilder>>> m;
+  // A set leaf collects members; any other leaf holds one value.
+  std::vector<Value> members;
+  bool is_set_leaf = false;
+
+  bool Insert(const std::vector<Value>& keys, size_t i, const Value& v,
+              bool set_leaf) {
+    auto& slot = m[keys[i]];
+    if (i + 1 == keys.size()) {
+      if (set_leaf) {
+        if (slot.first) return false;
+        if (!slot.second) {
+          slot.second = std::make_unique<ObjectBuilder>();
+          slot.second->is_set_leaf = true;
+        }
+        if (!slot.second->is_set_leaf) return false;
+        slot.second->members.push_back(v);
+        return true;
+      }
+      if (slot.second) return false;
+      if (slot.first && *slot.first != v) return false;
+      slot.first = v;
+      return true;
+    }
+    if (slot.first) return false;
+    if (!slot.second) slot.second = std::make_unique<ObjectBuilder>();
+    if (slot.second->is_set_leaf) return false;
+    return slot.second->Insert(keys, i + 1, v, set_leaf);
+  }
+  // Makes `keys[i..]` an (empty) object level, for empty packages.
+  void EnsurePath(const std::vector<Value>& keys, size_t i) {
+    if (i == keys.size()) return;
+    auto& slot = m[keys[i]];
+    if (slot.first) return;
+    if (!slot.second) slot.second = std::make_unique<ObjectBuilder>();
+    slot.second->EnsurePath(keys, i + 1);
+  }
+  void EnsureSet(const std::vector<Value>& keys, size_t i) {
+    auto& slot = m[keys[i]];
+    if (i + 1 == keys.size()) {
+      if (!slot.first && !slot.second) {
+        slot.second = std::make_unique<ObjectBuilder>();
+        slot.second->is_set_leaf = true;
+      }
+      return;
+    }
+    if (slot.first) return;
+    if (!slot.second) slot.second = std::make_unique<ObjectBuilder>();
+    slot.second->EnsureSet(keys, i + 1);
+  }
+  Value Build() const {
+    if (is_set_leaf) return Value::Set(members);
+    std::vector<ObjectEntry> entries;
+    for (auto& [k, s] : m) {
+      entries.emplace_back(k, s.first ? *s.first : s.second->Build());
+    }
+    return Value::ObjectFromSorted(std::move(entries));
+  }
+};
+
 class Evaluator {
  public:
   Evaluator(const plan::Node& root, const Value& data,
@@ -480,7 +542,11 @@ class Evaluator {
       case TermOp::kCall: {
         std::vector<Value> args;
         args.reserve(t.items.size());
-        return EvalList(t.items, 0, args, f, [&]() { return Call(t, args, k); });
+        if (t.eval_order.empty()) {
+          return EvalList(t.items, 0, args, f, [&]() { return Call(t, args, k); });
+        }
+        args.resize(t.items.size());
+        return EvalInOrder(t, 0, args, f, [&]() { return Call(t, args, k); });
       }
       case TermOp::kTemplate:
         return EvalTemplate(t, f, k);
@@ -498,6 +564,16 @@ class Evaluator {
       bool r = EvalList(items, i + 1, out, f, k);
       out.pop_back();
       return r;
+    });
+  }
+
+  bool EvalInOrder(const plan::Term& t, size_t i, std::vector<Value>& out,
+                   Frame& f, Cont k) {
+    if (i == t.eval_order.size()) return k();
+    int pos = t.eval_order[i];
+    return EvalTerm(t.items[pos], f, [&](const Value& v) {
+      out[pos] = v;
+      return EvalInOrder(t, i + 1, out, f, k);
     });
   }
 
@@ -570,10 +646,10 @@ class Evaluator {
         const Mock& m = it->second;
         if (m.function) {
           // Inside the replacement, the replaced name means the original.
+          // Inside a replacement nothing is replaced: the replaced name
+          // means the original, and other replacements do not chain.
           auto saved = state_.mocks;
-          auto without = std::make_shared<std::map<std::string, Mock>>(*saved);
-          without->erase(t.call_name);
-          state_.mocks = without;
+          state_.mocks = nullptr;
           std::optional<Value> result;
           bool ok = CallFunction(*m.function, t, args, [&](const Value& v) {
             result = v;
@@ -807,76 +883,67 @@ class Evaluator {
   }
 
   std::optional<Value> ComputeNode(const plan::Node& node) {
-    std::optional<Value> own;
-    if (node.rules) {
-      own = EvalRuleSet(*node.rules);
-      if (!error_.ok()) return std::nullopt;
-      if (node.rules->kind != plan::RuleSet::kObject || node.children.empty()) {
-        return own;
-      }
+    if (node.rules && (node.rules->kind != plan::RuleSet::kObject ||
+                       node.children.empty())) {
+      return EvalRuleSet(*node.rules);
     }
-    // An object: base data, object-producing rules, then child documents.
-    std::map<Value, Value> entries;
-    bool defined = own.has_value();
-    if (own && own->is_object()) {
-      for (auto& [k, v] : own->entries()) entries.emplace(k, v);
-    }
-    if (!node.rules) {
-      const Value* b = BaseAt(node);
-      if (b && b->is_object()) {
-        defined = true;
-        for (auto& [k, v] : b->entries()) entries.emplace(k, v);
-      }
-    }
-    for (auto& [name, child] : node.children) {
-      if (child->function || !child->has_rules_below) {
-        if (!child->has_rules_below) continue;
-        if (!child->rules && child->children.empty()) continue;
-      }
-      std::optional<Value> cv = EvalNode(*child);
-      if (!error_.ok()) return std::nullopt;
-      if (!cv) continue;
-      Value key = Value::String(name);
-      auto it = entries.find(key);
-      if (it == entries.end()) {
-        entries.emplace(key, *cv);
-      } else if (std::optional<Value> merged = Merge(it->second, *cv)) {
-        it->second = *merged;
-      } else {
-        Fail(kEvalConflictError, {}, "object keys must be unique");
-        return std::nullopt;
-      }
-    }
-    if (node.has_rules_below) defined = true;
-    if (!defined) return std::nullopt;
-    std::vector<ObjectEntry> sorted(entries.begin(), entries.end());
-    return Value::ObjectFromSorted(std::move(sorted));
+    ObjectBuilder builder;
+    if (node.rules) FillObject(*node.rules, builder);
+    std::vector<Value> path;
+    if (!error_.ok() || !InsertChildren(node, builder, path)) return std::nullopt;
+    return builder.Build();
   }
 
-  // Two documents defined for one path by different rules: objects merge
-  // key by key, sets unite; anything else must be equal. nullopt: conflict.
-  static std::optional<Value> Merge(const Value& a, const Value& b) {
-    if (a.is_object() && b.is_object()) {
-      std::map<Value, Value> entries(a.entries().begin(), a.entries().end());
-      for (const auto& [k, v] : b.entries()) {
-        auto it = entries.find(k);
-        if (it == entries.end()) {
-          entries.emplace(k, v);
-        } else if (std::optional<Value> m = Merge(it->second, v)) {
-          it->second = *m;
-        } else {
-          return std::nullopt;
-        }
+  // Adds the documents below `node` to `builder` at `path`: base data
+  // first (it wins over rules defining the same key), then each child.
+  // Values defined by rules never merge with one another: only the rule
+  // tree's own levels do. False on a conflict (error_ is set).
+  bool InsertChildren(const plan::Node& node, ObjectBuilder& builder,
+                      std::vector<Value>& path) {
+    const Value* base = node.rules ? nullptr : BaseAt(node);
+    builder.EnsurePath(path, 0);
+    if (base && base->is_object()) {
+      for (const auto& [k, v] : base->entries()) {
+        path.push_back(k);
+        builder.Insert(path, 0, v, false);
+        path.pop_back();
       }
-      return Value::ObjectFromSorted({entries.begin(), entries.end()});
     }
-    if (a.is_set() && b.is_set()) {
-      std::vector<Value> all = a.elements();
-      all.insert(all.end(), b.elements().begin(), b.elements().end());
-      return Value::Set(std::move(all));
+    for (const auto& [name, child] : node.children) {
+      if (!child->has_rules_below) continue;
+      if (!child->rules && child->children.empty() && !child->is_package) continue;
+      if (base && base->Find(name)) continue;
+      path.push_back(Value::String(name));
+      bool ok = InsertNode(*child, builder, path);
+      path.pop_back();
+      if (!ok) return false;
     }
-    if (a == b) return a;
-    return std::nullopt;
+    return true;
+  }
+
+  bool InsertNode(const plan::Node& node, ObjectBuilder& builder,
+                  std::vector<Value>& path) {
+    bool overridden = !state_.data_paths.empty() && Overridden(node);
+    if (overridden) {
+      const Value* b = BaseAt(node);
+      if (b && !builder.Insert(path, 0, *b, false)) {
+        return Fail(kEvalConflictError, {}, "object keys must be unique");
+      }
+      return true;
+    }
+    if (!node.rules) return InsertChildren(node, builder, path);
+    std::optional<Value> v = EvalNode(node);
+    if (!error_.ok()) return false;
+    if (!v) return true;
+    bool ok = true;
+    if (node.rules->kind == plan::RuleSet::kPartialSet) {
+      builder.EnsureSet(path, 0);
+      for (const Value& m : v->elements()) ok = ok && builder.Insert(path, 0, m, true);
+    } else {
+      ok = builder.Insert(path, 0, *v, false);
+    }
+    if (!ok) return Fail(kEvalConflictError, {}, "object keys must be unique");
+    return true;
   }
 
   // Evaluates one rule (following its else chain): calls emit(frame) for
@@ -942,6 +1009,17 @@ class Evaluator {
       }
       case plan::RuleSet::kObject: {
         ObjectBuilder builder;
+        FillObject(rs, builder);
+        if (!error_.ok()) return std::nullopt;
+        return builder.Build();
+      }
+    }
+    return std::nullopt;
+  }
+
+  void FillObject(const plan::RuleSet& rs, ObjectBuilder& builder) {
+    {
+      {
         for (const auto& rule : rs.rules) {
           EvalRule(*rule, [&](const plan::Rule& link, Frame& frame) {
             std::vector<Value> keys;
@@ -956,54 +1034,11 @@ class Evaluator {
               });
             });
           });
-          if (!error_.ok()) return std::nullopt;
+          if (!error_.ok()) return;
         }
-        return builder.Build();
       }
     }
-    return std::nullopt;
   }
-
-  // Nested objects built from `p[a].b[c] := v` rules.
-  struct ObjectBuilder {
-    std::map<Value, std::pair<std::optional<Value>, std::unique_ptr<ObjectBuilder>>> m;
-    // A set leaf collects members; any other leaf holds one value.
-    std::vector<Value> members;
-    bool is_set_leaf = false;
-
-    bool Insert(const std::vector<Value>& keys, size_t i, const Value& v,
-                bool set_leaf) {
-      auto& slot = m[keys[i]];
-      if (i + 1 == keys.size()) {
-        if (set_leaf) {
-          if (slot.first) return false;
-          if (!slot.second) {
-            slot.second = std::make_unique<ObjectBuilder>();
-            slot.second->is_set_leaf = true;
-          }
-          if (!slot.second->is_set_leaf) return false;
-          slot.second->members.push_back(v);
-          return true;
-        }
-        if (slot.second) return false;
-        if (slot.first && *slot.first != v) return false;
-        slot.first = v;
-        return true;
-      }
-      if (slot.first) return false;
-      if (!slot.second) slot.second = std::make_unique<ObjectBuilder>();
-      if (slot.second->is_set_leaf) return false;
-      return slot.second->Insert(keys, i + 1, v, set_leaf);
-    }
-    Value Build() const {
-      if (is_set_leaf) return Value::Set(members);
-      std::vector<ObjectEntry> entries;
-      for (auto& [k, s] : m) {
-        entries.emplace_back(k, s.first ? *s.first : s.second->Build());
-      }
-      return Value::ObjectFromSorted(std::move(entries));
-    }
-  };
 
   const plan::Node& root_;
   const Value& data_;
