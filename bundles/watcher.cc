@@ -53,7 +53,10 @@ Watcher::Watcher(Store* store, WatcherOptions options)
     inotify_fd_ = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
   }
   if (inotify_fd_ >= 0) AddWatches();
-  thread_ = std::thread([this] { Run(); });
+  // Taken before returning, so that a change made right after construction
+  // is seen as a change.
+  uint64_t initial = TreeFingerprint(store_->dir());
+  thread_ = std::thread([this, initial] { Run(initial); });
 }
 
 Watcher::~Watcher() {
@@ -103,8 +106,7 @@ bool Watcher::Sleep(absl::Duration duration) {
   return true;
 }
 
-void Watcher::Run() {
-  uint64_t last = TreeFingerprint(store_->dir());
+void Watcher::Run(uint64_t last) {
   while (Wait(options_.poll_interval)) {
     uint64_t now = TreeFingerprint(store_->dir());
     if (now == last) continue;

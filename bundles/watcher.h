@@ -42,7 +42,7 @@ class Watcher {
   uint64_t reloads() const { return reloads_.load(); }
 
  private:
-  void Run();
+  void Run(uint64_t last);
   // Waits up to `timeout` for an inotify event or Stop; false when stopping.
   bool Wait(absl::Duration timeout);
   // Waits the whole `duration` whatever happens; false when stopping.

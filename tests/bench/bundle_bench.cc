@@ -1,0 +1,204 @@
+// Bundle benchmarks:
+//  - BM_Activate800Modules: Store::Open over a generated bundle of 800
+//    modules (read, check, compile, swap). Target: under 1 second.
+//  - BM_ReloadOneOf800: one module of the 800 changes; Reload().
+//  - BM_AclDataMemory: the `acl` workload of ../shared/bench with 100,000
+//    users (data.json made by its gen.py) loaded as a bundle; reports the
+//    resident memory the loaded snapshot holds against the JSON's size
+//    (counter `rss_per_json_byte`; target: under 2).
+//
+//   bundle_bench [--bench_dir=DIR] [--acl_users=N] [benchmark flags]
+#include <malloc.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include "benchmark/benchmark.h"
+#include "bundles/store.h"
+
+namespace policyd::bundles {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string g_bench_dir = POLICYD_BENCH_DEFAULT_DIR;
+int g_acl_users = 100000;
+
+void WriteText(const fs::path& path, const std::string& text) {
+  fs::create_directories(path.parent_path());
+  std::ofstream(path, std::ios::binary | std::ios::trunc) << text;
+}
+
+class ScratchDir {
+ public:
+  ScratchDir() {
+    std::string pattern =
+        (fs::temp_directory_path() / "policyd-bundle-bench-XXXXXX").string();
+    path_ = mkdtemp(pattern.data());
+  }
+  ~ScratchDir() {
+    std::error_code ec;
+    fs::remove_all(path_, ec);
+  }
+  const fs::path& path() const { return path_; }
+
+ private:
+  fs::path path_;
+};
+
+// Module i of the generated bundle: a package with a few rules of the usual
+// shapes (indexed equality, iteration, a helper function, a data lookup).
+std::string GeneratedModule(int i, int variant) {
+  std::string n = std::to_string(i);
+  return "package gen.m" + n + "\n\n"
+         "import rego.v1\n\n"
+         "default allow := false\n\n"
+         "allow if {\n"
+         "\tinput.method == \"GET\"\n"
+         "\tinput.path == [\"v1\", \"items\", \"" + n + "\"]\n"
+         "\tallowed_role\n"
+         "}\n\n"
+         "allow if {\n"
+         "\tinput.user == data.gen.owners[\"m" + n + "\"]\n"
+         "}\n\n"
+         "allowed_role if {\n"
+         "\tsome role in input.roles\n"
+         "\trole in {\"admin\", \"reader-" + n + "\"}\n"
+         "}\n\n"
+         "deny contains msg if {\n"
+         "\tnot allow\n"
+         "\tmsg := sprintf(\"denied by m%d (%s)\", [" + n + ", input.user])\n"
+         "}\n\n"
+         "limit(x) := y if {\n"
+         "\ty := x * " + std::to_string(variant + 2) + "\n"
+         "}\n";
+}
+
+void WriteGeneratedBundle(const fs::path& dir, int modules, int variant) {
+  WriteText(dir / "gen/.manifest",
+            R"({"revision": "v)" + std::to_string(variant) +
+                R"(", "roots": ["gen"]})");
+  std::string owners = "{\"owners\": {";
+  for (int i = 0; i < modules; ++i) {
+    if (i > 0) owners += ",";
+    owners += "\"m" + std::to_string(i) + "\": \"user-" + std::to_string(i) + "\"";
+  }
+  WriteText(dir / "gen/gen/data.json", owners + "}}");
+  for (int i = 0; i < modules; ++i) {
+    WriteText(dir / ("gen/gen/m" + std::to_string(i) + ".rego"),
+              GeneratedModule(i, variant));
+  }
+}
+
+void BM_Activate800Modules(benchmark::State& state) {
+  ScratchDir dir;
+  WriteGeneratedBundle(dir.path(), 800, 0);
+  for (auto _ : state) {
+    absl::StatusOr<std::unique_ptr<Store>> store =
+        Store::Open(dir.path().string(), StoreOptions());
+    if (!store.ok()) {
+      state.SkipWithError(std::string(store.status().message()).c_str());
+      return;
+    }
+    benchmark::DoNotOptimize(store);
+  }
+  state.counters["modules"] = 800;
+}
+BENCHMARK(BM_Activate800Modules)->Unit(benchmark::kMillisecond)->Iterations(5);
+
+void BM_ReloadOneOf800(benchmark::State& state) {
+  ScratchDir dir;
+  WriteGeneratedBundle(dir.path(), 800, 0);
+  absl::StatusOr<std::unique_ptr<Store>> store =
+      Store::Open(dir.path().string(), StoreOptions());
+  if (!store.ok()) {
+    state.SkipWithError(std::string(store.status().message()).c_str());
+    return;
+  }
+  int variant = 0;
+  for (auto _ : state) {
+    state.PauseTiming();
+    ++variant;
+    WriteText(dir.path() / "gen/gen/m7.rego", GeneratedModule(7, variant));
+    state.ResumeTiming();
+    absl::Status s = (*store)->Reload();
+    if (!s.ok()) {
+      state.SkipWithError(std::string(s.message()).c_str());
+      return;
+    }
+  }
+}
+BENCHMARK(BM_ReloadOneOf800)->Unit(benchmark::kMillisecond)->Iterations(5);
+
+// Resident set size in bytes, from /proc/self/statm.
+int64_t ResidentBytes() {
+  malloc_trim(0);
+  std::ifstream statm("/proc/self/statm");
+  int64_t pages_total = 0, pages_resident = 0;
+  statm >> pages_total >> pages_resident;
+  return pages_resident * sysconf(_SC_PAGESIZE);
+}
+
+void BM_AclDataMemory(benchmark::State& state) {
+  ScratchDir dir;
+  fs::path workload = fs::path(g_bench_dir) / "acl";
+  fs::create_directories(dir.path() / "acl");
+  fs::copy_file(workload / "policy.rego", dir.path() / "acl/policy.rego");
+  std::string command = "python3 '" + (workload / "gen.py").string() + "' " +
+                        std::to_string(g_acl_users) + " > '" +
+                        (dir.path() / "acl/data.json").string() + "'";
+  if (std::system(command.c_str()) != 0) {
+    state.SkipWithError("gen.py failed");
+    return;
+  }
+  WriteText(dir.path() / "acl/.manifest", R"({"revision": "bench"})");
+  double json_bytes =
+      static_cast<double>(fs::file_size(dir.path() / "acl/data.json"));
+  for (auto _ : state) {
+    int64_t before = ResidentBytes();
+    absl::StatusOr<std::unique_ptr<Store>> store =
+        Store::Open(dir.path().string(), StoreOptions());
+    if (!store.ok()) {
+      state.SkipWithError(std::string(store.status().message()).c_str());
+      return;
+    }
+    int64_t after = ResidentBytes();
+    // The data must be usable, not just loaded.
+    auto query = (*store)->Current()->Query("data.acl.allow");
+    if (!query.ok()) {
+      state.SkipWithError(std::string(query.status().message()).c_str());
+      return;
+    }
+    state.counters["json_mb"] = json_bytes / 1e6;
+    state.counters["rss_mb"] = static_cast<double>(after - before) / 1e6;
+    state.counters["rss_per_json_byte"] =
+        static_cast<double>(after - before) / json_bytes;
+  }
+}
+BENCHMARK(BM_AclDataMemory)->Unit(benchmark::kMillisecond)->Iterations(1);
+
+}  // namespace
+}  // namespace policyd::bundles
+
+int main(int argc, char** argv) {
+  std::vector<char*> rest;
+  for (int i = 0; i < argc; ++i) {
+    std::string arg = argv[i];
+    if (arg.rfind("--bench_dir=", 0) == 0) {
+      policyd::bundles::g_bench_dir = arg.substr(12);
+    } else if (arg.rfind("--acl_users=", 0) == 0) {
+      policyd::bundles::g_acl_users = std::stoi(arg.substr(12));
+    } else {
+      rest.push_back(argv[i]);
+    }
+  }
+  int rest_argc = static_cast<int>(rest.size());
+  benchmark::Initialize(&rest_argc, rest.data());
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}
