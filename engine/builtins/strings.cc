@@ -16,6 +16,7 @@
 #include "absl/strings/ascii.h"
 #include "engine/builtins/args.h"
 #include "engine/builtins/builtin.h"
+#include "engine/builtins/go_template.h"
 #include "engine/builtins/text_utf8.h"
 #include "engine/value/value.h"
 
@@ -519,6 +520,18 @@ BuiltinResult Count(BuiltinContext&, Args args) {
   return IntResult(n);
 }
 
+// ---- strings.render_template -------------------------------------------------
+
+BuiltinResult RenderTemplate(BuiltinContext&, Args args) {
+  constexpr std::string_view kName = "strings.render_template";
+  POLICYD_RETURN_IF_ERROR(CheckOperand(kName, 1, args[0], Kind::kString));
+  POLICYD_RETURN_IF_ERROR(CheckOperand(kName, 2, args[1], Kind::kObject));
+  absl::StatusOr<std::string> out = RenderGoTemplate(args[0].string(), args[1]);
+  if (!out.ok()) return BuiltinError(kName, MessageOf(out.status()));
+  // OPA shows Go's "<no value>" (a missing key) as "<undefined>".
+  return StringResult(ReplaceAll(*out, "<no value>", "<undefined>"));
+}
+
 // ---- internal.template_string ------------------------------------------------
 
 // See RegisterStringBuiltins for the contract with the compiler.
@@ -584,6 +597,7 @@ void RegisterStringBuiltins(BuiltinRegistry& registry) {
   registry.Add({"trim_space", 1, &TrimSpace});
   registry.Add({"strings.reverse", 1, &Reverse});
   registry.Add({"strings.count", 2, &Count});
+  registry.Add({"strings.render_template", 2, &RenderTemplate});
   registry.Add({"internal.template_string", 1, &TemplateString});
 }
 

@@ -214,3 +214,22 @@ TEST(StringsTest, TemplateString) {
 
 }  // namespace
 }  // namespace policyd
+
+namespace policyd {
+namespace {
+
+TEST(StringsTest, RenderTemplate) {
+  using ::policyd::testing::EvalString;
+  using ::policyd::testing::J;
+  using ::policyd::testing::S;
+  EXPECT_EQ(EvalString("strings.render_template",
+                       {S("test {{.foo}} {{.baz}}"), J(R"({"baz": 1})")}),
+            "test <undefined> 1");
+  EXPECT_EQ(EvalString("strings.render_template",
+                       {S("{{if}}"), J("{}")}).rfind(
+                "error: strings.render_template: template:", 0),
+            0u);
+}
+
+}  // namespace
+}  // namespace policyd
