@@ -6,6 +6,8 @@
 //    users (data.json made by its gen.py) loaded as a bundle; reports the
 //    resident memory the loaded snapshot holds against the JSON's size
 //    (counter `rss_per_json_byte`; target: under 2).
+//  - BM_AclParseJsonMemory: the same for ParseJson of data.json alone, to
+//    tell the Value representation's share from the store's.
 //
 //   bundle_bench [--bench_dir=DIR] [--acl_users=N] [benchmark flags]
 #include <malloc.h>
@@ -19,6 +21,7 @@
 
 #include "benchmark/benchmark.h"
 #include "bundles/store.h"
+#include "engine/value/json.h"
 
 namespace policyd::bundles {
 namespace {
@@ -104,7 +107,14 @@ void BM_Activate800Modules(benchmark::State& state) {
       state.SkipWithError(std::string(store.status().message()).c_str());
       return;
     }
-    benchmark::DoNotOptimize(store);
+    // Activated means answering: m799.limit(3) is 3 * 2.
+    auto query = (*store)->Current()->Query("data.gen.m799.limit(3)");
+    auto answer = query.ok() ? (*query)->EvalValue(EvalOptions())
+                             : absl::StatusOr<std::optional<Value>>(query.status());
+    if (!answer.ok() || !answer->has_value() || **answer != Value::Int(6)) {
+      state.SkipWithError("the activated bundle does not answer");
+      return;
+    }
   }
   state.counters["modules"] = 800;
 }
@@ -143,19 +153,26 @@ int64_t ResidentBytes() {
   return pages_resident * sysconf(_SC_PAGESIZE);
 }
 
-void BM_AclDataMemory(benchmark::State& state) {
-  ScratchDir dir;
+// Writes the acl bundle (policy, generated data.json, manifest) into
+// `dir`/acl; false when gen.py fails.
+bool WriteAclBundle(const fs::path& dir) {
   fs::path workload = fs::path(g_bench_dir) / "acl";
-  fs::create_directories(dir.path() / "acl");
-  fs::copy_file(workload / "policy.rego", dir.path() / "acl/policy.rego");
+  fs::create_directories(dir / "acl");
+  fs::copy_file(workload / "policy.rego", dir / "acl/policy.rego");
   std::string command = "python3 '" + (workload / "gen.py").string() + "' " +
                         std::to_string(g_acl_users) + " > '" +
-                        (dir.path() / "acl/data.json").string() + "'";
-  if (std::system(command.c_str()) != 0) {
+                        (dir / "acl/data.json").string() + "'";
+  if (std::system(command.c_str()) != 0) return false;
+  WriteText(dir / "acl/.manifest", R"({"revision": "bench"})");
+  return true;
+}
+
+void BM_AclDataMemory(benchmark::State& state) {
+  ScratchDir dir;
+  if (!WriteAclBundle(dir.path())) {
     state.SkipWithError("gen.py failed");
     return;
   }
-  WriteText(dir.path() / "acl/.manifest", R"({"revision": "bench"})");
   double json_bytes =
       static_cast<double>(fs::file_size(dir.path() / "acl/data.json"));
   for (auto _ : state) {
@@ -180,6 +197,31 @@ void BM_AclDataMemory(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_AclDataMemory)->Unit(benchmark::kMillisecond)->Iterations(1);
+
+void BM_AclParseJsonMemory(benchmark::State& state) {
+  ScratchDir dir;
+  if (!WriteAclBundle(dir.path())) {
+    state.SkipWithError("gen.py failed");
+    return;
+  }
+  std::ifstream in(dir.path() / "acl/data.json", std::ios::binary);
+  std::string text((std::istreambuf_iterator<char>(in)),
+                   std::istreambuf_iterator<char>());
+  for (auto _ : state) {
+    int64_t before = ResidentBytes();
+    absl::StatusOr<Value> value = ParseJson(text);
+    int64_t after = ResidentBytes();
+    if (!value.ok()) {
+      state.SkipWithError(std::string(value.status().message()).c_str());
+      return;
+    }
+    state.counters["json_mb"] = text.size() / 1e6;
+    state.counters["rss_mb"] = static_cast<double>(after - before) / 1e6;
+    state.counters["rss_per_json_byte"] =
+        static_cast<double>(after - before) / text.size();
+  }
+}
+BENCHMARK(BM_AclParseJsonMemory)->Unit(benchmark::kMillisecond)->Iterations(1);
 
 }  // namespace
 }  // namespace policyd::bundles
