@@ -902,8 +902,15 @@ class Evaluator {
                       std::vector<Value>& path) {
     const Value* base = node.rules ? nullptr : BaseAt(node);
     builder.EnsurePath(path, 0);
+    auto is_tree = [&](const Value& key) {
+      if (!key.is_string()) return false;
+      auto it = node.children.find(std::string(key.string()));
+      return it != node.children.end() && it->second->has_rules_below &&
+             !it->second->rules;
+    };
     if (base && base->is_object()) {
       for (const auto& [k, v] : base->entries()) {
+        if (is_tree(k)) continue;  // merged level by level below
         path.push_back(k);
         builder.Insert(path, 0, v, false);
         path.pop_back();
@@ -912,7 +919,7 @@ class Evaluator {
     for (const auto& [name, child] : node.children) {
       if (!child->has_rules_below) continue;
       if (!child->rules && child->children.empty() && !child->is_package) continue;
-      if (base && base->Find(name)) continue;
+      if (child->rules && base && base->Find(name)) continue;
       path.push_back(Value::String(name));
       bool ok = InsertNode(*child, builder, path);
       path.pop_back();
