@@ -51,7 +51,8 @@ void WriteRevision(const std::string& dir, const std::string& rev) {
 
 WatcherOptions FastOptions(bool inotify) {
   WatcherOptions options;
-  options.quiet = absl::Milliseconds(150);
+  // Well above the writer's pauses below, even on a loaded machine.
+  options.quiet = absl::Milliseconds(500);
   options.poll_interval = inotify ? absl::Seconds(5) : absl::Milliseconds(50);
   options.use_inotify = inotify;
   return options;
