@@ -1,5 +1,5 @@
-// json.*, base64.*, base64url.* and hex.* builtins (the urlquery and yaml
-// parts of the family live in urlquery.cc and yaml.cc).
+// json.*, base64.*, base64url.* and hex.* builtins (the JSON Schema, urlquery
+// and yaml parts of the family live in jsonschema.cc, urlquery.cc, yaml.cc).
 #include <string>
 #include <string_view>
 
@@ -219,6 +219,7 @@ void RegisterEncodingBuiltins(BuiltinRegistry& registry) {
       {.name = "base64url.decode", .arity = 1, .fn = Base64UrlDecode});
   registry.Add({.name = "hex.encode", .arity = 1, .fn = HexEncode});
   registry.Add({.name = "hex.decode", .arity = 1, .fn = HexDecode});
+  RegisterJsonSchemaBuiltins(registry);
   RegisterUrlQueryBuiltins(registry);
   RegisterYamlBuiltins(registry);
 }

@@ -7,8 +7,9 @@
 
 namespace policyd {
 
-void RegisterUrlQueryBuiltins(BuiltinRegistry& registry);  // urlquery.cc
-void RegisterYamlBuiltins(BuiltinRegistry& registry);      // yaml.cc
+void RegisterJsonSchemaBuiltins(BuiltinRegistry& registry);  // jsonschema.cc
+void RegisterUrlQueryBuiltins(BuiltinRegistry& registry);    // urlquery.cc
+void RegisterYamlBuiltins(BuiltinRegistry& registry);        // yaml.cc
 
 }  // namespace policyd
 
