@@ -448,7 +448,7 @@ class BodyCompiler {
       NameSet declared;
       ShallowVars(*exprs[j].lhs, scope, &declared);
       for (auto& name : declared) {
-        if (outer.count(name)) continue;
+        if (bound.count(name)) continue;
         for (size_t i = 0; i < j; ++i) {
           if (!shallow[i].count(name)) expr_outer[i].erase(name);
         }

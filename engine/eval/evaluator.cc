@@ -772,8 +772,10 @@ class Evaluator {
     return EvalTerm(base, f, [&](const Value& v) { return Deref(v, t.items, 1, f, k); });
   }
 
+  // `json_keys`: `v` is a base document, whose object keys are strings: a
+  // number key finds the entry named by its text (data[2] is data["2"]).
   bool Deref(const Value& v, const std::vector<plan::Term>& items, size_t i,
-             Frame& f, ValueCont k) {
+             Frame& f, ValueCont k, bool json_keys = false) {
     if (i == items.size()) return k(v);
     const plan::Term& key = items[i];
     if (key.op == TermOp::kVar && !f.bound[key.slot]) {
@@ -781,37 +783,47 @@ class Evaluator {
       return Members(v, [&](const Value& mk, const Value& mv) {
         f.values[key.slot] = mk;
         f.bound[key.slot] = true;
-        bool r = Deref(mv, items, i + 1, f, k);
+        bool r = Deref(mv, items, i + 1, f, k, json_keys);
         f.bound[key.slot] = false;
         return r;
       });
     }
-    if (key.op == TermOp::kConst) return DerefKey(v, key.value, items, i, f, k);
-    if (key.op == TermOp::kVar) return DerefKey(v, f.values[key.slot], items, i, f, k);
+    if (key.op == TermOp::kConst) {
+      return DerefKey(v, key.value, items, i, f, k, json_keys);
+    }
+    if (key.op == TermOp::kVar) {
+      return DerefKey(v, f.values[key.slot], items, i, f, k, json_keys);
+    }
     if (IsPattern(key, f)) {
       return Members(v, [&](const Value& mk, const Value& mv) {
-        return UnifyValue(key, mk, f, [&]() { return Deref(mv, items, i + 1, f, k); });
+        return UnifyValue(key, mk, f,
+                          [&]() { return Deref(mv, items, i + 1, f, k, json_keys); });
       });
     }
-    return EvalTerm(key, f, [&](const Value& kv) { return DerefKey(v, kv, items, i, f, k); });
+    return EvalTerm(key, f, [&](const Value& kv) {
+      return DerefKey(v, kv, items, i, f, k, json_keys);
+    });
   }
 
   bool DerefKey(const Value& v, const Value& key,
                 const std::vector<plan::Term>& items, size_t i, Frame& f,
-                ValueCont k) {
+                ValueCont k, bool json_keys) {
     switch (v.kind()) {
       case Kind::kObject: {
         const Value* found = v.Find(key);
-        return found ? Deref(*found, items, i + 1, f, k) : true;
+        if (!found && json_keys && key.is_number()) {
+          found = v.Find(key.NumberText());
+        }
+        return found ? Deref(*found, items, i + 1, f, k, json_keys) : true;
       }
       case Kind::kArray: {
         int64_t idx;
         if (!key.is_number() || !key.AsInt64(&idx)) return true;
         const Value* found = v.At(idx);
-        return found ? Deref(*found, items, i + 1, f, k) : true;
+        return found ? Deref(*found, items, i + 1, f, k, json_keys) : true;
       }
       case Kind::kSet:
-        return v.Contains(key) ? Deref(key, items, i + 1, f, k) : true;
+        return v.Contains(key) ? Deref(key, items, i + 1, f, k, json_keys) : true;
       default:
         return true;
     }
@@ -822,7 +834,7 @@ class Evaluator {
                    ValueCont k) {
     bool overridden = !state_.data_paths.empty() && Overridden(node);
     if (overridden || !node.has_rules_below) {
-      return base ? Deref(*base, items, i, f, k) : true;
+      return base ? Deref(*base, items, i, f, k, /*json_keys=*/true) : true;
     }
     if (node.rules || i == items.size()) {
       std::optional<Value> v = EvalNode(node);
