@@ -13,6 +13,7 @@
 #include "engine/builtins/encoding_parts.h"
 #include "engine/builtins/go_json.h"
 #include "engine/builtins/ip_address.h"
+#include "engine/builtins/regex_cache.h"
 #include "engine/builtins/text_utf8.h"
 #include "engine/value/json.h"
 #include "engine/value/number.h"
@@ -105,7 +106,7 @@ absl::Status VerifySchema(const Value& s) {
     if (!props->is_object()) return InvalidTypeIn("object", key);
     for (const auto& [name, sub] : props->entries()) {
       if (key == "patternProperties" &&
-          !RE2(std::string(name.string()), RE2::Quiet).ok()) {
+          !RegexCache::GoRegex(name.string()).ok()) {
         return SchemaError(
             Concat("Invalid regex pattern '", name.string(), "'"));
       }
@@ -181,7 +182,7 @@ absl::Status VerifySchema(const Value& s) {
   POLICYD_RETURN_IF_ERROR(VerifyMinMax(s, "minProperties", "maxProperties"));
   if (const Value* p = s.Find("pattern")) {
     if (!p->is_string()) return InvalidTypeIn("string", "pattern");
-    if (!RE2(std::string(p->string()), RE2::Quiet).ok()) {
+    if (!RegexCache::GoRegex(p->string()).ok()) {
       return SchemaError(Concat("Invalid regex pattern '", p->string(), "'"));
     }
   }
@@ -576,7 +577,7 @@ bool MatchesFormat(std::string_view format, std::string_view s) {
         "(?i)[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
     return RE2::FullMatch(std::string(s), re);
   }
-  if (format == "regex") return RE2(std::string(s), RE2::Quiet).ok();
+  if (format == "regex") return RegexCache::GoRegex(s).ok();
   return true;  // Unknown formats are not checked.
 }
 
@@ -598,8 +599,8 @@ void Validator::String(const Value& s, const Value& v,
     }
   }
   if (const Value* p = s.Find("pattern")) {
-    RE2 re(std::string(p->string()), RE2::Quiet);
-    if (re.ok() && !RE2::PartialMatch(std::string(v.string()), re)) {
+    absl::StatusOr<CompiledRegex> re = RegexCache::GoRegex(p->string());
+    if (re.ok() && !RE2::PartialMatch(std::string(v.string()), **re)) {
       Add(r, path, "pattern",
           Concat("Does not match pattern '", p->string(), "'"));
     }
@@ -712,8 +713,9 @@ void Validator::Object(const Value& s, const Value& v,
     bool pattern_match = false;
     if (patterns != nullptr) {
       for (const auto& [pattern, sub] : patterns->entries()) {
-        RE2 re(std::string(pattern.string()), RE2::Quiet);
-        if (re.ok() && RE2::PartialMatch(name, re)) {
+        absl::StatusOr<CompiledRegex> re =
+            RegexCache::GoRegex(pattern.string());
+        if (re.ok() && RE2::PartialMatch(name, **re)) {
           pattern_match = true;
           path.push_back(name);
           Merge(r, Sub(sub, val, path, depth));
