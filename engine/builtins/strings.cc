@@ -264,6 +264,14 @@ BuiltinResult ChangeCase(BuiltinContext&, Args args) {
   std::string_view s = args[0].string();
   std::string out;
   if (utf8::IsAscii(s)) {
+    // Already in the wanted case (common for identifiers): no copy.
+    size_t first = 0;
+    while (first < s.size() &&
+           (kUpper ? !absl::ascii_islower(s[first])
+                   : !absl::ascii_isupper(s[first]))) {
+      ++first;
+    }
+    if (first == s.size()) return std::optional<Value>(args[0]);
     out.resize(s.size());
     for (size_t i = 0; i < s.size(); ++i) {
       out[i] = kUpper ? absl::ascii_toupper(s[i]) : absl::ascii_tolower(s[i]);

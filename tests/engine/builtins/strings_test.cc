@@ -112,6 +112,8 @@ TEST(StringsTest, Substring) {
 TEST(StringsTest, LowerUpper) {
   EXPECT_EQ(Eval("lower", {S("AbCdEf")}), R"("abcdef")");
   EXPECT_EQ(Eval("upper", {S("AbCdEf")}), R"("ABCDEF")");
+  EXPECT_EQ(Eval("lower", {S("already lower 1")}), R"("already lower 1")");
+  EXPECT_EQ(Eval("upper", {S("")}), R"("")");
   EXPECT_EQ(Eval("upper", {S("straße åäö")}), R"("STRAßE ÅÄÖ")");
   EXPECT_EQ(Eval("lower", {S("ÅÄÖ ΣΑΣ")}), R"("åäö σασ")");
   EXPECT_EQ(Error("lower", {I(1)}, kType),
