@@ -557,61 +557,152 @@ Style ChooseStyle(std::string_view s, bool simple_key) {
   return Style::kSingle;
 }
 
-void AppendDoubleQuoted(std::string_view s, std::string* out) {
+// libyaml folds plain and quoted scalars at a space once the line is past 80
+// columns (go-yaml v2 keeps that default width); the folded space becomes a
+// line break and the continuation is indented by `cont`.
+constexpr int kBestWidth = 80;
+
+class ScalarWriter {
+ public:
+  ScalarWriter(std::string* out, int cont, bool allow_breaks)
+      : out_(out), cont_(cont), allow_breaks_(allow_breaks) {
+    size_t nl = out->rfind('\n');
+    std::string_view line = nl == std::string::npos
+                                ? std::string_view(*out)
+                                : std::string_view(*out).substr(nl + 1);
+    column_ = static_cast<int>(utf8::RuneCount(line));
+  }
+
+  void Put(std::string_view text) {
+    out_->append(text);
+    column_ += static_cast<int>(utf8::RuneCount(text));
+  }
+  bool PastWidth() const { return allow_breaks_ && column_ > kBestWidth; }
+  void Break() {
+    out_->push_back('\n');
+    out_->append(static_cast<size_t>(cont_), ' ');
+    column_ = cont_;
+  }
+
+ private:
+  std::string* out_;
+  int cont_;
+  bool allow_breaks_;
+  int column_ = 0;
+};
+
+void AppendPlain(std::string_view s, ScalarWriter& w) {
+  bool spaces = false;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == ' ') {
+      bool next_space = i + 1 < s.size() && s[i + 1] == ' ';
+      if (!spaces && w.PastWidth() && !next_space) {
+        w.Break();
+      } else {
+        w.Put(" ");
+      }
+      spaces = true;
+    } else {
+      size_t n = utf8::Width(s, i);
+      w.Put(s.substr(i, n));
+      i += n - 1;
+      spaces = false;
+    }
+  }
+}
+
+void AppendSingleQuoted(std::string_view s, ScalarWriter& w) {
+  w.Put("'");
+  bool spaces = false;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == ' ') {
+      bool inner = i != 0 && i + 1 != s.size();
+      bool next_space = i + 1 < s.size() && s[i + 1] == ' ';
+      if (!spaces && w.PastWidth() && inner && !next_space) {
+        w.Break();
+      } else {
+        w.Put(" ");
+      }
+      spaces = true;
+    } else {
+      size_t n = utf8::Width(s, i);
+      w.Put(s[i] == '\'' ? "''" : s.substr(i, n));
+      i += n - 1;
+      spaces = false;
+    }
+  }
+  w.Put("'");
+}
+
+void AppendDoubleQuoted(std::string_view s, ScalarWriter& w) {
   static constexpr char kHex[] = "0123456789ABCDEF";
-  out->push_back('"');
+  w.Put("\"");
+  bool spaces = false;
   for (size_t i = 0; i < s.size();) {
     char32_t r;
     size_t n = utf8::Decode(s, i, &r);
     if (r == utf8::kRuneError && n == 1) r = static_cast<unsigned char>(s[i]);
+    if (r == ' ') {
+      bool inner = i != 0 && i + 1 != s.size();
+      if (!spaces && w.PastWidth() && inner) {
+        w.Break();
+        // A leading space of the continuation would be dropped: escape it.
+        if (i + 1 < s.size() && s[i + 1] == ' ') w.Put("\\");
+      } else {
+        w.Put(" ");
+      }
+      spaces = true;
+      i += n;
+      continue;
+    }
+    spaces = false;
     switch (r) {
-      case 0: out->append("\\0"); break;
-      case 0x07: out->append("\\a"); break;
-      case 0x08: out->append("\\b"); break;
-      case 0x09: out->append("\\t"); break;
-      case 0x0A: out->append("\\n"); break;
-      case 0x0B: out->append("\\v"); break;
-      case 0x0C: out->append("\\f"); break;
-      case 0x0D: out->append("\\r"); break;
-      case 0x1B: out->append("\\e"); break;
-      case '"': out->append("\\\""); break;
-      case '\\': out->append("\\\\"); break;
-      case 0x85: out->append("\\N"); break;
-      case 0xA0: out->append("\\_"); break;
-      case 0x2028: out->append("\\L"); break;
-      case 0x2029: out->append("\\P"); break;
+      case 0: w.Put("\\0"); break;
+      case 0x07: w.Put("\\a"); break;
+      case 0x08: w.Put("\\b"); break;
+      case 0x09: w.Put("\\t"); break;
+      case 0x0A: w.Put("\\n"); break;
+      case 0x0B: w.Put("\\v"); break;
+      case 0x0C: w.Put("\\f"); break;
+      case 0x0D: w.Put("\\r"); break;
+      case 0x1B: w.Put("\\e"); break;
+      case '"': w.Put("\\\""); break;
+      case '\\': w.Put("\\\\"); break;
+      case 0x85: w.Put("\\N"); break;
+      case 0xA0: w.Put("\\_"); break;
+      case 0x2028: w.Put("\\L"); break;
+      case 0x2029: w.Put("\\P"); break;
       default:
         if (Printable(r) && r != 0xFEFF) {
-          out->append(s.substr(i, n));
+          w.Put(s.substr(i, n));
         } else {
           int width = r <= 0xFF ? 2 : (r <= 0xFFFF ? 4 : 8);
-          out->append(width == 2 ? "\\x" : (width == 4 ? "\\u" : "\\U"));
+          std::string esc = width == 2 ? "\\x" : (width == 4 ? "\\u" : "\\U");
           for (int k = width - 1; k >= 0; --k) {
-            out->push_back(kHex[(r >> (4 * k)) & 0xF]);
+            esc.push_back(kHex[(r >> (4 * k)) & 0xF]);
           }
+          w.Put(esc);
         }
     }
     i += n;
   }
-  out->push_back('"');
+  w.Put("\"");
 }
 
-void AppendScalarString(std::string_view s, bool simple_key, int indent,
+// Writes string `s` as a scalar; `cont` is the indentation of continuation
+// lines (folded lines, literal block lines). Keys never fold.
+void AppendScalarString(std::string_view s, bool simple_key, int cont,
                         std::string* out) {
+  ScalarWriter w(out, cont, !simple_key);
   switch (ChooseStyle(s, simple_key)) {
     case Style::kPlain:
-      out->append(s);
+      AppendPlain(s, w);
       return;
     case Style::kSingle:
-      out->push_back('\'');
-      for (char c : s) {
-        if (c == '\'') out->push_back('\'');
-        out->push_back(c);
-      }
-      out->push_back('\'');
+      AppendSingleQuoted(s, w);
       return;
     case Style::kDouble:
-      AppendDoubleQuoted(s, out);
+      AppendDoubleQuoted(s, w);
       return;
     case Style::kLiteral: {
       out->push_back('|');
@@ -622,7 +713,7 @@ void AppendScalarString(std::string_view s, bool simple_key, int indent,
       }
       std::string_view rest = s;
       if (!rest.empty() && rest.back() == '\n') rest.remove_suffix(1);
-      std::string pad(static_cast<size_t>(indent + 2), ' ');
+      std::string pad(static_cast<size_t>(cont), ' ');
       while (true) {
         size_t nl = rest.find('\n');
         std::string_view line = rest.substr(0, nl);
@@ -706,7 +797,8 @@ bool KeyLess(std::string_view a, std::string_view b) {
 
 void Emit(const Value& v, int indent, bool inline_first, std::string* out);
 
-void EmitScalar(const Value& v, int indent, std::string* out) {
+// `cont`: the indentation of continuation lines.
+void EmitScalar(const Value& v, int cont, std::string* out) {
   switch (v.kind()) {
     case Kind::kNull:
       out->append("null");
@@ -718,7 +810,7 @@ void EmitScalar(const Value& v, int indent, std::string* out) {
       AppendNumber(v, out);
       return;
     case Kind::kString:
-      AppendScalarString(v.string(), false, indent, out);
+      AppendScalarString(v.string(), false, cont, out);
       return;
     default:
       out->append(v.is_object() ? "{}" : "[]");
@@ -732,7 +824,9 @@ void Emit(const Value& v, int indent, bool inline_first, std::string* out) {
   std::string pad(static_cast<size_t>(indent), ' ');
   if (!v.is_collection() || IsEmptyCollection(v)) {
     if (!inline_first) out->append(pad);
-    EmitScalar(v, indent, out);
+    // A sequence item continues at the item's indentation; a document-level
+    // scalar at libyaml's default indentation.
+    EmitScalar(v, std::max(indent, 2), out);
     out->push_back('\n');
     return;
   }
@@ -753,7 +847,7 @@ void Emit(const Value& v, int indent, bool inline_first, std::string* out) {
       out->push_back(':');
       if (!val->is_collection() || IsEmptyCollection(*val)) {
         out->push_back(' ');
-        EmitScalar(*val, indent, out);
+        EmitScalar(*val, indent + 2, out);
         out->push_back('\n');
       } else {
         out->push_back('\n');

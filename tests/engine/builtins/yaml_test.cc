@@ -37,6 +37,24 @@ TEST(YamlTest, MarshalQuotesStringsThatWouldChangeMeaning) {
   EXPECT_EQ(Marshal(J(R"({"a10": 1, "a2": 2, "b": 3})")), "a2: 2\na10: 1\nb: 3\n");
 }
 
+TEST(YamlTest, MarshalFoldsLongScalarsAt80Columns) {
+  std::string words;
+  for (int i = 0; i < 20; ++i) words += i == 0 ? "word" : " word";
+  std::string first16;
+  for (int i = 0; i < 16; ++i) first16 += i == 0 ? "word" : " word";
+  EXPECT_EQ(Marshal(Value::Object({{S("a"), S(words)}})),
+            "a: " + first16 + "\n  word word word word\n");
+  // Folding is undone when reading back, in every style.
+  for (std::string text : {words, "- " + words, words + "\t"}) {
+    Value v = Value::Array({Value::Object({{S("k"), S(text)}})});
+    auto m = testing::Call("yaml.marshal", {v});
+    ASSERT_TRUE(m.ok() && m->has_value());
+    EXPECT_EQ(Eval("yaml.unmarshal", {**m}), v.ToJson()) << (*m)->string();
+  }
+  // Literal blocks in sequences indent by two from the dash.
+  EXPECT_EQ(Marshal(J(R"(["a\nb"])")), "- |-\n  a\n  b\n");
+}
+
 TEST(YamlTest, Unmarshal) {
   EXPECT_EQ(Eval("yaml.unmarshal", {S("foo:\n  - qux: bar\n  - baz: 2\n")}),
             R"({"foo":[{"qux":"bar"},{"baz":2}]})");
