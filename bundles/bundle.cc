@@ -3,6 +3,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "bundles/bundle_error.h"
 #include "bundles/package_path.h"
 #include "bundles/yaml_data.h"
 #include "engine/value/json.h"
@@ -23,8 +24,9 @@ bool DataFilePath(std::string_view path, DataPath* out) {
 }
 
 absl::Status FileError(const std::string& file, absl::string_view message) {
-  return absl::InvalidArgumentError(
-      absl::StrCat(std::string(file), ": ", std::string(message)));
+  return WithErrorFile(absl::InvalidArgumentError(absl::StrCat(
+                           file, ": ", std::string(message))),
+                       file);
 }
 
 }  // namespace
@@ -41,7 +43,7 @@ absl::StatusOr<Bundle> BundleFromFiles(const std::string& name,
   for (const BundleFile& f : files) {
     if (f.path != ".manifest") continue;
     absl::StatusOr<Manifest> manifest = ParseManifest(f.content);
-    if (!manifest.ok()) return manifest.status();
+    if (!manifest.ok()) return WithErrorFile(manifest.status(), f.path);
     bundle.manifest = *std::move(manifest);
   }
   const std::vector<std::string>& roots = bundle.manifest.roots;

@@ -1,12 +1,31 @@
 #include "bundles/bundle_error.h"
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/cord.h"
+#include "absl/types/optional.h"
+#include "absl/strings/strip.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 
 namespace policyd::bundles {
 namespace {
+
+constexpr char kFilePayload[] = "type.policyd.dev/bundles.ErrorFile";
+
+// Finds "line L, column C" in `text`.
+bool FindLineColumn(absl::string_view text, int* line, int* col) {
+  size_t at = text.find("line ");
+  if (at == absl::string_view::npos) return false;
+  absl::string_view rest = text.substr(at + 5);
+  size_t comma = rest.find(", column ");
+  if (comma == absl::string_view::npos) return false;
+  absl::string_view col_text = rest.substr(comma + 9);
+  size_t n = 0;
+  while (n < col_text.size() && absl::ascii_isdigit(col_text[n])) ++n;
+  return absl::SimpleAtoi(rest.substr(0, comma), line) &&
+         absl::SimpleAtoi(col_text.substr(0, n), col);
+}
 
 // Reads "DIGITS:" at the front of `text`.
 bool ConsumeNumber(absl::string_view* text, int* out) {
@@ -30,6 +49,25 @@ std::string BundleError::ToString() const {
   }
   absl::StrAppend(&out, message);
   return out;
+}
+
+absl::Status WithErrorFile(absl::Status status, const std::string& file) {
+  status.SetPayload(kFilePayload, absl::Cord(file));
+  return status;
+}
+
+BundleError ErrorFromLoadStatus(const std::string& bundle,
+                                const absl::Status& status) {
+  BundleError e;
+  e.bundle = bundle;
+  absl::string_view message = status.message();
+  if (absl::optional<absl::Cord> file = status.GetPayload(kFilePayload)) {
+    e.file = std::string(*file);
+    absl::ConsumePrefix(&message, e.file + ": ");
+    FindLineColumn(message, &e.line, &e.col);
+  }
+  e.message = std::string(message);
+  return e;
 }
 
 std::vector<BundleError> ErrorsFromCompileStatus(const absl::Status& status) {

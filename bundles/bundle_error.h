@@ -26,6 +26,16 @@ struct BundleError {
 // an error of bundle "" carrying the whole line.
 std::vector<BundleError> ErrorsFromCompileStatus(const absl::Status& status);
 
+// Marks a bundle-loading error as being about `file` (bundle-relative); the
+// message should start with "FILE: ".
+absl::Status WithErrorFile(absl::Status status, const std::string& file);
+
+// The error of bundle `bundle` from a status returned while loading it: the
+// file marked by WithErrorFile (its "FILE: " prefix moved out of the
+// message) and, when the message gives one, the "line L, column C".
+BundleError ErrorFromLoadStatus(const std::string& bundle,
+                                const absl::Status& status);
+
 }  // namespace policyd::bundles
 
 #endif  // POLICYD_BUNDLES_BUNDLE_ERROR_H_

@@ -61,8 +61,7 @@ absl::Status Store::Reload() {
           "the bundle changed while it was read; it will be read again");
     }
     if (!bundle.ok()) {
-      event.errors.push_back(
-          {source.name, "", 0, 0, std::string(bundle.status().message())});
+      event.errors.push_back(ErrorFromLoadStatus(source.name, bundle.status()));
       continue;
     }
     auto shared = std::make_shared<const Bundle>(*std::move(bundle));

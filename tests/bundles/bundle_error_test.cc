@@ -27,5 +27,24 @@ TEST(BundleErrorTest, SplitsCompileErrorsByBundle) {
   EXPECT_EQ(errors[2].message, "something else");
 }
 
+TEST(BundleErrorTest, LoadErrorsCarryTheirFile) {
+  absl::Status status = WithErrorFile(
+      absl::InvalidArgumentError(
+          "roles/data.json: invalid JSON at offset 9 (line 2, column 3): x"),
+      "roles/data.json");
+  BundleError e = ErrorFromLoadStatus("authz", status);
+  EXPECT_EQ(e.bundle, "authz");
+  EXPECT_EQ(e.file, "roles/data.json");
+  EXPECT_EQ(e.line, 2);
+  EXPECT_EQ(e.col, 3);
+  EXPECT_EQ(e.message, "invalid JSON at offset 9 (line 2, column 3): x");
+
+  BundleError plain =
+      ErrorFromLoadStatus("lib", absl::PermissionDeniedError("bad signature"));
+  EXPECT_EQ(plain.bundle, "lib");
+  EXPECT_EQ(plain.file, "");
+  EXPECT_EQ(plain.message, "bad signature");
+}
+
 }  // namespace
 }  // namespace policyd::bundles

@@ -110,6 +110,22 @@ TEST(StoreTest, SyntaxErrorInNewRevisionKeepsTheOldOne) {
   EXPECT_TRUE(events.back().swapped);
 }
 
+TEST(StoreTest, BadDataFileIsReportedWithItsPlace) {
+  TempDir dir;
+  WriteBundle(dir.path(), "authz", "r1");
+  auto store = *Store::Open(dir.path(), StoreOptions());
+  WriteFile(dir / "authz/authz/d/data.json", "{\n  \"rev\": }");
+  ASSERT_FALSE(store->Reload().ok());
+  StoreStatus status = store->Status();
+  ASSERT_EQ(status.bundles.size(), 1u);
+  ASSERT_EQ(status.bundles[0].errors.size(), 1u);
+  const BundleError& e = status.bundles[0].errors[0];
+  EXPECT_EQ(e.file, "authz/d/data.json");
+  EXPECT_EQ(e.line, 2);
+  EXPECT_GT(e.col, 0);
+  EXPECT_EQ(Eval(*store->Current(), "data.authz.pair"), R"(["r1","r1"])");
+}
+
 TEST(StoreTest, BadSignatureKeepsTheOldRevision) {
   TempDir dir;
   WriteBundle(dir.path(), "authz", "r1");
