@@ -145,6 +145,7 @@ class GlobTranslator {
   }
 
   absl::Status Terms(std::string* out) {
+    if (++depth_ > kMaxDepth) return Error("alternatives nested too deeply");
     *out += "(?:";
     while (true) {
       POLICYD_RETURN_IF_ERROR(Sequence(true, out));
@@ -154,10 +155,13 @@ class GlobTranslator {
       *out += "|";  // r == ','
     }
     *out += ")";
+    --depth_;
     return absl::OkStatus();
   }
 
+  static constexpr int kMaxDepth = 256;
   std::string_view glob_;
+  int depth_ = 0;
   size_t pos_ = 0;
   std::string one_;  // one rune that is not a delimiter
 };

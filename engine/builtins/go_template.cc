@@ -144,6 +144,13 @@ class Parser {
 
   // The body and else branch of if/range/with, up to its {{end}}.
   absl::Status Control(Node* node) {
+    if (++depth_ > kMaxDepth) return TemplateError(line_, "nested too deeply");
+    absl::Status s = ControlBody(node);
+    --depth_;
+    return s;
+  }
+
+  absl::Status ControlBody(Node* node) {
     std::string_view kw;
     POLICYD_RETURN_IF_ERROR(List(&node->body, &kw));
     if (kw.empty()) return TemplateError(line_, "unexpected EOF");
@@ -319,6 +326,7 @@ class Parser {
       return absl::OkStatus();
     }
     if (c == '(') {
+      if (++depth_ > kMaxDepth) return TemplateError(line, "nested too deeply");
       ++lx->i;
       op->kind = Operand::kSub;
       op->sub = std::make_shared<Pipeline>();
@@ -327,6 +335,7 @@ class Parser {
         return TemplateError(line, "unclosed left paren");
       }
       ++lx->i;
+      --depth_;
       Fields(lx, op);
       return absl::OkStatus();
     }
@@ -374,9 +383,11 @@ class Parser {
     return absl::OkStatus();
   }
 
+  static constexpr int kMaxDepth = 256;
   std::string_view src_;
   size_t pos_ = 0;
   int line_ = 1;
+  int depth_ = 0;
   std::string_view else_rest_;
 };
 

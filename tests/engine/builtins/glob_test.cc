@@ -63,6 +63,14 @@ TEST(GlobTest, Errors) {
             "containing string");
 }
 
+TEST(GlobTest, DeepNestingIsAnErrorNotACrash) {
+  std::string glob(100000, '{');
+  EXPECT_EQ(Error("glob.match", {S(glob), J("[]"), S("a")},
+                  absl::StatusCode::kUnknown)
+                .rfind("glob.match: alternatives nested too deeply", 0),
+            0u);
+}
+
 TEST(GlobTest, QuoteMeta) {
   EXPECT_EQ(EvalString("glob.quote_meta", {S("*.github.com")}),
             R"(\*.github.com)");

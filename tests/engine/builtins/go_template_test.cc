@@ -62,6 +62,11 @@ TEST(GoTemplateTest, Errors) {
   EXPECT_EQ(R("{{.a.b}}", R"({"a": "s"})"),
             "error: template: template:1: can't evaluate field b in type "
             "string");
+  std::string deep;
+  for (int i = 0; i < 10000; ++i) deep += "{{if 1}}";
+  EXPECT_EQ(R(deep, "{}"), "error: template: template:1: nested too deeply");
+  EXPECT_EQ(R("{{" + std::string(10000, '(') + "1}}", "{}"),
+            "error: template: template:1: nested too deeply");
   EXPECT_EQ(R("{{nope 1}}", "{}"),
             "error: template: template:1: function \"nope\" not defined");
 }
