@@ -12,6 +12,9 @@ DEB_PACKAGES := build-essential cmake ninja-build ccache pkg-config python3 \
   libprotobuf-dev protobuf-compiler protobuf-compiler-grpc libgtest-dev \
   libgmock-dev libbenchmark-dev
 
+# ccache keys on relative paths below the checkout, so that a fresh clone
+# elsewhere (as in CI) hits the cache filled by earlier builds.
+export CCACHE_BASEDIR ?= $(CURDIR)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: all deps configure build test run conformance conformance-expected bench asan clean
