@@ -494,19 +494,20 @@ enum class Style { kPlain, kSingle, kDouble, kLiteral };
 
 // The scalar style go-yaml v2 and libyaml settle on for a string.
 Style ChooseStyle(std::string_view s, bool simple_key) {
-  bool special = false;
-  bool line_breaks = false;
-  bool indicators = false;
-  bool space_break = false;
-  bool break_space = false;
-  bool trailing_space = false;
-  bool leading = false;
-  if (s.empty()) return simple_key ? Style::kSingle : Style::kDouble;
-  if (s.size() >= 3 && (s.substr(0, 3) == "---" || s.substr(0, 3) == "...")) {
-    indicators = true;
+  // go-yaml asks for double quotes when the text would read back as
+  // something other than a string (null, bool, number, timestamp).
+  Resolved resolved = Resolve(s);
+  if (resolved.tag != ScalarTag::kStr || IsBase60Float(s)) {
+    return Style::kDouble;
   }
+  bool special = false;      // unprintable: only double quotes can hold it
+  bool line_breaks = false;
+  bool indicators = false;   // would be read as YAML syntax
+  bool space_break = false;  // a space before a line break
+  bool edge_space = false;   // leading or trailing space or line break
+  bool trailing_space = false;
+  if (s.substr(0, 3) == "---" || s.substr(0, 3) == "...") indicators = true;
   bool prev_space = false;
-  bool prev_break = false;
   for (size_t i = 0; i < s.size();) {
     char32_t r;
     size_t n = utf8::Decode(s, i, &r);
@@ -515,45 +516,37 @@ Style ChooseStyle(std::string_view s, bool simple_key) {
     char next = last ? ' ' : s[i + n];
     bool followed_by_blank = last || next == ' ' || next == '\t' ||
                              next == '\n' || next == '\r';
-    if (r == utf8::kRuneError && n == 1) special = true;
+    if ((r == utf8::kRuneError && n == 1) || !Printable(r) || r == 0xFEFF) {
+      special = true;
+    }
     if (first) {
-      if (std::string_view("#,[]{}&*!|>'\"%@`").find(static_cast<char>(r)) !=
-              std::string_view::npos &&
-          r < 0x80) {
+      if (r < 0x80 && std::string_view("#,[]{}&*!|>'\"%@`").find(
+                          static_cast<char>(r)) != std::string_view::npos) {
         indicators = true;
       }
       if ((r == '?' || r == ':' || r == '-') && followed_by_blank) {
         indicators = true;
       }
-    } else {
-      if (r == ':' && followed_by_blank) indicators = true;
-      if (r == '#' && prev_space) indicators = true;
+    } else if ((r == ':' && followed_by_blank) || (r == '#' && prev_space)) {
+      indicators = true;
     }
-    if (!Printable(r) || r == 0xFEFF) special = true;
-    if (r == '\n') line_breaks = true;
-    if (r == ' ') {
-      if (first || last) leading = true;
-      if (last) trailing_space = true;
-      if (prev_break) break_space = true;
-    } else if (r == '\n') {
-      if (first || last) leading = true;
-      if (prev_space) space_break = true;
+    if (r == ' ' || r == '\n') {
+      if (first || last) edge_space = true;
+      if (r == ' ' && last) trailing_space = true;
+      if (r == '\n') {
+        line_breaks = true;
+        if (prev_space) space_break = true;
+      }
     }
     prev_space = r == ' ';
-    prev_break = r == '\n';
     i += n;
   }
   if (special || space_break) return Style::kDouble;
   if (line_breaks) {
-    if (simple_key || trailing_space || leading) return Style::kDouble;
+    if (simple_key || trailing_space || edge_space) return Style::kDouble;
     return Style::kLiteral;
   }
-  Resolved r = Resolve(s);
-  bool plain_ok = !leading && !indicators && r.tag == ScalarTag::kStr &&
-                  !IsBase60Float(s);
-  if (r.tag != ScalarTag::kStr || IsBase60Float(s)) return Style::kDouble;
-  if (plain_ok) return Style::kPlain;
-  if (break_space) return Style::kDouble;
+  if (!edge_space && !indicators) return Style::kPlain;
   return Style::kSingle;
 }
 
