@@ -270,7 +270,14 @@ class DirectoryReader {
     }
     std::ostringstream content;
     content << in.rdbuf();
-    files_.push_back({rel, std::move(content).str()});
+    std::string bytes = std::move(content).str();
+    // A file that grew after it was measured counts at its real size.
+    if (bytes.size() > size && !ec) {
+      if (absl::Status s = budget_.AddBytes(bytes.size() - size); !s.ok()) {
+        return s;
+      }
+    }
+    files_.push_back({rel, std::move(bytes)});
     return absl::OkStatus();
   }
 

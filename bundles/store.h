@@ -81,7 +81,8 @@ class Store {
 
   StoreStatus Status() const;
 
-  // Called after every reload attempt, on the reloading thread.
+  // Called after every reload attempt, on the reloading thread, while
+  // reloads are held off: a listener must not call Reload().
   void AddListener(std::function<void(const ReloadEvent&)> listener);
 
   const std::string& dir() const { return dir_; }
