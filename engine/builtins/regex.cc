@@ -531,6 +531,10 @@ BuiltinResult GlobsMatch(BuiltinContext&, Args args) {
   if (!a.ok()) return BuiltinError(kName, MessageOf(a.status()));
   auto b = ParseIntersectGlob(args[1].string());
   if (!b.ok()) return BuiltinError(kName, MessageOf(b.status()));
+  // The search visits pairs of positions; refuse sizes that would not fit.
+  if ((a->size() + 1) * (b->size() + 1) > (size_t{1} << 26)) {
+    return BuiltinError(kName, "globs too long");
+  }
   return BoolResult(GlobsIntersect(*a, *b));
 }
 

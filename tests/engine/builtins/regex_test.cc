@@ -146,6 +146,9 @@ TEST(RegexTest, GlobsMatch) {
             "false");
   EXPECT_EQ(Eval("regex.globs_match", {S("a*"), S("")}), "true");
   EXPECT_EQ(Eval("regex.globs_match", {S("a+"), S("")}), "false");
+  std::string huge(20000, 'a');
+  EXPECT_EQ(Error("regex.globs_match", {S(huge), S(huge)}, kBuiltin),
+            "regex.globs_match: globs too long");
   EXPECT_EQ(Error("regex.globs_match", {S("pqrs]"), S("[a-b]+")}, kBuiltin),
             "regex.globs_match: input:pqrs], pos:5, set-close ']' with no "
             "preceding '[': the input provided is invalid");
