@@ -690,6 +690,7 @@ class BodyCompiler {
         for (size_t i = 1; i < t.items.size(); ++i) {
           out.items.push_back(Lower(*t.items[i], scope, outer));
         }
+        ResolveDataPrefix(out);
         return out;
       }
       case TermKind::kArray:
@@ -779,6 +780,27 @@ class BodyCompiler {
     return out;
   }
 
+  // For a ref into data, the deepest rule-tree node its constant keys reach,
+  // so that evaluation starts there instead of walking from the root.
+  void ResolveDataPrefix(plan::Term& ref) const {
+    if (ref.items[0].op != plan::TermOp::kData || root_ == nullptr) return;
+    const plan::Node* node = root_;
+    size_t i = 1;
+    for (; i < ref.items.size(); ++i) {
+      const plan::Term& key = ref.items[i];
+      if (key.op != plan::TermOp::kConst || !key.value.is_string()) break;
+      auto it = node->children.find(std::string(key.value.string()));
+      if (it == node->children.end()) break;
+      node = it->second.get();
+      if (node->rules) {
+        ++i;
+        break;
+      }
+    }
+    ref.node = node;
+    ref.node_depth = static_cast<int>(i);
+  }
+
   // The user function a call operator names, or nullptr.
   const plan::Function* ResolveFunction(const ast::Term& op) {
     size_t rest = 0;
@@ -861,6 +883,18 @@ class BodyCompiler {
     }
     out.builtin = b;
     out.call_name = b->name;
+    static const std::map<std::string, plan::Term::FastOp> kFastOps = {
+        {"equal", plan::Term::FastOp::kEqual},
+        {"neq", plan::Term::FastOp::kNotEqual},
+        {"lt", plan::Term::FastOp::kLess},
+        {"lte", plan::Term::FastOp::kLessEqual},
+        {"gt", plan::Term::FastOp::kGreater},
+        {"gte", plan::Term::FastOp::kGreaterEqual},
+        {"internal.member_2", plan::Term::FastOp::kMember},
+    };
+    if (auto it = kFastOps.find(b->name); it != kFastOps.end()) {
+      out.fast_op = it->second;
+    }
     if (nargs != b->arity) {
       Fail(kRegoTypeError, t.loc,
            absl::StrCat(name, ": arity mismatch: have ", nargs,

@@ -47,13 +47,20 @@ struct Term {
   std::vector<std::pair<Term, Term>> pairs;
   std::shared_ptr<Term> key, head;
   std::shared_ptr<Body> body;
+  // kRef into data: the rule-tree node reached by the constant keys
+  // items[1..node_depth) (evaluation starts there).
   const Node* node = nullptr;
+  int node_depth = 1;
   const Function* function = nullptr;
   const Builtin* builtin = nullptr;
   // The name called (for `with` on functions and builtins, and messages).
   std::string call_name;
   // kCall: the order to evaluate arguments in, when not left to right.
   std::vector<int> eval_order;
+  // kCall of a builtin the evaluator computes inline (no dispatch).
+  enum class FastOp : uint8_t {
+    kNone, kEqual, kNotEqual, kLess, kLessEqual, kGreater, kGreaterEqual, kMember
+  } fast_op = FastOp::kNone;
   // True when the term mentions no variable and no input/data: its value
   // never changes.
   bool ground = false;

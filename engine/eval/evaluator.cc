@@ -8,7 +8,6 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
-#include "absl/container/flat_hash_set.h"
 #include "absl/container/inlined_vector.h"
 #include "absl/functional/function_ref.h"
 #include "absl/strings/str_cat.h"
@@ -30,6 +29,8 @@ struct Frame {
 };
 
 using Cont = absl::FunctionRef<bool()>;
+// Call arguments: most calls take few, so they stay off the heap.
+using Args = absl::InlinedVector<Value, 4>;
 using ValueCont = absl::FunctionRef<bool(const Value&)>;
 
 // Returns a copy of `root` with the value at `path` replaced by `v`,
@@ -458,8 +459,9 @@ class Evaluator {
     }
   }
 
-  bool UnifyElements(const std::vector<plan::Term>& ps,
-                     const std::vector<Value>& vs, size_t i, Frame& f, Cont k) {
+  template <typename Values>
+  bool UnifyElements(const std::vector<plan::Term>& ps, const Values& vs,
+                     size_t i, Frame& f, Cont k) {
     if (i == ps.size()) return k();
     return UnifyValue(ps[i], vs[i], f,
                       [&]() { return UnifyElements(ps, vs, i + 1, f, k); });
@@ -540,7 +542,7 @@ class Evaluator {
         return k(Value::ObjectFromSorted(std::move(sorted)));
       }
       case TermOp::kCall: {
-        std::vector<Value> args;
+        Args args;
         args.reserve(t.items.size());
         if (t.eval_order.empty()) {
           return EvalList(t.items, 0, args, f, [&]() { return Call(t, args, k); });
@@ -556,8 +558,9 @@ class Evaluator {
     return true;
   }
 
-  bool EvalList(const std::vector<plan::Term>& items, size_t i,
-                std::vector<Value>& out, Frame& f, Cont k) {
+  template <typename Out>
+  bool EvalList(const std::vector<plan::Term>& items, size_t i, Out& out,
+                Frame& f, Cont k) {
     if (i == items.size()) return k();
     return EvalTerm(items[i], f, [&](const Value& v) {
       out.push_back(v);
@@ -567,7 +570,7 @@ class Evaluator {
     });
   }
 
-  bool EvalInOrder(const plan::Term& t, size_t i, std::vector<Value>& out,
+  bool EvalInOrder(const plan::Term& t, size_t i, Args& out,
                    Frame& f, Cont k) {
     if (i == t.eval_order.size()) return k();
     int pos = t.eval_order[i];
@@ -639,7 +642,42 @@ class Evaluator {
 
   // ---- calls ----
 
-  bool Call(const plan::Term& t, const std::vector<Value>& args, ValueCont k) {
+  // `x in coll` for internal.member_2.
+  static bool IsMember(const Value& x, const Value& coll) {
+    switch (coll.kind()) {
+      case Kind::kSet:
+        return coll.Contains(x);
+      case Kind::kArray:
+        for (const Value& v : coll.elements()) {
+          if (v == x) return true;
+        }
+        return false;
+      case Kind::kObject:
+        for (const auto& [key, v] : coll.entries()) {
+          if (v == x) return true;
+        }
+        return false;
+      default:
+        return false;
+    }
+  }
+
+  bool Call(const plan::Term& t, const Args& args, ValueCont k) {
+    using FastOp = plan::Term::FastOp;
+    if (t.fast_op != FastOp::kNone && !state_.mocks) {
+      bool r = false;
+      switch (t.fast_op) {
+        case FastOp::kEqual: r = args[0] == args[1]; break;
+        case FastOp::kNotEqual: r = args[0] != args[1]; break;
+        case FastOp::kLess: r = args[0].Compare(args[1]) < 0; break;
+        case FastOp::kLessEqual: r = args[0].Compare(args[1]) <= 0; break;
+        case FastOp::kGreater: r = args[0].Compare(args[1]) > 0; break;
+        case FastOp::kGreaterEqual: r = args[0].Compare(args[1]) >= 0; break;
+        case FastOp::kMember: r = IsMember(args[0], args[1]); break;
+        case FastOp::kNone: break;
+      }
+      return k(Value::Bool(r));
+    }
     if (state_.mocks) {
       auto it = state_.mocks->find(t.call_name);
       if (it != state_.mocks->end()) {
@@ -667,8 +705,8 @@ class Evaluator {
     return CallBuiltin(*t.builtin, t, args, k);
   }
 
-  bool CallBuiltin(const Builtin& b, const plan::Term& t,
-                   const std::vector<Value>& args, ValueCont k) {
+  bool CallBuiltin(const Builtin& b, const plan::Term& t, const Args& args,
+                   ValueCont k) {
     if (static_cast<int>(args.size()) != b.arity) {
       return Fail(kEvalTypeError, t.loc, absl::StrCat(b.name, ": arity mismatch"));
     }
@@ -694,7 +732,7 @@ class Evaluator {
   }
 
   bool CallFunction(const plan::Function& fn, const plan::Term& t,
-                    const std::vector<Value>& args, ValueCont k) {
+                    const Args& args, ValueCont k) {
     if (static_cast<int>(args.size()) != fn.arity) {
       return Fail(kEvalTypeError, t.loc, absl::StrCat(fn.name, ": arity mismatch"));
     }
@@ -764,6 +802,9 @@ class Evaluator {
   bool EvalRef(const plan::Term& t, Frame& f, ValueCont k) {
     const plan::Term& base = t.items[0];
     if (base.op == TermOp::kData) {
+      if (t.node && state_.data_paths.empty()) {
+        return EvalDataRef(*t.node, BaseAt(*t.node), t.items, t.node_depth, f, k);
+      }
       return EvalDataRef(root_, DataRoot(), t.items, 1, f, k);
     }
     if (base.op == TermOp::kInput) {
@@ -789,6 +830,10 @@ class Evaluator {
       });
     }
     if (key.op == TermOp::kConst) {
+      if (key.value.is_string() && v.is_object()) {
+        const Value* found = v.Find(key.value.string());
+        return found ? Deref(*found, items, i + 1, f, k, json_keys) : true;
+      }
       return DerefKey(v, key.value, items, i, f, k, json_keys);
     }
     if (key.op == TermOp::kVar) {
@@ -810,7 +855,7 @@ class Evaluator {
                 ValueCont k, bool json_keys) {
     switch (v.kind()) {
       case Kind::kObject: {
-        const Value* found = v.Find(key);
+        const Value* found = key.is_string() ? v.Find(key.string()) : v.Find(key);
         if (!found && json_keys && key.is_number()) {
           found = v.Find(key.NumberText());
         }
@@ -880,12 +925,15 @@ class Evaluator {
     if (entry.computed) {
       return entry.defined ? std::optional<Value>(entry.value) : std::nullopt;
     }
-    if (!in_progress_.insert(&node).second) {
-      Fail(kRegoRecursionError, {}, absl::StrCat("rule ", node.path, " is recursive"));
-      return std::nullopt;
+    for (const plan::Node* n : in_progress_) {
+      if (n == &node) {
+        Fail(kRegoRecursionError, {}, absl::StrCat("rule ", node.path, " is recursive"));
+        return std::nullopt;
+      }
     }
+    in_progress_.push_back(&node);
     std::optional<Value> v = ComputeNode(node);
-    in_progress_.erase(&node);
+    in_progress_.pop_back();
     CacheEntry& after = cache_[&node];
     if (!error_.ok()) return std::nullopt;
     after.computed = true;
@@ -1064,7 +1112,8 @@ class Evaluator {
   const EvalOptions& options_;
   WithState state_;
   absl::flat_hash_map<const plan::Node*, CacheEntry> cache_;
-  absl::flat_hash_set<const plan::Node*> in_progress_;
+  // Documents being computed, innermost last (a short stack).
+  absl::InlinedVector<const plan::Node*, 8> in_progress_;
   absl::flat_hash_map<std::string, Value> ndb_cache_;
   BuiltinContext ctx_;
   absl::Status error_;

@@ -311,6 +311,18 @@ const Value* Value::Find(std::string_view key) const {
     });
     return pos < 0 ? nullptr : &es[pos].second;
   }
+  // Small objects (the common shape of a request or a record): a linear
+  // scan that rejects most keys on their length beats a binary search.
+  if (es.size() <= 8) {
+    for (const ObjectEntry& e : es) {
+      if (e.first.kind() != Kind::kString) continue;
+      std::string_view k = e.first.string();
+      if (k.size() == key.size() && std::memcmp(k.data(), key.data(), k.size()) == 0) {
+        return &e.second;
+      }
+    }
+    return nullptr;
+  }
   auto it = std::lower_bound(es.begin(), es.end(), key, [](const ObjectEntry& e, std::string_view k) {
     return CompareKeyToString(e.first, k) < 0;
   });
