@@ -89,6 +89,7 @@ void RegisterNetBuiltins(BuiltinRegistry& registry);          // net.cc
 void RegisterUuidRandBuiltins(BuiltinRegistry& registry);     // uuid_rand.cc
 void RegisterCryptoBuiltins(BuiltinRegistry& registry);       // crypto.cc
 void RegisterJwtBuiltins(BuiltinRegistry& registry);          // jwt.cc
+void RegisterGraphqlBuiltins(BuiltinRegistry& registry);      // graphql.cc
 
 }  // namespace policyd
 

@@ -27,6 +27,7 @@ const BuiltinRegistry& BuiltinRegistry::Default() {
     RegisterUuidRandBuiltins(*r);
     RegisterCryptoBuiltins(*r);
     RegisterJwtBuiltins(*r);
+    RegisterGraphqlBuiltins(*r);
     return r;
   }();
   return *registry;
