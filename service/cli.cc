@@ -5,6 +5,7 @@
 
 #include "service/command.h"
 #include "service/eval_command.h"
+#include "service/serve_command.h"
 
 namespace policyd {
 namespace {
@@ -18,6 +19,7 @@ int RunVersion(const std::vector<std::string>& args, std::ostream& out,
 const std::vector<Command>& Commands() {
   static const std::vector<Command> commands = {
       EvalCommand(),
+      ServeCommand(),
       {"version", "Print the version of policyd", RunVersion},
   };
   return commands;

@@ -1,0 +1,214 @@
+#include "service/decision_service.h"
+
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "engine/value/json.h"
+#include "service/grpc_status.h"
+#include "service/proto_value.h"
+
+namespace policyd {
+namespace {
+
+constexpr std::string_view kApi = "grpc";
+
+void SetDuration(absl::Duration d, google::protobuf::Duration* proto) {
+  int64_t ns = absl::ToInt64Nanoseconds(d);
+  proto->set_seconds(ns / 1000000000);
+  proto->set_nanos(static_cast<int32_t>(ns % 1000000000));
+}
+
+void SetTimestamp(absl::Time t, google::protobuf::Timestamp* proto) {
+  if (t == absl::InfinitePast() || t == absl::UnixEpoch()) return;
+  int64_t ns = absl::ToUnixNanos(t);
+  proto->set_seconds(ns / 1000000000);
+  proto->set_nanos(static_cast<int32_t>(ns % 1000000000));
+}
+
+absl::Time Deadline(const grpc::CallbackServerContext* context) {
+  auto deadline = context->deadline();
+  if (deadline == std::chrono::system_clock::time_point::max()) {
+    return absl::InfiniteFuture();
+  }
+  return absl::FromChrono(deadline);
+}
+
+void FillRevisions(const Decision& decision,
+                   google::protobuf::Map<std::string, std::string>* out) {
+  for (auto& [name, revision] : decision.Revisions()) (*out)[name] = revision;
+}
+
+}  // namespace
+
+absl::StatusOr<bool> InputFromProto(const v1::Input& proto, Value* input) {
+  switch (proto.kind_case()) {
+    case v1::Input::kValue: {
+      absl::StatusOr<Value> value = ValueFromProto(proto.value());
+      if (!value.ok()) return value.status();
+      *input = *std::move(value);
+      return true;
+    }
+    case v1::Input::kJson: {
+      absl::StatusOr<Value> value = ParseJson(proto.json());
+      if (!value.ok()) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("input: malformed JSON: ", value.status().message()));
+      }
+      *input = *std::move(value);
+      return true;
+    }
+    case v1::Input::KIND_NOT_SET:
+      break;
+  }
+  return false;
+}
+
+void FillStatus(const bundles::StoreStatus& status,
+                v1::GetStatusResponse* response) {
+  for (const bundles::BundleStatus& b : status.bundles) {
+    v1::BundleStatus* out = response->add_bundles();
+    out->set_name(b.name);
+    out->set_path(b.path);
+    out->set_active(b.active);
+    out->set_revision(b.revision);
+    if (b.active) SetTimestamp(b.loaded, out->mutable_activated());
+    for (const bundles::BundleError& e : b.errors) out->add_errors(e.ToString());
+  }
+  if (status.current != nullptr && HasActiveBundles(*status.current)) {
+    response->set_generation(status.current->generation());
+  }
+  SetTimestamp(status.last_attempt, response->mutable_last_attempt());
+  if (!status.last_result.ok()) {
+    response->set_last_error(std::string(status.last_result.message()));
+  }
+  response->set_reloads_succeeded(status.reloads_succeeded);
+  response->set_reloads_failed(status.reloads_failed);
+}
+
+DecisionService::DecisionService(bundles::Store* store, const Decider* decider,
+                                 WorkerPool* pool)
+    : store_(store), decider_(decider), pool_(pool) {}
+
+grpc::ServerUnaryReactor* DecisionService::Decide(
+    grpc::CallbackServerContext* context, const v1::DecideRequest* request,
+    v1::DecideResponse* response) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  absl::Time start = absl::Now();
+  Value input;
+  absl::StatusOr<bool> has_input = InputFromProto(request->input(), &input);
+  if (!has_input.ok()) {
+    decider_->metrics()->CountError(kApi, "invalid_argument");
+    reactor->Finish(ToGrpcStatus(has_input.status()));
+    return reactor;
+  }
+  absl::Time deadline = Deadline(context);
+  bool queued = pool_->TrySubmit([this, reactor, request, response, start,
+                                  deadline, input = std::move(input),
+                                  has_input = *has_input]() {
+    const Value* in = has_input ? &input : nullptr;
+    Decision decision = decider_->Decide(request->path(), in, deadline);
+    Outcome outcome = ClassifyDecision(decision);
+    decider_->Record(kApi, request->path(), in, decision, outcome, start);
+    if (!decision.status.ok()) {
+      reactor->Finish(ToGrpcStatus(decision.status));
+      return;
+    }
+    if (decision.result.has_value()) {
+      ValueToProto(*decision.result, response->mutable_result());
+    } else {
+      response->set_undefined(true);
+    }
+    response->set_decision_id(decision.decision_id);
+    FillRevisions(decision, response->mutable_revisions());
+    SetDuration(decision.eval_time, response->mutable_eval_time());
+    reactor->Finish(grpc::Status::OK);
+  });
+  if (!queued) {
+    decider_->metrics()->CountError(kApi, "resource_exhausted");
+    reactor->Finish(grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
+                                 "too many decisions in flight; retry later"));
+  }
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* DecisionService::DecideBatch(
+    grpc::CallbackServerContext* context,
+    const v1::DecideBatchRequest* request, v1::DecideBatchResponse* response) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  absl::Time start = absl::Now();
+  std::vector<std::optional<Value>> inputs;
+  inputs.reserve(request->inputs_size());
+  for (int i = 0; i < request->inputs_size(); ++i) {
+    Value input;
+    absl::StatusOr<bool> has = InputFromProto(request->inputs(i), &input);
+    if (!has.ok()) {
+      decider_->metrics()->CountError(kApi, "invalid_argument");
+      reactor->Finish(ToGrpcStatus(absl::InvalidArgumentError(
+          absl::StrCat("inputs[", i, "]: ", has.status().message()))));
+      return reactor;
+    }
+    inputs.push_back(*has ? std::optional<Value>(std::move(input))
+                          : std::nullopt);
+  }
+  absl::Time deadline = Deadline(context);
+  bool queued = pool_->TrySubmit([this, reactor, request, response, start,
+                                  deadline, inputs = std::move(inputs)]() {
+    for (const std::optional<Value>& input : inputs) {
+      const Value* in = input.has_value() ? &*input : nullptr;
+      Decision decision = decider_->Decide(request->path(), in, deadline);
+      decider_->Record(kApi, request->path(), in, decision,
+                       ClassifyDecision(decision), start);
+      // The call fails as a whole only when no decision can be made.
+      if (decision.status.code() == absl::StatusCode::kFailedPrecondition ||
+          (decision.status.code() == absl::StatusCode::kInvalidArgument &&
+           ErrorCodeOf(decision.status) == "invalid_argument")) {
+        reactor->Finish(ToGrpcStatus(decision.status));
+        return;
+      }
+      if (response->revisions().empty()) {
+        FillRevisions(decision, response->mutable_revisions());
+      }
+      auto* result = response->add_results();
+      result->set_decision_id(decision.decision_id);
+      SetDuration(decision.eval_time, result->mutable_eval_time());
+      if (!decision.status.ok()) {
+        FillErrorDetail(decision.status, result->mutable_error());
+      } else if (decision.result.has_value()) {
+        ValueToProto(*decision.result, result->mutable_result());
+      } else {
+        result->set_undefined(true);
+      }
+    }
+    reactor->Finish(grpc::Status::OK);
+  });
+  if (!queued) {
+    decider_->metrics()->CountError(kApi, "resource_exhausted");
+    reactor->Finish(grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
+                                 "too many decisions in flight; retry later"));
+  }
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* DecisionService::GetStatus(
+    grpc::CallbackServerContext* context, const v1::GetStatusRequest* request,
+    v1::GetStatusResponse* response) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  FillStatus(store_->Status(), response);
+  reactor->Finish(grpc::Status::OK);
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* DecisionService::Reload(
+    grpc::CallbackServerContext* context, const v1::ReloadRequest* request,
+    v1::ReloadResponse* response) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  absl::Status result = store_->Reload();
+  response->set_ok(result.ok());
+  if (!result.ok()) response->set_error(std::string(result.message()));
+  FillStatus(store_->Status(), response->mutable_status());
+  reactor->Finish(grpc::Status::OK);
+  return reactor;
+}
+
+}  // namespace policyd

@@ -1,0 +1,52 @@
+// A fixed set of threads running decisions from a bounded queue. Submitting
+// never waits: when the queue is full the caller is told at once, so that an
+// overloaded server answers RESOURCE_EXHAUSTED / 429 instead of piling up
+// work it can never finish in time.
+#ifndef POLICYD_SERVICE_WORKER_POOL_H_
+#define POLICYD_SERVICE_WORKER_POOL_H_
+
+#include <cstddef>
+#include <deque>
+#include <thread>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/functional/any_invocable.h"
+#include "absl/synchronization/mutex.h"
+
+namespace policyd {
+
+class WorkerPool {
+ public:
+  // `threads` <= 0 means one per core. `max_queue` counts tasks waiting for
+  // a thread (not those running).
+  WorkerPool(int threads, size_t max_queue);
+  ~WorkerPool();  // Shutdown()
+
+  WorkerPool(const WorkerPool&) = delete;
+  WorkerPool& operator=(const WorkerPool&) = delete;
+
+  // Queues `task`; false (and `task` dropped unrun) when the queue is full or
+  // the pool is shutting down.
+  bool TrySubmit(absl::AnyInvocable<void() &&> task);
+
+  // Stops taking tasks, runs those already queued, joins the threads.
+  void Shutdown();
+
+  size_t queue_depth() const;
+  int threads() const { return static_cast<int>(threads_.size()); }
+  size_t max_queue() const { return max_queue_; }
+
+ private:
+  void Run();
+
+  const size_t max_queue_;
+  mutable absl::Mutex mu_;
+  std::deque<absl::AnyInvocable<void() &&>> queue_ ABSL_GUARDED_BY(mu_);
+  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  std::vector<std::thread> threads_;
+};
+
+}  // namespace policyd
+
+#endif  // POLICYD_SERVICE_WORKER_POOL_H_
