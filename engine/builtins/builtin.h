@@ -13,6 +13,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/time/clock.h"
 #include "absl/types/span.h"
 #include "engine/value/value.h"
 
@@ -20,8 +21,14 @@ namespace policyd {
 
 // Per-evaluation state a builtin may use. Owned by the evaluator.
 struct BuiltinContext {
-  // time.now_ns() for this evaluation: fixed for the whole query.
-  int64_t now_ns = 0;
+  // time.now_ns() for this evaluation: fixed for the whole query. Read
+  // through NowNs(): the clock is read once, on first use, since most
+  // decisions never ask for it.
+  int64_t NowNs() {
+    if (now_ns == 0) now_ns = absl::GetCurrentTimeNanos();
+    return now_ns;
+  }
+  int64_t now_ns = 0;  // 0 until first read, or fixed by the caller
   // Results of non-deterministic builtins (rand.intn, uuid.rfc4122, ...)
   // keyed by name and arguments, so one query sees one answer per call.
   absl::flat_hash_map<std::string, Value>* cache = nullptr;
@@ -90,6 +97,9 @@ void RegisterUuidRandBuiltins(BuiltinRegistry& registry);     // uuid_rand.cc
 void RegisterCryptoBuiltins(BuiltinRegistry& registry);       // crypto.cc
 void RegisterJwtBuiltins(BuiltinRegistry& registry);          // jwt.cc
 void RegisterGraphqlBuiltins(BuiltinRegistry& registry);      // graphql.cc
+void RegisterGraphBuiltins(BuiltinRegistry& registry);        // graph.cc
+void RegisterAwsBuiltins(BuiltinRegistry& registry);          // aws.cc
+void RegisterRuntimeBuiltins(BuiltinRegistry& registry);      // runtime.cc
 
 }  // namespace policyd
 

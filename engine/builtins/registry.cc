@@ -28,6 +28,9 @@ const BuiltinRegistry& BuiltinRegistry::Default() {
     RegisterCryptoBuiltins(*r);
     RegisterJwtBuiltins(*r);
     RegisterGraphqlBuiltins(*r);
+    RegisterGraphBuiltins(*r);
+    RegisterAwsBuiltins(*r);
+    RegisterRuntimeBuiltins(*r);
     return r;
   }();
   return *registry;

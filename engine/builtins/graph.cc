@@ -1,0 +1,126 @@
+// graph.reachable and graph.reachable_paths. A graph is an object from node
+// to its neighbours (an array or a set; any other value is a node without
+// edges); the initial nodes are an array or a set. Nodes that are not keys
+// of the graph are never reached.
+//
+// reachable_paths follows OPA's traversal step for step, because its output
+// depends on it: each edge out of a start node begins a depth-first walk with
+// its own "reached" set, a walk stops at a node already reached (committing
+// the path so far) or at a node outside the graph (committing the path
+// without it), and a node without edges commits the path through it.
+#include <optional>
+#include <string_view>
+#include <vector>
+
+#include "absl/container/flat_hash_set.h"
+#include "engine/builtins/args.h"
+#include "engine/builtins/builtin.h"
+#include "engine/value/value.h"
+
+namespace policyd {
+namespace {
+
+using Args = absl::Span<const Value>;
+using NodeSet = absl::flat_hash_set<Value, ValueHash>;
+
+// The vertices of an edge collection: an array's or set's elements; none for
+// anything else.
+const std::vector<Value>& Vertices(const Value& collection) {
+  static const std::vector<Value>* const kNone = new std::vector<Value>();
+  if (collection.is_array() || collection.is_set()) return collection.elements();
+  return *kNone;
+}
+
+// The start nodes, or OPA's operand error for anything but an array or set.
+absl::StatusOr<const std::vector<Value>*> InitialNodes(std::string_view name,
+                                                       const Value& initial) {
+  if (!initial.is_array() && !initial.is_set()) {
+    return OperandTypeError(name, 2, "{array, set}", initial);
+  }
+  return &initial.elements();
+}
+
+BuiltinResult Reachable(BuiltinContext&, Args args) {
+  constexpr std::string_view kName = "graph.reachable";
+  POLICYD_RETURN_IF_ERROR(CheckOperand(kName, 1, args[0], Kind::kObject));
+  POLICYD_ASSIGN_OR_RETURN(const std::vector<Value>* initial,
+                           InitialNodes(kName, args[1]));
+  const Value& graph = args[0];
+  std::vector<Value> queue(initial->begin(), initial->end());
+  NodeSet reached;
+  // Breadth first; a node may be queued twice before it is reached, which
+  // only costs a second lookup.
+  for (size_t i = 0; i < queue.size(); ++i) {
+    const Value* edges = graph.Find(queue[i]);
+    if (edges == nullptr) continue;
+    for (const Value& neighbor : Vertices(*edges)) {
+      if (!reached.contains(neighbor)) queue.push_back(neighbor);
+    }
+    reached.insert(queue[i]);
+  }
+  return ValueResult(Value::Set(std::vector<Value>(reached.begin(), reached.end())));
+}
+
+// One step of OPA's path walk from `node`, reached along `path` (which does
+// not yet hold `node`). Committed paths go to `out`.
+void WalkPaths(const Value& graph, const Value& node, std::vector<Value>& path,
+               NodeSet& reached, std::vector<Value>& out) {
+  const Value* edges = graph.Find(node);
+  if (edges == nullptr) {  // outside the graph: the path ends before it
+    out.push_back(Value::Array(path));
+    return;
+  }
+  path.push_back(node);
+  const std::vector<Value>& neighbors = Vertices(*edges);
+  if (neighbors.empty()) {
+    out.push_back(Value::Array(path));
+  } else {
+    // OPA appends the path to one buffer per node each time a neighbour was
+    // already reached and commits the whole buffer, so a node with several
+    // reached neighbours commits the path repeated; kept for equal output.
+    std::vector<Value> committed;
+    for (const Value& neighbor : neighbors) {
+      if (reached.contains(neighbor)) {
+        committed.insert(committed.end(), path.begin(), path.end());
+        out.push_back(Value::Array(committed));
+      } else {
+        reached.insert(node);
+        WalkPaths(graph, neighbor, path, reached, out);
+      }
+    }
+  }
+  path.pop_back();
+}
+
+BuiltinResult ReachablePaths(BuiltinContext&, Args args) {
+  constexpr std::string_view kName = "graph.reachable_paths";
+  POLICYD_RETURN_IF_ERROR(CheckOperand(kName, 1, args[0], Kind::kObject));
+  POLICYD_ASSIGN_OR_RETURN(const std::vector<Value>* initial,
+                           InitialNodes(kName, args[1]));
+  const Value& graph = args[0];
+  std::vector<Value> out;
+  for (const Value& start : *initial) {
+    const Value* edges = graph.Find(start);
+    if (edges == nullptr) continue;
+    const std::vector<Value>& neighbors = Vertices(*edges);
+    if (neighbors.empty()) {
+      out.push_back(Value::Array({start}));
+      continue;
+    }
+    for (const Value& neighbor : neighbors) {
+      std::vector<Value> path = {start};
+      NodeSet reached = {start};
+      WalkPaths(graph, neighbor, path, reached, out);
+    }
+  }
+  return ValueResult(Value::Set(std::move(out)));
+}
+
+}  // namespace
+
+void RegisterGraphBuiltins(BuiltinRegistry& registry) {
+  registry.Add({.name = "graph.reachable", .arity = 2, .fn = Reachable});
+  registry.Add({.name = "graph.reachable_paths", .arity = 2, .fn = ReachablePaths});
+}
+
+}  // namespace policyd
