@@ -205,7 +205,7 @@ BuiltinResult ParseAndVerify(std::string_view name, const Value& input, const Ve
 BuiltinResult ParseAndVerifyCertificates(BuiltinContext& ctx, absl::Span<const Value> args) {
   constexpr std::string_view name = "crypto.x509.parse_and_verify_certificates";
   POLICYD_RETURN_IF_ERROR(CheckOperand(name, 1, args[0], Kind::kString));
-  return ParseAndVerify(name, args[0], VerifyOptions{}, ctx.now_ns);
+  return ParseAndVerify(name, args[0], VerifyOptions{}, ctx.NowNs());
 }
 
 BuiltinResult ParseAndVerifyCertificatesWithOptions(BuiltinContext& ctx,
@@ -267,7 +267,7 @@ BuiltinResult ParseAndVerifyCertificatesWithOptions(BuiltinContext& ctx,
       return BuiltinError(name, "invalid key option");
     }
   }
-  return ParseAndVerify(name, args[0], opts, ctx.now_ns);
+  return ParseAndVerify(name, args[0], opts, ctx.NowNs());
 }
 
 BuiltinResult ParseCertificateRequest(BuiltinContext&, absl::Span<const Value> args) {

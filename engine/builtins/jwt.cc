@@ -353,7 +353,7 @@ BuiltinResult JwtDecodeVerify(BuiltinContext& ctx, absl::Span<const Value> args)
   POLICYD_RETURN_IF_ERROR(CheckOperand(name, 2, args[1], Kind::kObject));
   const std::optional<Value> unverified(
       Value::Array({Value::Bool(false), Value::Object({}), Value::Object({})}));
-  POLICYD_ASSIGN_OR_RETURN(Constraints c, ParseConstraints(name, args[1], ctx.now_ns));
+  POLICYD_ASSIGN_OR_RETURN(Constraints c, ParseConstraints(name, args[1], ctx.NowNs()));
 
   Value jwt = args[0];
   Token t;

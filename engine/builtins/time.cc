@@ -103,7 +103,7 @@ go_time::Fields FieldsOf(const ZonedTime& t) {
 }
 
 BuiltinResult NowNs(BuiltinContext& ctx, absl::Span<const Value>) {
-  return IntResult(ctx.now_ns);
+  return IntResult(ctx.NowNs());
 }
 
 BuiltinResult ParseNs(BuiltinContext&, absl::Span<const Value> args) {

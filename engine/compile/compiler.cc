@@ -790,7 +790,10 @@ class BodyCompiler {
       const plan::Term& key = ref.items[i];
       if (key.op != plan::TermOp::kConst || !key.value.is_string()) break;
       auto it = node->children.find(std::string(key.value.string()));
-      if (it == node->children.end()) break;
+      if (it == node->children.end()) {
+        ref.leaves_tree = true;
+        break;
+      }
       node = it->second.get();
       if (node->rules) {
         ++i;

@@ -51,6 +51,9 @@ struct Term {
   // items[1..node_depth) (evaluation starts there).
   const Node* node = nullptr;
   int node_depth = 1;
+  // kRef into data: items[node_depth] names no rule below `node`, so the
+  // rest of the ref reads base data only.
+  bool leaves_tree = false;
   const Function* function = nullptr;
   const Builtin* builtin = nullptr;
   // The name called (for `with` on functions and builtins, and messages).

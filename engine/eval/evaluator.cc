@@ -151,7 +151,7 @@ class Evaluator {
             const EvalOptions& options)
       : root_(root), data_(data), options_(options) {
     state_.input = options.input;
-    ctx_.now_ns = options.now_ns != 0 ? options.now_ns : absl::GetCurrentTimeNanos();
+    ctx_.now_ns = options.now_ns;
     ctx_.cache = &ndb_cache_;
   }
 
@@ -543,7 +543,15 @@ class Evaluator {
       }
       case TermOp::kCall: {
         Args args;
-        args.reserve(t.items.size());
+        for (const plan::Term& item : t.items) {
+          const Value* v;
+          Simple simple = EvalSimple(item, f, &v);
+          if (simple == Simple::kUndefined) return true;
+          if (simple == Simple::kNo) break;
+          args.push_back(*v);
+        }
+        if (args.size() == t.items.size()) return Call(t, args, k);
+        args.clear();
         if (t.eval_order.empty()) {
           return EvalList(t.items, 0, args, f, [&]() { return Call(t, args, k); });
         }
@@ -799,11 +807,109 @@ class Evaluator {
     return v;
   }
 
+  // The value of a term that needs no iteration and no rule evaluation:
+  // constants, bound vars, and refs over them, input or base data with
+  // constant or bound keys. This is most terms of most policies, and it
+  // skips the continuation machinery.
+  enum class Simple { kNo, kUndefined, kValue };
+  Simple EvalSimple(const plan::Term& t, const Frame& f, const Value** out) {
+    switch (t.op) {
+      case TermOp::kConst:
+        *out = &t.value;
+        return Simple::kValue;
+      case TermOp::kVar:
+        if (!f.bound[t.slot]) return Simple::kNo;
+        *out = &f.values[t.slot];
+        return Simple::kValue;
+      case TermOp::kInput:
+        if (!state_.input) return Simple::kUndefined;
+        *out = state_.input;
+        return Simple::kValue;
+      case TermOp::kRef:
+        break;
+      default:
+        return Simple::kNo;
+    }
+    const plan::Term& base = t.items[0];
+    const Value* v = nullptr;
+    size_t i = 1;
+    switch (base.op) {
+      case TermOp::kInput:
+        if (!state_.input) return Simple::kUndefined;
+        v = state_.input;
+        break;
+      case TermOp::kVar:
+        if (!f.bound[base.slot]) return Simple::kNo;
+        v = &f.values[base.slot];
+        break;
+      case TermOp::kData:
+        if (!t.node || (t.node->has_rules_below && !t.leaves_tree) ||
+            !state_.data_paths.empty()) {
+          return Simple::kNo;
+        }
+        v = BaseAt(*t.node);
+        if (!v) return Simple::kUndefined;
+        i = t.node_depth;
+        break;
+      default:
+        return Simple::kNo;
+    }
+    bool json_keys = base.op == TermOp::kData;
+    for (; i < t.items.size(); ++i) {
+      const plan::Term& key = t.items[i];
+      const Value* kv;
+      if (key.op == TermOp::kConst) {
+        kv = &key.value;
+      } else if (key.op == TermOp::kVar && f.bound[key.slot]) {
+        kv = &f.values[key.slot];
+      } else {
+        return Simple::kNo;
+      }
+      switch (v->kind()) {
+        case Kind::kObject:
+          if (kv->is_string()) {
+            v = v->Find(kv->string());
+          } else {
+            const Value* found = v->Find(*kv);
+            if (!found && json_keys && kv->is_number()) found = v->Find(kv->NumberText());
+            v = found;
+          }
+          break;
+        case Kind::kArray: {
+          int64_t idx;
+          v = kv->is_number() && kv->AsInt64(&idx) ? v->At(idx) : nullptr;
+          break;
+        }
+        case Kind::kSet:
+          v = v->Contains(*kv) ? kv : nullptr;
+          break;
+        default:
+          v = nullptr;
+      }
+      if (!v) return Simple::kUndefined;
+    }
+    *out = v;
+    return Simple::kValue;
+  }
+
   bool EvalRef(const plan::Term& t, Frame& f, ValueCont k) {
+    const Value* simple;
+    switch (EvalSimple(t, f, &simple)) {
+      case Simple::kValue:
+        return k(*simple);
+      case Simple::kUndefined:
+        return true;
+      case Simple::kNo:
+        break;
+    }
     const plan::Term& base = t.items[0];
     if (base.op == TermOp::kData) {
       if (t.node && state_.data_paths.empty()) {
-        return EvalDataRef(*t.node, BaseAt(*t.node), t.items, t.node_depth, f, k);
+        const Value* b = BaseAt(*t.node);
+        if (t.leaves_tree) {
+          return b ? Deref(*b, t.items, t.node_depth, f, k, /*json_keys=*/true) : true;
+        }
+        return EvalDataRef(*t.node, b, t.items, t.node_depth, f, k);
       }
       return EvalDataRef(root_, DataRoot(), t.items, 1, f, k);
     }
@@ -921,7 +1027,7 @@ class Evaluator {
       const Value* b = BaseAt(node);
       return b ? std::optional<Value>(*b) : std::nullopt;
     }
-    CacheEntry& entry = cache_[&node];
+    CacheEntry& entry = CacheFor(node);
     if (entry.computed) {
       return entry.defined ? std::optional<Value>(entry.value) : std::nullopt;
     }
@@ -934,12 +1040,21 @@ class Evaluator {
     in_progress_.push_back(&node);
     std::optional<Value> v = ComputeNode(node);
     in_progress_.pop_back();
-    CacheEntry& after = cache_[&node];
+    CacheEntry& after = CacheFor(node);
     if (!error_.ok()) return std::nullopt;
     after.computed = true;
     after.defined = v.has_value();
     if (v) after.value = *v;
     return v;
+  }
+
+  // A query touches few documents: a short list beats hashing.
+  CacheEntry& CacheFor(const plan::Node& node) {
+    for (auto& [n, entry] : cache_) {
+      if (n == &node) return entry;
+    }
+    cache_.emplace_back(&node, CacheEntry());
+    return cache_.back().second;
   }
 
   std::optional<Value> ComputeNode(const plan::Node& node) {
@@ -1111,7 +1226,10 @@ class Evaluator {
   const Value& data_;
   const EvalOptions& options_;
   WithState state_;
-  absl::flat_hash_map<const plan::Node*, CacheEntry> cache_;
+  // Memo of documents computed in this query (and `with` scope). Entries
+  // are looked up again after nested documents are added (no references
+  // are kept across additions).
+  absl::InlinedVector<std::pair<const plan::Node*, CacheEntry>, 8> cache_;
   // Documents being computed, innermost last (a short stack).
   absl::InlinedVector<const plan::Node*, 8> in_progress_;
   absl::flat_hash_map<std::string, Value> ndb_cache_;

@@ -128,8 +128,29 @@ class Value {
 
   // OPA's total order; numbers compare numerically with full precision.
   int Compare(const Value& other) const;
-  bool operator==(const Value& other) const { return Compare(other) == 0; }
-  bool operator!=(const Value& other) const { return Compare(other) != 0; }
+  // Equality is the hot comparison of policies (`x.role == "admin"`): the
+  // common kinds are decided here without the full ordering.
+  bool operator==(const Value& other) const {
+    if (kind_ != other.kind_) return false;
+    switch (kind_) {
+      case Kind::kNull:
+        return true;
+      case Kind::kBoolean:
+        return bool_ == other.bool_;
+      case Kind::kString:
+        if (inline_int_ && other.inline_int_) {
+          return small_len_ == other.small_len_ &&
+                 std::memcmp(small_bytes(), other.small_bytes(), small_len_) == 0;
+        }
+        return string() == other.string();
+      case Kind::kNumber:
+        if (inline_int_ && other.inline_int_) return int_ == other.int_;
+        return Compare(other) == 0;
+      default:
+        return Compare(other) == 0;
+    }
+  }
+  bool operator!=(const Value& other) const { return !(*this == other); }
   bool operator<(const Value& other) const { return Compare(other) < 0; }
   // Consistent with Compare: equal values hash equally (1 and 1.0 too).
   size_t Hash() const;
