@@ -4,6 +4,8 @@
 #include <vector>
 
 #include "service/command.h"
+#include "service/check_command.h"
+#include "service/decide_command.h"
 #include "service/eval_command.h"
 #include "service/serve_command.h"
 
@@ -20,6 +22,8 @@ const std::vector<Command>& Commands() {
   static const std::vector<Command> commands = {
       EvalCommand(),
       ServeCommand(),
+      DecideCommand(),
+      CheckCommand(),
       {"version", "Print the version of policyd", RunVersion},
   };
   return commands;
