@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "engine/builtins/builtin.h"
+#include "engine/compile/recursion.h"
 #include "engine/errors.h"
 
 namespace policyd::compile {
@@ -1028,6 +1029,7 @@ class ModuleSetCompiler {
         p.node->rules->rules.push_back(std::move(*rule));
       }
     }
+    if (absl::Status s = CheckRecursion(*result_.root); !s.ok()) return s;
     int index = 0;
     Number(result_.root.get(), &index);
     result_.num_nodes = index;

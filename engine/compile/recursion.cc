@@ -1,0 +1,159 @@
+#include "engine/compile/recursion.h"
+
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "engine/errors.h"
+
+namespace policyd::compile {
+namespace {
+
+// The rule nodes each rule node (rules or function) depends on.
+class DependencyGraph {
+ public:
+  explicit DependencyGraph(const plan::Node& root) : root_(root) {
+    Index(root);
+    for (const plan::Node* node : nodes_) {
+      current_ = node;
+      if (node->rules) {
+        for (auto& r : node->rules->rules) VisitRule(*r);
+        if (node->rules->default_rule) VisitRule(*node->rules->default_rule);
+      }
+      if (node->function) {
+        for (auto& r : node->function->rules) VisitRule(*r);
+        if (node->function->default_rule) VisitRule(*node->function->default_rule);
+      }
+    }
+  }
+
+  absl::Status Check() {
+    for (const plan::Node* node : nodes_) {
+      std::vector<const plan::Node*> path;
+      if (absl::Status s = Visit(node, path); !s.ok()) return s;
+    }
+    return absl::OkStatus();
+  }
+
+ private:
+  void Index(const plan::Node& node) {
+    if (node.rules || node.function) nodes_.push_back(&node);
+    if (node.function) function_nodes_[node.function.get()] = &node;
+    for (auto& [k, c] : node.children) Index(*c);
+  }
+
+  void AddBelow(const plan::Node& node) {
+    if (node.rules || node.function) edges_[current_].insert(&node);
+    for (auto& [k, c] : node.children) {
+      if (c->has_rules_below) AddBelow(*c);
+    }
+  }
+
+  void VisitRule(const plan::Rule& rule) {
+    for (const plan::Rule* link = &rule; link; link = link->else_rule.get()) {
+      VisitBody(link->body);
+      for (auto& t : link->key_path) VisitTerm(t);
+      VisitTerm(link->key);
+      VisitTerm(link->value);
+      for (auto& t : link->params) VisitTerm(t);
+    }
+  }
+
+  void VisitBody(const plan::Body& body) {
+    for (const plan::Expr& e : body.exprs) {
+      VisitTerm(e.a);
+      VisitTerm(e.b);
+      if (e.key) VisitTerm(*e.key);
+      if (e.value) VisitTerm(*e.value);
+      VisitTerm(e.collection);
+      if (e.body) VisitBody(*e.body);
+      for (const plan::With& w : e.withs) {
+        VisitTerm(w.value);
+        if (w.replacement_function) {
+          edges_[current_].insert(function_nodes_[w.replacement_function]);
+        }
+      }
+    }
+  }
+
+  void VisitTerm(const plan::Term& t) {
+    switch (t.op) {
+      case plan::TermOp::kData:
+        AddBelow(root_);
+        break;
+      case plan::TermOp::kRef:
+        if (t.items[0].op == plan::TermOp::kData) {
+          const plan::Node* node = t.node ? t.node : &root_;
+          if (!t.leaves_tree) {
+            if (node->rules) {
+              edges_[current_].insert(node);
+            } else {
+              AddBelow(*node);
+            }
+          }
+          for (size_t i = 1; i < t.items.size(); ++i) VisitTerm(t.items[i]);
+          return;
+        }
+        break;
+      case plan::TermOp::kCall:
+        if (t.function) edges_[current_].insert(function_nodes_[t.function]);
+        break;
+      default:
+        break;
+    }
+    for (auto& i : t.items) VisitTerm(i);
+    for (auto& [k, v] : t.pairs) {
+      VisitTerm(k);
+      VisitTerm(v);
+    }
+    if (t.key) VisitTerm(*t.key);
+    if (t.head) VisitTerm(*t.head);
+    if (t.body) VisitBody(*t.body);
+  }
+
+  static const plan::Rule* FirstRule(const plan::Node& node) {
+    if (node.rules && !node.rules->rules.empty()) return node.rules->rules[0].get();
+    if (node.function && !node.function->rules.empty()) {
+      return node.function->rules[0].get();
+    }
+    return nullptr;
+  }
+
+  absl::Status Visit(const plan::Node* node, std::vector<const plan::Node*>& path) {
+    if (done_.count(node)) return absl::OkStatus();
+    for (size_t i = 0; i < path.size(); ++i) {
+      if (path[i] != node) continue;
+      std::string cycle;
+      for (size_t j = i; j < path.size(); ++j) cycle += path[j]->path + " -> ";
+      cycle += node->path;
+      const plan::Rule* first = FirstRule(*node);
+      return MakeError(kRegoRecursionError, first ? first->file : "",
+                       first ? first->loc.line : 0, 0,
+                       "rule " + node->path + " is recursive: " + cycle);
+    }
+    path.push_back(node);
+    for (const plan::Node* dep : edges_[node]) {
+      if (absl::Status s = Visit(dep, path); !s.ok()) return s;
+    }
+    path.pop_back();
+    done_.insert(node);
+    return absl::OkStatus();
+  }
+
+  const plan::Node& root_;
+  const plan::Node* current_ = nullptr;
+  std::vector<const plan::Node*> nodes_;
+  std::map<const plan::Function*, const plan::Node*> function_nodes_;
+  std::map<const plan::Node*, std::set<const plan::Node*>> edges_;
+  std::set<const plan::Node*> done_;
+};
+
+}  // namespace
+
+absl::Status CheckRecursion(const plan::Node& root) {
+  DependencyGraph graph(root);
+  return graph.Check();
+}
+
+}  // namespace policyd::compile
