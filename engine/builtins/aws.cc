@@ -6,6 +6,7 @@
 // operand numbers.
 #include <openssl/evp.h>
 
+#include <cctype>
 #include <charconv>
 #include <map>
 #include <optional>
@@ -206,11 +207,11 @@ absl::StatusOr<std::string> EscapedPath(std::string_view raw) {
   return out;
 }
 
-// Go's url.Parse, reduced to what signing reads. Errors read as Go's
-// (`parse "URL": ...`).
+// Go's url.Parse, reduced to what signing reads. Errors are builtin errors
+// with Go's text (`NAME: parse "URL": ...`).
 absl::StatusOr<ParsedUrl> ParseUrl(std::string_view url) {
   auto fail = [&](std::string_view why) {
-    return absl::UnknownError(Concat("parse ", GoQuote(url), ": ", why));
+    return BuiltinError(kName, Concat("parse ", GoQuote(url), ": ", why));
   };
   std::string_view rest = url.substr(0, url.find('#'));
   for (char c : rest) {
