@@ -19,6 +19,7 @@
 #include "engine/builtins/builtin.h"
 #include "engine/builtins/go_json.h"
 #include "engine/builtins/go_quote.h"
+#include "engine/builtins/http_request.h"
 #include "engine/builtins/jws.h"
 #include "engine/value/value.h"
 
@@ -28,38 +29,6 @@ namespace {
 using Args = absl::Span<const Value>;
 
 constexpr std::string_view kName = "providers.aws.sign_req";
-
-// Keys http.send accepts in a request object; sign_req checks against them.
-constexpr std::string_view kRequestKeys[] = {
-    "method",
-    "url",
-    "body",
-    "enable_redirect",
-    "force_json_decode",
-    "force_yaml_decode",
-    "headers",
-    "raw_body",
-    "tls_use_system_certs",
-    "tls_ca_cert",
-    "tls_ca_cert_file",
-    "tls_ca_cert_env_variable",
-    "tls_client_cert",
-    "tls_client_cert_file",
-    "tls_client_cert_env_variable",
-    "tls_client_key",
-    "tls_client_key_file",
-    "tls_client_key_env_variable",
-    "tls_insecure_skip_verify",
-    "tls_server_name",
-    "timeout",
-    "cache",
-    "force_cache",
-    "force_cache_duration_seconds",
-    "raise_error",
-    "caching_mode",
-    "max_retry_attempts",
-    "cache_ignored_headers",
-};
 
 constexpr std::string_view kConfigKeys[] = {"aws_access_key", "aws_region",
                                             "aws_secret_access_key", "aws_service"};
@@ -101,27 +70,6 @@ absl::Status CheckConfig(const Value& config) {
   if (!invalid.empty()) {
     return OperandError(2, Concat("invalid values for required AWS config parameters(s): ",
                                   NameSet(std::move(invalid))));
-  }
-  return absl::OkStatus();
-}
-
-absl::Status CheckRequestKeys(const Value& request) {
-  std::vector<Value> unknown;
-  for (const auto& [key, value] : request.entries()) {
-    bool known = false;
-    for (std::string_view k : kRequestKeys) known = known || (key.is_string() && key.string() == k);
-    if (!known) unknown.push_back(key);
-  }
-  if (!unknown.empty()) {
-    return OperandError(1, Concat("invalid request parameters(s): ", NameSet(std::move(unknown))));
-  }
-  std::vector<Value> missing;
-  for (std::string_view key : {std::string_view("method"), std::string_view("url")}) {
-    if (request.Find(key) == nullptr) missing.push_back(Value::String(key));
-  }
-  if (!missing.empty()) {
-    return OperandError(1, Concat("missing required request parameters(s): ",
-                                  NameSet(std::move(missing))));
   }
   return absl::OkStatus();
 }
@@ -285,7 +233,7 @@ BuiltinResult SignRequest(BuiltinContext&, Args args) {
   POLICYD_RETURN_IF_ERROR(CheckOperand(kName, 1, args[2], Kind::kNumber));
   std::optional<int64_t> nanos = TimestampNanos(args[2]);
   if (!nanos) return OperandError(3, "could not convert time_ns value into a unix timestamp");
-  POLICYD_RETURN_IF_ERROR(CheckRequestKeys(request));
+  POLICYD_RETURN_IF_ERROR(CheckHttpRequestKeys(kName, 1, request));
 
   static const Value kEmptyObject = Value::Object({});
   const Value* headers = request.Find("headers");

@@ -7,12 +7,15 @@
 
 #include "engine/builtins/args.h"
 #include "engine/builtins/builtin.h"
+#include "engine/builtins/http_request.h"
 #include "engine/value/value.h"
 
 namespace policyd {
 namespace {
 
 using Args = absl::Span<const Value>;
+
+constexpr std::string_view kNotSupported = "not supported by policyd";
 
 // OPA returns the runtime's config, environment and version here; without a
 // runtime configuration it is the empty object.
@@ -24,9 +27,28 @@ BuiltinResult Trace(BuiltinContext&, Args args) {
   return BoolResult(true);
 }
 
+// OPA's checks on the request come first, with OPA's errors; a valid
+// request then fails as a network failure would: an error, or with
+// raise_error false a response with status_code 0 and the error in it.
 BuiltinResult HttpSend(BuiltinContext&, Args args) {
-  POLICYD_RETURN_IF_ERROR(CheckOperand("http.send", 1, args[0], Kind::kObject));
-  return BuiltinError("http.send", "not supported by policyd");
+  constexpr std::string_view kName = "http.send";
+  const Value& request = args[0];
+  POLICYD_RETURN_IF_ERROR(CheckOperand(kName, 1, request, Kind::kObject));
+  bool raise_error = true;
+  if (const Value* v = request.Find("raise_error")) {
+    if (!v->is_bool()) return BuiltinError(kName, "invalid value for raise_error field");
+    raise_error = v->boolean();
+  }
+  absl::Status status = CheckHttpRequestKeys(kName, 1, request);
+  if (status.ok()) status = BuiltinError(kName, kNotSupported);
+  if (raise_error) return status;
+  std::string_view message = MessageOf(status);
+  return ValueResult(Value::Object({
+      {Value::String("status_code"), Value::Int(0)},
+      {Value::String("error"),
+       Value::Object({{Value::String("code"), Value::String("eval_http_send_internal_error")},
+                      {Value::String("message"), Value::String(message)}})},
+  }));
 }
 
 }  // namespace

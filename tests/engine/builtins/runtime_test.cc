@@ -26,5 +26,22 @@ TEST(RuntimeTest, HttpSendIsRegisteredButRefuses) {
             "type error: http.send: operand 1 must be object but got array");
 }
 
+TEST(RuntimeTest, HttpSendChecksTheRequestFirst) {
+  EXPECT_EQ(Eval("http.send", R"({"method": "get"})"),
+            "type error: http.send: operand 1 missing required request parameters(s): {\"url\"}");
+  EXPECT_EQ(Eval("http.send", R"({"method": "get", "url": "u", "raise_error": 1})"),
+            "builtin error: http.send: invalid value for raise_error field");
+}
+
+TEST(RuntimeTest, HttpSendWithoutRaiseErrorReturnsTheError) {
+  EXPECT_EQ(Eval("http.send", R"({"method": "get", "url": "u", "raise_error": false})"),
+            R"({"error": {"code": "eval_http_send_internal_error", )"
+            R"("message": "http.send: not supported by policyd"}, "status_code": 0})");
+  EXPECT_EQ(Eval("http.send", R"({"url": "u", "raise_error": false})"),
+            R"({"error": {"code": "eval_http_send_internal_error", "message": )"
+            R"("http.send: operand 1 missing required request parameters(s): {\"method\"}"}, )"
+            R"("status_code": 0})");
+}
+
 }  // namespace
 }  // namespace policyd
