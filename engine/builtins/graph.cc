@@ -61,36 +61,70 @@ BuiltinResult Reachable(BuiltinContext&, Args args) {
   return ValueResult(Value::Set(std::vector<Value>(reached.begin(), reached.end())));
 }
 
-// One step of OPA's path walk from `node`, reached along `path` (which does
-// not yet hold `node`). Committed paths go to `out`.
-void WalkPaths(const Value& graph, const Value& node, std::vector<Value>& path,
-               NodeSet& reached, std::vector<Value>& out) {
-  const Value* edges = graph.Find(node);
-  if (edges == nullptr) {  // outside the graph: the path ends before it
-    out.push_back(Value::Array(path));
-    return;
-  }
-  path.push_back(node);
-  const std::vector<Value>& neighbors = Vertices(*edges);
-  if (neighbors.empty()) {
-    out.push_back(Value::Array(path));
-  } else {
-    // OPA appends the path to one buffer per node each time a neighbour was
-    // already reached and commits the whole buffer, so a node with several
-    // reached neighbours commits the path repeated; kept for equal output.
-    std::vector<Value> committed;
-    for (const Value& neighbor : neighbors) {
-      if (reached.contains(neighbor)) {
-        committed.insert(committed.end(), path.begin(), path.end());
-        out.push_back(Value::Array(committed));
+// OPA's depth-first path walk from `start` along its edge to `first`, with
+// an explicit stack (graphs may come from input; deep ones must not exhaust
+// the thread's stack). Committed paths go to `out`.
+class PathWalk {
+ public:
+  PathWalk(const Value& graph, std::vector<Value>& out) : graph_(graph), out_(out) {}
+
+  void Run(const Value& start, const Value& first) {
+    path_ = {start};
+    reached_ = {start};
+    Enter(first);
+    while (!stack_.empty()) {
+      Frame& top = stack_.back();
+      if (top.next == top.neighbors->size()) {
+        path_.pop_back();
+        stack_.pop_back();
+        continue;
+      }
+      const Value& neighbor = (*top.neighbors)[top.next++];
+      if (reached_.contains(neighbor)) {
+        // OPA appends the path to one buffer per node each time a neighbour
+        // was already reached and commits the whole buffer, so a node with
+        // several reached neighbours commits the path repeated; kept for
+        // equal output.
+        top.committed.insert(top.committed.end(), path_.begin(), path_.end());
+        out_.push_back(Value::Array(top.committed));
       } else {
-        reached.insert(node);
-        WalkPaths(graph, neighbor, path, reached, out);
+        reached_.insert(path_.back());
+        Enter(neighbor);  // may invalidate `top`
       }
     }
   }
-  path.pop_back();
-}
+
+ private:
+  struct Frame {
+    const std::vector<Value>* neighbors;
+    size_t next = 0;
+    std::vector<Value> committed;
+  };
+
+  // Arrives at `node`: a node outside the graph ends the path before it, a
+  // node without edges ends it after it; any other is walked from.
+  void Enter(const Value& node) {
+    const Value* edges = graph_.Find(node);
+    if (edges == nullptr) {
+      out_.push_back(Value::Array(path_));
+      return;
+    }
+    path_.push_back(node);
+    const std::vector<Value>& neighbors = Vertices(*edges);
+    if (neighbors.empty()) {
+      out_.push_back(Value::Array(path_));
+      path_.pop_back();
+      return;
+    }
+    stack_.push_back(Frame{&neighbors});
+  }
+
+  const Value& graph_;
+  std::vector<Value>& out_;
+  std::vector<Value> path_;
+  NodeSet reached_;
+  std::vector<Frame> stack_;
+};
 
 BuiltinResult ReachablePaths(BuiltinContext&, Args args) {
   constexpr std::string_view kName = "graph.reachable_paths";
@@ -107,11 +141,8 @@ BuiltinResult ReachablePaths(BuiltinContext&, Args args) {
       out.push_back(Value::Array({start}));
       continue;
     }
-    for (const Value& neighbor : neighbors) {
-      std::vector<Value> path = {start};
-      NodeSet reached = {start};
-      WalkPaths(graph, neighbor, path, reached, out);
-    }
+    PathWalk walk(graph, out);
+    for (const Value& neighbor : neighbors) walk.Run(start, neighbor);
   }
   return ValueResult(Value::Set(std::move(out)));
 }

@@ -1,9 +1,16 @@
+#include <algorithm>
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
 #include "gtest/gtest.h"
 #include "tests/engine/builtins/core_test_util.h"
 
 namespace policyd {
 namespace {
 
+using ::policyd::core_testing::Call;
 using ::policyd::core_testing::Eval;
 
 TEST(GraphTest, ReachableFollowsEdgesFromEveryStart) {
@@ -70,6 +77,21 @@ TEST(GraphTest, ReachablePathsRepeatsPathForSeveralReachedNeighbours) {
   // reached neighbours commits [a, b] and then [a, b, a, b].
   EXPECT_EQ(Eval("graph.reachable_paths", R"({"a": ["b"], "b": ["a", "a"]})", R"(["a"])"),
             R"({["a", "b"], ["a", "b", "a", "b"]})");
+}
+
+TEST(GraphTest, DeepChainsNeedNoDeepRecursion) {
+  // 0 -> 1 -> ... -> n-1 -> n (n outside the graph): one path of n nodes.
+  constexpr int64_t kNodes = 300000;
+  std::vector<ObjectEntry> edges;
+  for (int64_t i = 0; i < kNodes; ++i) {
+    edges.emplace_back(Value::Int(i), Value::Array({Value::Int(i + 1)}));
+  }
+  Value graph = Value::Object(std::move(edges));
+  std::string reached = Call("graph.reachable", {graph, Value::Array({Value::Int(0)})});
+  EXPECT_EQ(std::count(reached.begin(), reached.end(), ','), kNodes - 1);
+  std::string paths = Call("graph.reachable_paths", {graph, Value::Array({Value::Int(0)})});
+  EXPECT_EQ(paths.substr(0, 9), "{[0, 1, 2");
+  EXPECT_EQ(std::count(paths.begin(), paths.end(), ','), kNodes - 1);
 }
 
 TEST(GraphTest, ReachablePathsOperandErrors) {
