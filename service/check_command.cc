@@ -97,7 +97,10 @@ int RunCheck(const std::vector<std::string>& args, std::ostream& out,
   envoy::service::auth::v3::CheckResponse response;
   grpc::Status status = stub->Check(&context, request, &response);
   if (!status.ok()) {
-    err << "policyd check: " << status.error_code() << ": "
+    err << "policyd check: "
+        << absl::StatusCodeToString(
+               static_cast<absl::StatusCode>(status.error_code()))
+        << ": "
         << status.error_message() << "\n";
     return 1;
   }

@@ -77,7 +77,10 @@ int RunDecide(const std::vector<std::string>& args, std::ostream& out,
   v1::DecideResponse response;
   grpc::Status status = stub->Decide(&context, request, &response);
   if (!status.ok()) {
-    err << "policyd decide: " << status.error_code() << ": "
+    err << "policyd decide: "
+        << absl::StatusCodeToString(
+               static_cast<absl::StatusCode>(status.error_code()))
+        << ": "
         << status.error_message() << "\n";
     return 1;
   }
