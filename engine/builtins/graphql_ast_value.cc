@@ -50,7 +50,7 @@ class Obj {
   std::vector<ObjectEntry> entries_;
 };
 
-RegoValue Str(const std::string& s) { return RegoValue::String(s); }
+RegoValue StringValue(const std::string& s) { return RegoValue::String(s); }
 
 RegoValue ValueToValue(const Value& v) {
   Obj o;
@@ -135,9 +135,9 @@ RegoValue DefinitionToValue(const Definition& d) {
   Obj o;
   o.Str("Kind", d.kind).Str("Description", d.description).Str("Name", d.name);
   o.List("Directives", d.directives, DirectiveToValue);
-  o.List("Interfaces", d.interfaces, Str);
+  o.List("Interfaces", d.interfaces, StringValue);
   o.List("Fields", d.fields, FieldToValue);
-  o.List("Types", d.types, Str);
+  o.List("Types", d.types, StringValue);
   o.List("EnumValues", d.enum_values, [](const EnumValueDefinition& e) {
     return Obj()
         .Str("Description", e.description)
@@ -165,7 +165,7 @@ RegoValue DirectiveDefinitionToValue(const DirectiveDefinition& d) {
       .Str("Description", d.description)
       .Str("Name", d.name)
       .List("Arguments", d.arguments, InputValueToValue)
-      .List("Locations", d.locations, Str)
+      .List("Locations", d.locations, StringValue)
       .Bool("IsRepeatable", d.is_repeatable)
       .Build();
 }

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
-#include <cstdint>
+#include <functional>
 #include <map>
 #include <set>
 #include <string>
@@ -714,8 +714,11 @@ void Validator::OnValue(const Value& v, const ValueContext& ctx) {
   // VariablesInAllowedPosition
   if (var != nullptr && ctx.expected != nullptr && op_ != nullptr) {
     Type want = *ctx.expected;
-    // A variable with a default may stand where a non-null value is expected.
-    if (var->default_value && var->default_value->kind != ValueKind::kNull) {
+    // A default (of the variable, or of the argument or field it fills)
+    // stands in for null, so a nullable variable may go where a non-null
+    // value is expected.
+    if ((var->default_value && var->default_value->kind != ValueKind::kNull) ||
+        ctx.expected_has_default) {
       want.non_null = false;
     }
     if (!IsCompatible(var->type, want)) {

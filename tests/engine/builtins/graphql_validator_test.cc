@@ -14,7 +14,7 @@ constexpr std::string_view kSchema = R"(
   type Query {
     hero(episode: Episode!, limit: Int = 3): Character
     search(text: String): [SearchResult]
-    count: Int
+    count(min: Int! = 0): Int
     filter(f: Filter): Int
   }
   type Mutation { like(id: ID!): Int }
@@ -108,6 +108,8 @@ TEST(GraphqlValidatorTest, Variables) {
   EXPECT_EQ(Validate("query Q($e: Episode) { hero(episode: $e) { name } }"),
             Errors({"Variable \"$e\" of type \"Episode\" used in position expecting type "
                    "\"Episode!\".@1:38"}));
+  // The argument's default makes a nullable variable acceptable.
+  EXPECT_EQ(Validate("query Q($m: Int) { count(min: $m) }"), Errors({}));
   EXPECT_EQ(Validate("query Q { hero(episode: $e) { name } }"),
             Errors({"Variable \"$e\" is not defined by operation \"Q\".@1:25"}));
   EXPECT_EQ(Validate("query Q($e: Episode!) { count }"),
