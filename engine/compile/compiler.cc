@@ -664,6 +664,7 @@ class BodyCompiler {
     ref.loc = loc;
     ref.items.push_back(std::move(base));
     for (auto& k : g.path) ref.items.push_back(Const(Value::String(k), loc));
+    ResolveDataPrefix(ref);
     return ref;
   }
 
@@ -1165,9 +1166,12 @@ absl::StatusOr<plan::Query> CompileQuery(const ast::Body& body,
       query.bindings.emplace_back(name, slot);
     }
   }
-  // Keep the values of bare terms for results.
+  // A query's bare terms (not calls) are captured with their value, as
+  // OPA's `__localq` rewriting does: `data.p` is false, not undefined, when
+  // p is false. Calls stay conditions.
   for (auto& e : query.body.exprs) {
-    if (e.op == plan::ExprOp::kTerm && !e.negated) {
+    if (e.op == plan::ExprOp::kTerm && !e.negated && e.a.op != plan::TermOp::kCall &&
+        e.withs.empty()) {
       e.result_slot = query.num_slots++;
     }
   }

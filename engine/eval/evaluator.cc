@@ -233,7 +233,8 @@ class Evaluator {
     switch (e.op) {
       case ExprOp::kTerm:
         return EvalTerm(e.a, f, [&](const Value& v) {
-          if (v.is_bool() && !v.boolean()) return true;
+          // A query's captured term keeps its value, false included.
+          if (e.result_slot < 0 && v.is_bool() && !v.boolean()) return true;
           if (e.result_slot >= 0) {
             f.values[e.result_slot] = v;
             f.bound[e.result_slot] = true;
@@ -284,24 +285,25 @@ class Evaluator {
   }
 
   // Calls fn(key, value) for each member of a collection.
+  // Each member is a step of the evaluation budget.
   template <typename Fn>
   bool Members(const Value& coll, Fn fn) {
     switch (coll.kind()) {
       case Kind::kArray: {
         const auto& elems = coll.elements();
         for (size_t i = 0; i < elems.size(); ++i) {
-          if (!fn(Value::Int(static_cast<int64_t>(i)), elems[i])) return false;
+          if (!Step() || !fn(Value::Int(static_cast<int64_t>(i)), elems[i])) return false;
         }
         return true;
       }
       case Kind::kSet:
         for (const Value& v : coll.elements()) {
-          if (!fn(v, v)) return false;
+          if (!Step() || !fn(v, v)) return false;
         }
         return true;
       case Kind::kObject:
         for (const auto& [key, v] : coll.entries()) {
-          if (!fn(key, v)) return false;
+          if (!Step() || !fn(key, v)) return false;
         }
         return true;
       default:

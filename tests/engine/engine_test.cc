@@ -1,0 +1,71 @@
+#include "engine/engine.h"
+
+#include "engine/errors.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/engine/eval_test_util.h"
+
+namespace policyd {
+namespace {
+
+using ::testing::HasSubstr;
+using testing::CompileText;
+
+TEST(EngineTest, PreparedQueryEvaluatesManyTimes) {
+  auto engine = CompileText({"package rbac\nallow if input.user == \"admin\""});
+  ASSERT_TRUE(engine.ok());
+  auto q = (*engine)->Prepare("data.rbac.allow");
+  ASSERT_TRUE(q.ok());
+  for (int i = 0; i < 3; ++i) {
+    Value input = *ParseJson(i % 2 ? R"({"user": "admin"})" : R"({"user": "x"})");
+    EvalOptions options;
+    options.input = &input;
+    auto v = q->EvalValue(options);
+    ASSERT_TRUE(v.ok());
+    EXPECT_EQ(v->has_value(), i % 2 == 1);
+  }
+}
+
+TEST(EngineTest, ResultRowsHoldExpressionsAndBindings) {
+  auto engine = CompileText({"package t\nxs := [1, 2]"});
+  ASSERT_TRUE(engine.ok());
+  auto q = (*engine)->Prepare("x := data.t.xs[_]; x > 1");
+  ASSERT_TRUE(q.ok());
+  ResultSet rs = q->Eval({});
+  ASSERT_TRUE(rs.error.ok());
+  ASSERT_EQ(rs.rows.size(), 1u);
+  EXPECT_EQ(rs.rows[0].bindings[0].second.ToJson(), "2");
+}
+
+TEST(EngineTest, EvalValueRejectsQueriesWithSeveralResults) {
+  auto engine = CompileText({"package t\nxs := [1, 2]"});
+  auto q = (*engine)->Prepare("data.t.xs[_]");
+  ASSERT_TRUE(q.ok());
+  EXPECT_FALSE(q->EvalValue({}).ok());
+}
+
+TEST(EngineTest, QuerySyntaxErrorsAreReported) {
+  auto engine = CompileText({"package t"});
+  auto q = (*engine)->Prepare("data.t.[");
+  ASSERT_FALSE(q.ok());
+  EXPECT_EQ(ErrorCode(q.status()), kRegoParseError);
+}
+
+TEST(EngineTest, EngineOutlivesItsCreatorThroughPreparedQueries) {
+  absl::StatusOr<PreparedQuery> q = [] {
+    auto engine = CompileText({"package t\np := 1"});
+    return (*engine)->Prepare("data.t.p");
+  }();
+  ASSERT_TRUE(q.ok());
+  EXPECT_EQ((*q->EvalValue({}))->ToJson(), "1");
+}
+
+TEST(EngineTest, SeveralModuleErrorsAreAllReported) {
+  auto engine = CompileText({"package a\np if {", "package b\nq if {"});
+  ASSERT_FALSE(engine.ok());
+  EXPECT_THAT(engine.status().message(), HasSubstr("test-0.rego"));
+  EXPECT_THAT(engine.status().message(), HasSubstr("test-1.rego"));
+}
+
+}  // namespace
+}  // namespace policyd
