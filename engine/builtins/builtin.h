@@ -100,6 +100,7 @@ void RegisterGraphqlBuiltins(BuiltinRegistry& registry);      // graphql.cc
 void RegisterGraphBuiltins(BuiltinRegistry& registry);        // graph.cc
 void RegisterAwsBuiltins(BuiltinRegistry& registry);          // aws.cc
 void RegisterRuntimeBuiltins(BuiltinRegistry& registry);      // runtime.cc
+void RegisterRegoParseBuiltins(BuiltinRegistry& registry);    // rego_parse.cc
 
 }  // namespace policyd
 

@@ -31,6 +31,7 @@ const BuiltinRegistry& BuiltinRegistry::Default() {
     RegisterGraphBuiltins(*r);
     RegisterAwsBuiltins(*r);
     RegisterRuntimeBuiltins(*r);
+    RegisterRegoParseBuiltins(*r);
     return r;
   }();
   return *registry;
