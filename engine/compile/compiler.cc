@@ -1,6 +1,7 @@
 #include "engine/compile/compiler.h"
 
 #include <algorithm>
+#include <cctype>
 #include <map>
 #include <set>
 #include <string>
@@ -11,6 +12,7 @@
 #include "engine/builtins/builtin.h"
 #include "engine/compile/recursion.h"
 #include "engine/errors.h"
+#include "engine/syntax/printer.h"
 
 namespace policyd::compile {
 namespace {
@@ -1175,7 +1177,28 @@ absl::StatusOr<plan::Query> CompileQuery(const ast::Body& body,
       e.result_slot = query.num_slots++;
     }
   }
-  (void)text;
+  // Expression texts, in evaluation order: the query's own text when it is
+  // one expression, else each expression printed back.
+  for (const plan::Expr& e : query.body.exprs) {
+    std::string printed;
+    for (const ast::Expr& source : body) {
+      if (source.loc.line == e.loc.line && source.loc.col == e.loc.col) {
+        printed = ast::ExprString(source);
+        break;
+      }
+    }
+    query.texts.push_back(std::move(printed));
+  }
+  if (query.texts.size() == 1) {
+    std::string_view trimmed = text;
+    while (!trimmed.empty() && std::isspace(static_cast<unsigned char>(trimmed.front()))) {
+      trimmed.remove_prefix(1);
+    }
+    while (!trimmed.empty() && std::isspace(static_cast<unsigned char>(trimmed.back()))) {
+      trimmed.remove_suffix(1);
+    }
+    query.texts[0] = std::string(trimmed);
+  }
   return query;
 }
 

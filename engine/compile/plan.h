@@ -156,10 +156,7 @@ struct Query {
   Body body;
   int num_slots = 0;
   std::vector<std::pair<std::string, int>> bindings;  // name -> slot, sorted
-  std::vector<std::string> texts;                     // per expression
-  // Per source expression, in source order: the slot keeping its value
-  // (-1: reported as true).
-  std::vector<int> result_slots;
+  std::vector<std::string> texts;  // per expression, in evaluation order
 };
 
 }  // namespace policyd::plan
