@@ -11,6 +11,7 @@
 #include "absl/strings/str_join.h"
 #include "engine/builtins/builtin.h"
 #include "engine/compile/recursion.h"
+#include "engine/compile/rule_index.h"
 #include "engine/errors.h"
 #include "engine/syntax/printer.h"
 
@@ -1033,6 +1034,11 @@ class ModuleSetCompiler {
       }
     }
     if (absl::Status s = CheckRecursion(*result_.root); !s.ok()) return s;
+    for (auto& p : pending) {
+      if (p.node->rules && !p.node->rules->index) {
+        p.node->rules->index = BuildRuleIndex(*p.node->rules);
+      }
+    }
     int index = 0;
     Number(result_.root.get(), &index);
     result_.num_nodes = index;

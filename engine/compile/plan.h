@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "engine/builtins/builtin.h"
 #include "engine/syntax/ast.h"
 #include "engine/value/value.h"
@@ -126,11 +127,21 @@ struct Rule {
   bool constant_value = false;
 };
 
+// Rules found by hashing instead of trying each (OPA's rule index): the
+// rules whose bodies require `key == constant` are filed under the constant;
+// the others are always tried.
+struct RuleIndex {
+  Term key;  // a ref over input or base data with constant keys
+  absl::flat_hash_map<Value, std::vector<int>, ValueHash> by_value;
+  std::vector<int> unconditional;
+};
+
 struct RuleSet {
   enum Kind { kComplete, kPartialSet, kObject } kind = kComplete;
   std::string path;  // "data.a.b", for messages
   std::vector<std::unique_ptr<Rule>> rules;
   std::unique_ptr<Rule> default_rule;
+  std::unique_ptr<RuleIndex> index;  // null when not worth it
 };
 
 struct Function {

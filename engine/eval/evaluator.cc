@@ -1148,11 +1148,45 @@ class Evaluator {
     }
   }
 
+  // The rules of `rs` that can match, in source order: all of them, or
+  // those the rule index files under the tested value plus the
+  // unconditional ones.
+  absl::InlinedVector<const plan::Rule*, 8> Candidates(const plan::RuleSet& rs) {
+    absl::InlinedVector<const plan::Rule*, 8> out;
+    const plan::RuleIndex* index = rs.index.get();
+    const Value* key = nullptr;
+    if (index && state_.data_paths.empty() && !state_.mocks) {
+      Frame none(0);
+      if (EvalSimple(index->key, none, &key) != Simple::kValue) key = nullptr;
+      const std::vector<int>* matching = nullptr;
+      if (key) {
+        auto it = index->by_value.find(*key);
+        if (it != index->by_value.end()) matching = &it->second;
+      }
+      // Merge the two sorted lists of rule positions.
+      size_t a = 0, b = 0;
+      const std::vector<int>& always = index->unconditional;
+      size_t na = matching ? matching->size() : 0;
+      while (a < na || b < always.size()) {
+        int next;
+        if (b == always.size() || (a < na && (*matching)[a] < always[b])) {
+          next = (*matching)[a++];
+        } else {
+          next = always[b++];
+        }
+        out.push_back(rs.rules[next].get());
+      }
+      return out;
+    }
+    for (const auto& rule : rs.rules) out.push_back(rule.get());
+    return out;
+  }
+
   std::optional<Value> EvalRuleSet(const plan::RuleSet& rs) {
     switch (rs.kind) {
       case plan::RuleSet::kComplete: {
         std::optional<Value> result;
-        for (const auto& rule : rs.rules) {
+        for (const plan::Rule* rule : Candidates(rs)) {
           if (result && rule->constant_value && !rule->else_rule &&
               rule->value.value == *result) {
             continue;  // cannot change or conflict with the result
@@ -1180,7 +1214,7 @@ class Evaluator {
       }
       case plan::RuleSet::kPartialSet: {
         std::vector<Value> members;
-        for (const auto& rule : rs.rules) {
+        for (const plan::Rule* rule : Candidates(rs)) {
           EvalRule(*rule, [&](const plan::Rule& link, Frame& frame) {
             return EvalTerm(link.key, frame, [&](const Value& v) {
               members.push_back(v);
@@ -1204,7 +1238,7 @@ class Evaluator {
   void FillObject(const plan::RuleSet& rs, ObjectBuilder& builder) {
     {
       {
-        for (const auto& rule : rs.rules) {
+        for (const plan::Rule* rule : Candidates(rs)) {
           EvalRule(*rule, [&](const plan::Rule& link, Frame& frame) {
             std::vector<Value> keys;
             return EvalList(link.key_path, 0, keys, frame, [&]() {
