@@ -10,7 +10,8 @@
 // {"index": I, "terms": ...}: a call or an operator as [OPERATOR, ARG...]
 // (`=` is eq, `:=` assign), any other term alone, `some` as {"symbols": ...};
 // "negated" and "with" appear when used. Source locations are left out, as
-// OPA leaves them out by default. Wildcards are numbered $0, $1, ... in
+// OPA leaves them out by default; so are comments, which OPA lists under
+// "comments" (base64 text with locations). Wildcards are numbered $0, $1, ... in
 // order. Collections keep the order of the source (OPA sorts set elements
 // and object keys with its term order, which differs only for non-literal
 // members).
@@ -152,7 +153,7 @@ class AstJson {
       }
       case ast::ExprKind::kEvery: {
         std::vector<ObjectEntry> every;
-        if (e.key) every.emplace_back(Str("key"), Term(*e.key));
+        every.emplace_back(Str("key"), e.key ? Term(*e.key) : Value());  // null when absent
         every.emplace_back(Str("value"), Term(*e.value));
         every.emplace_back(Str("domain"), Term(*e.collection));
         every.emplace_back(Str("body"), Body(*e.body));

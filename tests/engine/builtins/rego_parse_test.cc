@@ -50,6 +50,11 @@ TEST(RegoParseTest, RuleKinds) {
             std::string::npos)
       << fn;
   EXPECT_NE(fn.find(R"("default":true)"), std::string::npos) << fn;
+  std::string every = Parse("package p\nq if { every v in [1] { v > 0 } }\n");
+  EXPECT_NE(every.find(R"("terms":{"body":[{"index":0,"terms":[{"type":"ref","value":[{"type":"var","value":"gt"}]},)"),
+            std::string::npos)
+      << every;
+  EXPECT_NE(every.find(R"("key":null,"value":{"type":"var","value":"v"}})"), std::string::npos) << every;
 }
 
 TEST(RegoParseTest, ErrorsReadAsOpas) {
