@@ -1,6 +1,7 @@
 #include "bundles/snapshot.h"
 
 #include <algorithm>
+#include <mutex>
 
 #include "absl/strings/str_cat.h"
 #include "bundles/data_tree.h"
@@ -64,14 +65,14 @@ std::shared_ptr<const Snapshot> Snapshot::Build(
 absl::StatusOr<std::shared_ptr<const PreparedQuery>> Snapshot::Query(
     std::string_view query) const {
   {
-    absl::ReaderMutexLock lock(&mu_);
+    std::shared_lock lock(mu_);
     auto it = queries_.find(absl::string_view(query.data(), query.size()));
     if (it != queries_.end()) return it->second;
   }
   absl::StatusOr<PreparedQuery> prepared = engine_->Prepare(query);
   if (!prepared.ok()) return prepared.status();
   auto shared = std::make_shared<const PreparedQuery>(*std::move(prepared));
-  absl::MutexLock lock(&mu_);
+  std::unique_lock lock(mu_);
   if (queries_.size() >= kMaxCachedQueries) return shared;
   // Another thread may have prepared the same query meanwhile; keep one.
   return queries_.try_emplace(std::string(query), shared).first->second;

@@ -7,14 +7,13 @@
 
 #include <cstdint>
 #include <memory>
+#include <shared_mutex>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
-#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "bundles/bundle.h"
 #include "bundles/bundle_error.h"
@@ -60,9 +59,11 @@ class Snapshot {
   uint64_t generation_;
   absl::Time created_;
 
-  mutable absl::Mutex mu_;
+  // A standard mutex rather than absl::Mutex so that ThreadSanitizer, which
+  // cannot see into the distribution's uninstrumented absl, checks it.
+  mutable std::shared_mutex mu_;
   mutable absl::flat_hash_map<std::string, std::shared_ptr<const PreparedQuery>>
-      queries_ ABSL_GUARDED_BY(mu_);
+      queries_;  // guarded by mu_
 };
 
 }  // namespace policyd::bundles
