@@ -54,10 +54,26 @@ ServiceMetrics::ServiceMetrics() {
       "policyd_bundle_activation_duration_seconds",
       "Time to read, compile and swap in a new snapshot of the bundles.", {},
       metrics::LatencyBuckets());
+  for (int a = 0; a < 3; ++a) {
+    for (int o = 0; o < 4; ++o) {
+      std::vector<std::string> labels = {
+          kApis[a], std::string(OutcomeName(static_cast<Outcome>(o)))};
+      api_seconds_[a][o] = decision_seconds_->Get(labels);
+      api_decisions_[a][o] = decisions_->Get(labels);
+    }
+  }
 }
 
 void ServiceMetrics::ObserveDecision(std::string_view api, Outcome outcome,
                                      absl::Duration took) {
+  for (int a = 0; a < 3; ++a) {
+    if (api == kApis[a]) {
+      int o = static_cast<int>(outcome);
+      api_seconds_[a][o]->Observe(absl::ToDoubleSeconds(took));
+      api_decisions_[a][o]->Inc();
+      return;
+    }
+  }
   std::vector<std::string> labels = {std::string(api),
                                      std::string(OutcomeName(outcome))};
   decision_seconds_->Get(labels)->Observe(absl::ToDoubleSeconds(took));

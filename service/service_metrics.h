@@ -49,6 +49,12 @@ class ServiceMetrics {
   metrics::Family<metrics::Gauge>* revision_;
   metrics::Family<metrics::Histogram>* activation_seconds_;
 
+  // The series of the known APIs, by API and outcome, so that a decision
+  // does not look its series up by label values.
+  static constexpr const char* kApis[] = {"grpc", "ext_authz", "rest"};
+  metrics::Histogram* api_seconds_[3][4];
+  metrics::Counter* api_decisions_[3][4];
+
   absl::Mutex mu_;
   // Bundle name -> the version last counted as activated.
   std::map<std::string, std::shared_ptr<const bundles::Bundle>> active_ ABSL_GUARDED_BY(mu_);
