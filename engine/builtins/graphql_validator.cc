@@ -12,6 +12,7 @@
 
 #include "engine/builtins/args.h"
 #include "engine/builtins/go_quote.h"
+#include "engine/builtins/graphql_overlap.h"
 
 namespace policyd::graphql {
 
@@ -137,7 +138,8 @@ struct DirectiveContext {
 
 class Validator {
  public:
-  Validator(const Schema& schema, const QueryDocument& doc) : schema_(schema), doc_(doc) {}
+  Validator(const Schema& schema, const QueryDocument& doc)
+      : schema_(schema), doc_(doc), overlap_(schema, doc) {}
 
   std::vector<Error> Run() {
     for (const OperationDefinition& op : doc_.operations) {
@@ -154,6 +156,10 @@ class Validator {
  private:
   void Add(std::string message, Position pos) {
     errors_.push_back(Error{std::move(message), pos});
+  }
+  // OverlappingFieldsCanBeMerged
+  void CheckOverlaps(const Definition* parent, const std::vector<Selection>& set) {
+    for (Error& e : overlap_.Check(parent, set)) errors_.push_back(std::move(e));
   }
   const FragmentDefinition* FindFragment(const std::string& name) const {
     for (const FragmentDefinition& f : doc_.fragments) {
@@ -210,6 +216,7 @@ class Validator {
 
   const Schema& schema_;
   const QueryDocument& doc_;
+  OverlapChecker overlap_;
   std::vector<Error> errors_;
   const OperationDefinition* op_ = nullptr;
   std::set<std::string> used_variables_;      // of op_
@@ -353,6 +360,7 @@ void Validator::WalkInlineFragment(const Definition* parent, const Selection& fr
   if (!frag.type_condition.empty() && schema_.Type(frag.type_condition) == nullptr) {
     Add(Concat("Unknown type \"", frag.type_condition, "\"."), frag.pos);
   }
+  CheckOverlaps(next, frag.selection_set);
   // PossibleFragmentSpreads
   PossibleSpread(parent, frag.type_condition, "Fragment cannot be spread here", frag.pos);
 }
@@ -441,6 +449,7 @@ void Validator::OnOperation(const OperationDefinition& op) {
           v.pos);
     }
   }
+  CheckOverlaps(schema_.Root(op.operation.empty() ? "query" : op.operation), op.selection_set);
   // SingleFieldSubscriptions
   if (op.operation == "subscription") {
     std::set<std::string> visited;
@@ -539,6 +548,7 @@ void Validator::OnFragment(const FragmentDefinition& f) {
   if (spread_in_operations_.count(f.name) == 0) {
     Add(Concat("Fragment \"", f.name, "\" is never used."), f.pos);
   }
+  CheckOverlaps(def, f.selection_set);
   // UniqueFragmentNames
   if (!seen_fragment_names_.insert(f.name).second) {
     Add(Concat("There can be only one fragment named \"", f.name, "\"."), f.pos);
@@ -649,6 +659,10 @@ void Validator::OnField(const Definition* parent, const FieldDefinition* def,
                           "Did you mean", arg.name, names),
           field.pos);
     }
+  }
+  // Within operations only: fragments get their own check.
+  if (op_ != nullptr) {
+    CheckOverlaps(def ? schema_.Type(def->type.Name()) : nullptr, field.selection_set);
   }
   // ProvidedRequiredArguments
   if (def != nullptr) {

@@ -121,6 +121,17 @@ TEST(GraphqlValidatorTest, Variables) {
             Errors({"Unknown type \"Nope\".@1:8", "Variable \"$x\" is never used.@1:8"}));
 }
 
+TEST(GraphqlValidatorTest, OverlappingFields) {
+  // Checked at every level, fragments included (graphql_overlap_test.cc has the rule).
+  EXPECT_EQ(
+      Validate("{ hero(episode: JEDI) { ... on Human { x: height } ... on Droid { x: name } } }"),
+      Errors({"Fields \"x\" conflict because they return conflicting types Float and String. "
+              "Use different aliases on the fields to fetch both if this was intentional.@1:67"}));
+  EXPECT_EQ(Validate("{ a: count ...F } fragment F on Query { a: filter }"),
+            Errors({"Fields \"a\" conflict because count and filter are different fields. Use "
+                    "different aliases on the fields to fetch both if this was intentional.@1:41"}));
+}
+
 TEST(GraphqlValidatorTest, OperationsAndFragments) {
   EXPECT_EQ(Validate("{ count } query Q { count }"),
             Errors({"This anonymous operation must be the only defined operation.@1:1"}));
