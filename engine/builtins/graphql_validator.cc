@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
+#include <climits>
+#include <cstdlib>
 #include <functional>
 #include <map>
 #include <set>
@@ -25,6 +28,16 @@ bool IsLeaf(const Definition& def) { return def.kind == "SCALAR" || def.kind == 
 bool IsInput(const Definition& def) {
   return def.kind == "SCALAR" || def.kind == "ENUM" || def.kind == "INPUT_OBJECT";
 }
+// Does the integer literal `raw` fit in `bits` bits, signed (Go's ParseInt)?
+bool FitsSigned(const std::string& raw, int bits) {
+  errno = 0;
+  char* end = nullptr;
+  long long v = std::strtoll(raw.c_str(), &end, 10);
+  if (errno == ERANGE || end == raw.c_str() || *end != '\0') return false;
+  long long limit = bits == 64 ? LLONG_MAX : (1LL << (bits - 1)) - 1;
+  return v <= limit && v >= -limit - 1;
+}
+
 bool OneOf(const std::string& s, std::initializer_list<std::string_view> names) {
   for (std::string_view n : names) {
     if (s == n) return true;
@@ -747,6 +760,9 @@ std::string Validator::UnexpectedType(const Value& v, const ValueContext& ctx) c
   std::string want = ctx.expected->String();
   std::string shown = ValueString(v);
   if (want == "Int" || want == "Int!") {
+    if (v.kind == ValueKind::kInt && !FitsSigned(v.raw, 32)) {
+      return Concat("Int cannot represent non 32-bit signed integer value: ", shown);
+    }
     return Concat("Int cannot represent non-integer value: ", shown);
   }
   if (want == "String" || want == "String!" || want == "[String]") {
@@ -780,6 +796,8 @@ void Validator::ValueOfCorrectType(const Value& v, const ValueContext& ctx) {
   }
   std::vector<std::string> enum_names;
   for (const EnumValueDefinition& e : def.enum_values) enum_names.push_back(e.name);
+  // An integer literal beyond 64 bits has no value at all.
+  if (v.kind == ValueKind::kInt && !FitsSigned(v.raw, 64)) Add(UnexpectedType(v, ctx), v.pos);
   switch (v.kind) {
     case ValueKind::kNull:
     case ValueKind::kVariable:

@@ -100,6 +100,11 @@ TEST(GraphqlValidatorTest, Values) {
             Errors({"Field \"Filter.min\" of required type \"Int!\" was not provided.@1:13",
                    "Field \"mix\" is not defined by type \"Filter\". Did you mean \"min\" or "
                    "\"max\"?@1:22"}));
+  // Beyond 64 bits an integer has no value; 32 bits are not enforced alone.
+  EXPECT_EQ(Validate("{ count(min: 99999999999999999999) }"),
+            Errors({"Int cannot represent non 32-bit signed integer value: "
+                    "99999999999999999999@1:14"}));
+  EXPECT_EQ(Validate("{ count(min: 3000000000) }"), Errors({}));
   EXPECT_EQ(Validate("{ hero(episode: null) { name } }"),
             Errors({"Expected value of type \"Episode!\", found null.@1:17"}));
 }
