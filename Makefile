@@ -44,7 +44,7 @@ test: build
 
 run: configure
 	cmake --build $(BUILD_DIR) -j $(JOBS) --target policyd
-	$(BUILD_DIR)/service/policyd eval -d examples -i examples/rbac/input.json data.rbac.allow
+	$(BUILD_DIR)/service/policyd serve --bundles examples/bundle
 
 conformance: configure
 	cmake --build $(BUILD_DIR) -j $(JOBS) --target conformance_runner
