@@ -668,6 +668,7 @@ class BodyCompiler {
     ref.items.push_back(std::move(base));
     for (auto& k : g.path) ref.items.push_back(Const(Value::String(k), loc));
     ResolveDataPrefix(ref);
+    MarkSimpleShape(ref);
     return ref;
   }
 
@@ -696,6 +697,7 @@ class BodyCompiler {
           out.items.push_back(Lower(*t.items[i], scope, outer));
         }
         ResolveDataPrefix(out);
+        MarkSimpleShape(out);
         return out;
       }
       case TermKind::kArray:
@@ -807,6 +809,17 @@ class BodyCompiler {
     }
     ref.node = node;
     ref.node_depth = static_cast<int>(i);
+  }
+
+  static void MarkSimpleShape(plan::Term& ref) {
+    const plan::Term& base = ref.items[0];
+    bool simple = base.op == plan::TermOp::kInput || base.op == plan::TermOp::kVar ||
+                  (base.op == plan::TermOp::kData && ref.node &&
+                   (ref.leaves_tree || !ref.node->has_rules_below));
+    for (size_t i = 1; simple && i < ref.items.size(); ++i) {
+      simple = ref.items[i].op == plan::TermOp::kConst || ref.items[i].op == plan::TermOp::kVar;
+    }
+    ref.simple_shape = simple;
   }
 
   // The user function a call operator names, or nullptr.

@@ -55,6 +55,9 @@ struct Term {
   // kRef into data: items[node_depth] names no rule below `node`, so the
   // rest of the ref reads base data only.
   bool leaves_tree = false;
+  // kRef: its base and keys are constants, vars, input or base data, so
+  // the evaluator may resolve it directly (when its vars are bound).
+  bool simple_shape = false;
   const Function* function = nullptr;
   const Builtin* builtin = nullptr;
   // The name called (for `with` on functions and builtins, and messages).

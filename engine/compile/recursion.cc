@@ -50,6 +50,29 @@ class DependencyGraph {
     }
   }
 
+  // The rule nodes a data ref can reach from `node` with its keys from
+  // `i` on: a constant key follows one child, any other key all of them.
+  void AddMatching(const plan::Node& node, const plan::Term& ref, size_t i) {
+    if (node.rules || node.function) {
+      edges_[current_].insert(&node);
+      return;
+    }
+    if (i == ref.items.size()) {
+      AddBelow(node);
+      return;
+    }
+    const plan::Term& key = ref.items[i];
+    if (key.op == plan::TermOp::kConst) {
+      if (!key.value.is_string()) return;
+      auto it = node.children.find(std::string(key.value.string()));
+      if (it != node.children.end()) AddMatching(*it->second, ref, i + 1);
+      return;
+    }
+    for (auto& [k, c] : node.children) {
+      if (c->has_rules_below) AddMatching(*c, ref, i + 1);
+    }
+  }
+
   void VisitRule(const plan::Rule& rule) {
     for (const plan::Rule* link = &rule; link; link = link->else_rule.get()) {
       VisitBody(link->body);
@@ -84,13 +107,8 @@ class DependencyGraph {
         break;
       case plan::TermOp::kRef:
         if (t.items[0].op == plan::TermOp::kData) {
-          const plan::Node* node = t.node ? t.node : &root_;
           if (!t.leaves_tree) {
-            if (node->rules) {
-              edges_[current_].insert(node);
-            } else {
-              AddBelow(*node);
-            }
+            AddMatching(t.node ? *t.node : root_, t, t.node ? t.node_depth : 1);
           }
           for (size_t i = 1; i < t.items.size(); ++i) VisitTerm(t.items[i]);
           return;

@@ -828,6 +828,7 @@ class Evaluator {
         *out = state_.input;
         return Simple::kValue;
       case TermOp::kRef:
+        if (!t.simple_shape) return Simple::kNo;
         break;
       default:
         return Simple::kNo;

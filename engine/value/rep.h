@@ -18,16 +18,15 @@ namespace policyd::value_internal {
 
 // A string longer than Value's inline capacity: header and bytes in one
 // allocation.
-struct StringRep : Rep {
+struct StringRep : StringHeader {
   static StringRep* Make(std::string_view s);
   static void Free(const StringRep* rep);
   std::string_view bytes() const { return {reinterpret_cast<const char*>(this + 1), size}; }
-  size_t size;
-  size_t code_points;
 
  private:
-  StringRep(size_t n, size_t cps) : Rep(Kind::kString), size(n), code_points(cps) {}
+  StringRep(size_t n, size_t cps) : StringHeader(n, cps) {}
 };
+static_assert(sizeof(StringRep) == sizeof(StringHeader));
 
 // Number of Unicode code points in UTF-8 text.
 size_t CountCodePoints(std::string_view s);

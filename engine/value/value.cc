@@ -246,11 +246,6 @@ Value Value::ObjectFromSorted(std::vector<ObjectEntry> entries) {
 
 // ---- inspection ----
 
-std::string_view Value::string() const {
-  if (inline_int_) return std::string_view(small_bytes(), small_len_);
-  return static_cast<const StringRep*>(rep_)->bytes();
-}
-
 const std::vector<Value>& Value::elements() const {
   if (kind_ == Kind::kArray) return static_cast<const ArrayRep*>(rep_)->elems;
   return static_cast<const SetRep*>(rep_)->elems;

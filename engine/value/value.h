@@ -48,6 +48,13 @@ struct Rep {
   explicit Rep(Kind k) : kind(k) {}
 };
 void Destroy(const Rep* rep);
+// The header of a heap string; its bytes follow it in the same allocation.
+// Declared here so that Value::string() is inline.
+struct StringHeader : Rep {
+  StringHeader(size_t n, size_t cps) : Rep(Kind::kString), size(n), code_points(cps) {}
+  size_t size;
+  size_t code_points;
+};
 }  // namespace value_internal
 
 class Value {
@@ -98,7 +105,11 @@ class Value {
   // Precondition: is_bool().
   bool boolean() const { return bool_; }
   // Precondition: is_string().
-  std::string_view string() const;
+  std::string_view string() const {
+    if (inline_int_) return std::string_view(small_bytes(), small_len_);
+    const auto* h = static_cast<const value_internal::StringHeader*>(rep_);
+    return std::string_view(reinterpret_cast<const char*>(h + 1), h->size);
+  }
   // Elements of an array, or of a set in sorted order.
   // Precondition: is_array() || is_set().
   const std::vector<Value>& elements() const;
