@@ -1100,8 +1100,29 @@ class ModuleSetCompiler {
     NameSet bound;
     NameSet outer;
     const ast::RuleHead& head = r.head;
-    const std::vector<TermPtr>& args =
-        params_from ? params_from->args : head.args;
+    // A parameter that is not a pattern (a call or template string) is
+    // matched in the body instead: f(g(x)) := ... becomes
+    // f(__param0) := ... if { ...; __param0 = g(x) }, after x is bound.
+    std::vector<TermPtr> args = params_from ? params_from->args : head.args;
+    ast::Body body = r.body;
+    for (size_t i = 0; i < args.size(); ++i) {
+      TermKind kind = args[i]->kind;
+      if (kind == TermKind::kVar || kind == TermKind::kScalar || kind == TermKind::kArray ||
+          kind == TermKind::kObject || kind == TermKind::kSet) {
+        continue;
+      }
+      auto param = std::make_shared<ast::Term>();
+      param->kind = TermKind::kVar;
+      param->loc = args[i]->loc;
+      param->name = "__param" + std::to_string(i);
+      ast::Expr match;
+      match.kind = ast::ExprKind::kUnify;
+      match.loc = args[i]->loc;
+      match.lhs = param;
+      match.rhs = args[i];
+      body.push_back(std::move(match));
+      args[i] = param;
+    }
     // Parameters are patterns bound on entry; their names are local even
     // where a rule of the package has the same name.
     std::function<void(const ast::Term&)> declare = [&](const ast::Term& t) {
@@ -1130,7 +1151,7 @@ class ModuleSetCompiler {
     HeadVars(bc, head.value.get(), scope, &head_vars);
     NameSet body_outer = outer;
     body_outer.insert(head_vars.begin(), head_vars.end());
-    rule->body = bc.CompileBody(r.body, scope, bound, body_outer, "rule");
+    rule->body = bc.CompileBody(body, scope, bound, body_outer, "rule");
     if (!bc.status().ok()) return bc.status();
     for (auto& n : head_vars) {
       if (!bound.count(n)) {
