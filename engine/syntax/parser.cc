@@ -334,7 +334,7 @@ class Parser {
       if (tok().kind == Tok::kDot) {
         Next();
         if (tok().kind != Tok::kIdent) {
-          Unexpected();
+          Unexpected("expected ident");
           return nullptr;
         }
         ref->items.push_back(ScalarTerm(Value::String(tok().text), tok().loc));
