@@ -64,15 +64,9 @@ void Run(const Options& options, const std::shared_ptr<grpc::Channel>& channel,
   auto decisions = policyd::v1::DecisionService::NewStub(channel);
   grpc::CompletionQueue cq;
   std::vector<Call> calls(slots);
-  uint64_t sent = 0;
+  std::vector<Call*> idle;
+  for (Call& call : calls) idle.push_back(&call);
   auto send = [&](Call* call) {
-    if (rate > 0) {
-      // Paced: call number `sent` is due at start + sent / rate.
-      auto due = start + std::chrono::duration_cast<Clock::duration>(
-                             std::chrono::duration<double>(sent / rate));
-      std::this_thread::sleep_until(due);
-    }
-    ++sent;
     delete call->context;
     call->context = new grpc::ClientContext();
     call->sent = Clock::now();
@@ -84,24 +78,48 @@ void Run(const Options& options, const std::shared_ptr<grpc::Channel>& channel,
       call->decide_reader->Finish(&call->decide, &call->status, call);
     }
   };
-  for (Call& call : calls) send(&call);
-  int in_flight = slots;
-  void* tag;
-  bool ok;
-  while (in_flight > 0 && cq.Next(&tag, &ok)) {
-    Call* call = static_cast<Call*>(tag);
+  // Paced: call number n is due at start + n / rate; a due call waits only
+  // for an idle slot. The thread never sleeps while calls are in flight, so
+  // each latency is taken when the answer arrives.
+  const auto period = std::chrono::duration_cast<Clock::duration>(
+      std::chrono::duration<double>(rate > 0 ? 1.0 / rate : 0));
+  auto next_due = start;
+  std::this_thread::sleep_until(start);
+  int in_flight = 0;
+  while (true) {
     auto now = Clock::now();
+    while (!idle.empty() && now < end && (rate <= 0 || now >= next_due)) {
+      send(idle.back());
+      idle.pop_back();
+      ++in_flight;
+      next_due += period;
+    }
+    if (in_flight == 0 && now >= end) break;
+    auto deadline = end;
+    if (rate > 0 && !idle.empty() && next_due < deadline) deadline = next_due;
+    if (in_flight == 0) {
+      std::this_thread::sleep_until(deadline);
+      continue;
+    }
+    void* tag;
+    bool ok;
+    grpc::CompletionQueue::NextStatus status = cq.AsyncNext(
+        &tag, &ok,
+        std::chrono::system_clock::now() +
+            std::chrono::duration_cast<std::chrono::system_clock::duration>(
+                deadline - Clock::now()));
+    if (status == grpc::CompletionQueue::SHUTDOWN) break;
+    if (status != grpc::CompletionQueue::GOT_EVENT) continue;
+    Call* call = static_cast<Call*>(tag);
     if (call->status.ok()) {
-      result->latencies_us.push_back(
-          std::chrono::duration<double, std::micro>(now - call->sent).count());
+      result->latencies_us.push_back(std::chrono::duration<double, std::micro>(
+                                         Clock::now() - call->sent)
+                                         .count());
     } else {
       ++result->errors;
     }
-    if (now < end) {
-      send(call);
-    } else {
-      --in_flight;
-    }
+    --in_flight;
+    idle.push_back(call);
   }
   for (Call& call : calls) delete call.context;
 }
