@@ -4,8 +4,6 @@
 
 namespace policyd {
 
-constexpr int kSpins = 2000;
-
 WorkerPool::WorkerPool(int threads, size_t max_queue) : max_queue_(max_queue) {
   if (threads <= 0) {
     threads = static_cast<int>(std::thread::hardware_concurrency());
@@ -21,7 +19,6 @@ bool WorkerPool::TrySubmit(absl::AnyInvocable<void() &&> task) {
   absl::MutexLock lock(&mu_);
   if (stopping_ || queue_.size() >= max_queue_) return false;
   queue_.push_back(std::move(task));
-  pending_.fetch_add(1, std::memory_order_release);
   return true;
 }
 
@@ -48,17 +45,11 @@ void WorkerPool::Run() {
   };
   while (true) {
     absl::AnyInvocable<void() &&> task;
-    // A short spin (tens of microseconds) before sleeping on the lock.
-    for (int i = 0; i < kSpins && pending_.load(std::memory_order_acquire) == 0;
-         ++i) {
-      __builtin_ia32_pause();
-    }
     {
       absl::MutexLock lock(&mu_, absl::Condition(&ready));
       if (queue_.empty()) return;  // stopping and drained
       task = std::move(queue_.front());
       queue_.pop_front();
-      pending_.fetch_sub(1, std::memory_order_relaxed);
     }
     std::move(task)();
   }

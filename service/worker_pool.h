@@ -5,7 +5,6 @@
 #ifndef POLICYD_SERVICE_WORKER_POOL_H_
 #define POLICYD_SERVICE_WORKER_POOL_H_
 
-#include <atomic>
 #include <cstddef>
 #include <deque>
 #include <thread>
@@ -42,10 +41,6 @@ class WorkerPool {
   void Run();
 
   const size_t max_queue_;
-  // Tasks queued and not yet taken; read without the lock by idle workers,
-  // which spin on it briefly before sleeping so that a steady stream of
-  // decisions does not pay a thread wake-up each.
-  std::atomic<size_t> pending_{0};
   mutable absl::Mutex mu_;
   std::deque<absl::AnyInvocable<void() &&>> queue_ ABSL_GUARDED_BY(mu_);
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
