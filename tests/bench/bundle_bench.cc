@@ -107,12 +107,19 @@ void BM_Activate800Modules(benchmark::State& state) {
       state.SkipWithError(std::string(store.status().message()).c_str());
       return;
     }
-    // Activated means answering: m799.limit(3) is 3 * 2.
-    auto query = (*store)->Current()->Query("data.gen.m799.limit(3)");
-    auto answer = query.ok() ? (*query)->EvalValue(EvalOptions())
+    // Activated means answering: user-799 owns m799 (module and data).
+    auto query = (*store)->Current()->Query("data.gen.m799.allow");
+    Value input = Value::Object({{Value::String("user"), Value::String("user-799")}});
+    EvalOptions options;
+    options.input = &input;
+    auto answer = query.ok() ? (*query)->EvalValue(options)
                              : absl::StatusOr<std::optional<Value>>(query.status());
-    if (!answer.ok() || !answer->has_value() || **answer != Value::Int(6)) {
-      state.SkipWithError("the activated bundle does not answer");
+    if (!answer.ok() || !answer->has_value() || **answer != Value::Bool(true)) {
+      std::string got = !answer.ok()              ? answer.status().ToString()
+                        : !answer->has_value() ? "undefined"
+                                               : (*answer)->ToJson();
+      state.SkipWithError(
+          ("the activated bundle does not answer true but " + got).c_str());
       return;
     }
   }
