@@ -404,26 +404,7 @@ class BodyCompiler {
   // Declares the names a body introduces explicitly (`some`, `:=`,
   // `some ... in`), which shadow globals.
   void PreDeclare(const ast::Body& body, Scope& scope) {
-    std::function<void(const ast::Term&)> declare_pattern =
-        [&](const ast::Term& t) {
-          if (t.kind == TermKind::kVar) {
-            if (!IsWildcard(t.name)) Declare(t.name, scope);
-          } else if (t.kind == TermKind::kArray) {
-            for (auto& i : t.items) declare_pattern(*i);
-          } else if (t.kind == TermKind::kObject) {
-            for (auto& [k, v] : t.pairs) declare_pattern(*v);
-          }
-        };
-    for (auto& e : body) {
-      if (e.kind == ast::ExprKind::kSome) {
-        for (auto& v : e.vars) declare_pattern(*v);
-      } else if (e.kind == ast::ExprKind::kAssign) {
-        declare_pattern(*e.lhs);
-      } else if (e.kind == ast::ExprKind::kSomeIn) {
-        if (e.key) declare_pattern(*e.key);
-        declare_pattern(*e.value);
-      }
-    }
+    for (const std::string& name : DeclaredNames(body)) Declare(name, scope);
   }
 
   // Orders and lowers a body. `bound` holds the names bound on entry and
