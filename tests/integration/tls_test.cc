@@ -1,0 +1,188 @@
+// TLS and mutual TLS on both listeners of the real `policyd serve`, with a
+// throwaway CA, server and client certificates made here.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/ssl.h>
+#include <openssl/x509v3.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "gmock/gmock.h"
+#include "grpcpp/grpcpp.h"
+#include "gtest/gtest.h"
+#include "policyd/v1/decision.grpc.pb.h"
+#include "tests/integration/policyd_process.h"
+
+namespace policyd {
+namespace {
+
+using ::policyd::testing::FreshDir;
+using ::policyd::testing::PolicydProcess;
+using ::policyd::testing::WriteBundle;
+using ::testing::HasSubstr;
+
+struct KeyCert {
+  EVP_PKEY* key = nullptr;
+  X509* cert = nullptr;
+};
+
+std::string Pem(X509* cert) {
+  BIO* bio = BIO_new(BIO_s_mem());
+  PEM_write_bio_X509(bio, cert);
+  char* data;
+  long n = BIO_get_mem_data(bio, &data);
+  std::string out(data, n);
+  BIO_free(bio);
+  return out;
+}
+
+std::string Pem(EVP_PKEY* key) {
+  BIO* bio = BIO_new(BIO_s_mem());
+  PEM_write_bio_PrivateKey(bio, key, nullptr, nullptr, 0, nullptr, nullptr);
+  char* data;
+  long n = BIO_get_mem_data(bio, &data);
+  std::string out(data, n);
+  BIO_free(bio);
+  return out;
+}
+
+// A certificate for `cn`, signed by `issuer` (self-signed when null).
+KeyCert Make(const char* cn, const KeyCert* issuer, const char* san) {
+  KeyCert kc;
+  kc.key = EVP_EC_gen("P-256");
+  kc.cert = X509_new();
+  X509_set_version(kc.cert, 2);
+  ASN1_INTEGER_set(X509_get_serialNumber(kc.cert), std::rand());
+  X509_gmtime_adj(X509_getm_notBefore(kc.cert), -60);
+  X509_gmtime_adj(X509_getm_notAfter(kc.cert), 3600);
+  X509_set_pubkey(kc.cert, kc.key);
+  X509_NAME* name = X509_get_subject_name(kc.cert);
+  X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
+                             reinterpret_cast<const unsigned char*>(cn), -1, -1, 0);
+  X509_set_issuer_name(kc.cert, issuer ? X509_get_subject_name(issuer->cert) : name);
+  X509V3_CTX ctx;
+  X509V3_set_ctx(&ctx, issuer ? issuer->cert : kc.cert, kc.cert, nullptr, nullptr, 0);
+  auto add = [&](int nid, const char* value) {
+    X509_EXTENSION* ext = X509V3_EXT_conf_nid(nullptr, &ctx, nid, value);
+    X509_add_ext(kc.cert, ext, -1);
+    X509_EXTENSION_free(ext);
+  };
+  add(NID_basic_constraints, issuer ? "critical,CA:FALSE" : "critical,CA:TRUE");
+  if (san != nullptr) add(NID_subject_alt_name, san);
+  X509_sign(kc.cert, issuer ? issuer->key : kc.key, EVP_sha256());
+  return kc;
+}
+
+class TlsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = FreshDir("tls");
+    ca_ = Make("test-ca", nullptr, nullptr);
+    server_ = Make("localhost", &ca_, "DNS:localhost,IP:127.0.0.1");
+    client_ = Make("client", &ca_, nullptr);
+    ::policyd::testing::WriteFile(dir_ + "/ca.pem", Pem(ca_.cert));
+    ::policyd::testing::WriteFile(dir_ + "/server.pem", Pem(server_.cert));
+    ::policyd::testing::WriteFile(dir_ + "/server.key", Pem(server_.key));
+    WriteBundle(dir_ + "/bundles", "main", "r1",
+                {{"app/policy.rego", "package app\n\nallow := input.user == \"alice\"\n"}},
+                "[\"app\"]");
+  }
+  void TearDown() override {
+    for (KeyCert* kc : {&ca_, &server_, &client_}) {
+      X509_free(kc->cert);
+      EVP_PKEY_free(kc->key);
+    }
+  }
+
+  grpc::Status Decide(int port, bool with_client_cert) {
+    grpc::SslCredentialsOptions options;
+    options.pem_root_certs = Pem(ca_.cert);
+    if (with_client_cert) {
+      options.pem_cert_chain = Pem(client_.cert);
+      options.pem_private_key = Pem(client_.key);
+    }
+    auto channel = grpc::CreateChannel("localhost:" + std::to_string(port),
+                                       grpc::SslCredentials(options));
+    auto stub = v1::DecisionService::NewStub(channel);
+    v1::DecideRequest request;
+    request.set_path("app/allow");
+    request.mutable_input()->set_json(R"({"user": "alice"})");
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+    v1::DecideResponse response;
+    grpc::Status status = stub->Decide(&context, request, &response);
+    if (status.ok()) EXPECT_TRUE(response.result().bool_value());
+    return status;
+  }
+
+  // One HTTPS GET; "" when the handshake or the exchange failed.
+  std::string HttpsGet(int port, const std::string& path, bool with_client_cert) {
+    SSL_CTX* ctx = SSL_CTX_new(TLS_client_method());
+    X509_STORE_add_cert(SSL_CTX_get_cert_store(ctx), ca_.cert);
+    SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, nullptr);
+    if (with_client_cert) {
+      SSL_CTX_use_certificate(ctx, client_.cert);
+      SSL_CTX_use_PrivateKey(ctx, client_.key);
+    }
+    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(port);
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    std::string response;
+    if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0) {
+      SSL* ssl = SSL_new(ctx);
+      SSL_set_fd(ssl, fd);
+      SSL_set_tlsext_host_name(ssl, "localhost");
+      if (SSL_connect(ssl) == 1) {
+        std::string request = "GET " + path +
+                              " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n";
+        SSL_write(ssl, request.data(), static_cast<int>(request.size()));
+        char buf[4096];
+        int n;
+        while ((n = SSL_read(ssl, buf, sizeof buf)) > 0) response.append(buf, n);
+      }
+      SSL_free(ssl);
+    }
+    ::close(fd);
+    SSL_CTX_free(ctx);
+    return response;
+  }
+
+  std::string dir_;
+  KeyCert ca_, server_, client_;
+};
+
+TEST_F(TlsTest, ServerTlsOnBothListeners) {
+  std::string log;
+  auto server = PolicydProcess::Start(
+      {"--bundles", dir_ + "/bundles", "--tls-cert-file", dir_ + "/server.pem",
+       "--tls-key-file", dir_ + "/server.key"},
+      &log);
+  ASSERT_NE(server, nullptr) << log;
+  grpc::Status status = Decide(server->grpc_port, false);
+  EXPECT_TRUE(status.ok()) << status.error_message();
+  EXPECT_THAT(HttpsGet(server->http_port, "/health", false), HasSubstr("200 OK"));
+}
+
+TEST_F(TlsTest, MutualTlsRequiresClientCertificates) {
+  std::string log;
+  auto server = PolicydProcess::Start(
+      {"--bundles", dir_ + "/bundles", "--tls-cert-file", dir_ + "/server.pem",
+       "--tls-key-file", dir_ + "/server.key", "--tls-client-ca-file",
+       dir_ + "/ca.pem"},
+      &log);
+  ASSERT_NE(server, nullptr) << log;
+  grpc::Status with = Decide(server->grpc_port, true);
+  EXPECT_TRUE(with.ok()) << with.error_message();
+  EXPECT_FALSE(Decide(server->grpc_port, false).ok());
+  EXPECT_THAT(HttpsGet(server->http_port, "/health", true), HasSubstr("200 OK"));
+  EXPECT_THAT(HttpsGet(server->http_port, "/health", false),
+              ::testing::Not(HasSubstr("200 OK")));
+}
+
+}  // namespace
+}  // namespace policyd
