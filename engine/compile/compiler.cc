@@ -1189,13 +1189,15 @@ absl::StatusOr<plan::Query> CompileQuery(const ast::Body& body,
       query.bindings.emplace_back(name, slot);
     }
   }
-  // A query's bare terms (not calls) are captured with their value, as
-  // OPA's `__localq` rewriting does: `data.p` is false, not undefined, when
-  // p is false. Calls stay conditions.
+  // A query's terms and calls are captured with their value, as OPA's
+  // `__localq` rewriting does: `data.p` and `f(1)` give their values, false
+  // included. A query of several expressions, or one with variables
+  // (iteration), still treats a false value as failure.
+  bool keep_false = query.body.exprs.size() == 1 && query.num_slots == 0;
   for (auto& e : query.body.exprs) {
-    if (e.op == plan::ExprOp::kTerm && !e.negated && e.a.op != plan::TermOp::kCall &&
-        e.withs.empty()) {
+    if (e.op == plan::ExprOp::kTerm && !e.negated) {
       e.result_slot = query.num_slots++;
+      e.keep_false = keep_false;
     }
   }
   // Expression texts, in evaluation order: the query's own text when it is

@@ -101,8 +101,10 @@ struct Expr {
   Term collection;                    // kSomeIn, kEvery
   std::shared_ptr<Body> body;         // kEvery
   std::vector<With> withs;
-  // Queries: the slot that keeps a kTerm expression's value for results.
+  // Queries: the slot that keeps a kTerm expression's value for results,
+  // and whether a false value is a result rather than a failure.
   int result_slot = -1;
+  bool keep_false = false;
 };
 
 struct Body {

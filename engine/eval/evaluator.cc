@@ -234,7 +234,7 @@ class Evaluator {
       case ExprOp::kTerm:
         return EvalTerm(e.a, f, [&](const Value& v) {
           // A query's captured term keeps its value, false included.
-          if (e.result_slot < 0 && v.is_bool() && !v.boolean()) return true;
+          if (!e.keep_false && v.is_bool() && !v.boolean()) return true;
           if (e.result_slot >= 0) {
             f.values[e.result_slot] = v;
             f.bound[e.result_slot] = true;

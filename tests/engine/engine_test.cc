@@ -37,6 +37,18 @@ TEST(EngineTest, ResultRowsHoldExpressionsAndBindings) {
   EXPECT_EQ(rs.rows[0].bindings[0].second.ToJson(), "2");
 }
 
+TEST(EngineTest, QueryTermsAndCallsAreCapturedWithTheirValue) {
+  auto engine = CompileText({"package t\nno := false\nf(x) := x * 2"});
+  ASSERT_TRUE(engine.ok());
+  EXPECT_EQ(testing::EvalJson(*engine, "data.t.no"), "false");
+  EXPECT_EQ(testing::EvalJson(*engine, "data.t.f(3)"), "6");
+  EXPECT_EQ(testing::EvalJson(*engine, "1 > 2"), "false");
+  // With several expressions a false one fails the query, as in OPA.
+  auto q = (*engine)->Prepare("x := 1; data.t.no");
+  ASSERT_TRUE(q.ok());
+  EXPECT_TRUE(q->Eval({}).rows.empty());
+}
+
 TEST(EngineTest, EvalValueRejectsQueriesWithSeveralResults) {
   auto engine = CompileText({"package t\nxs := [1, 2]"});
   auto q = (*engine)->Prepare("data.t.xs[_]");
