@@ -101,6 +101,7 @@ void RegisterGraphBuiltins(BuiltinRegistry& registry);        // graph.cc
 void RegisterAwsBuiltins(BuiltinRegistry& registry);          // aws.cc
 void RegisterRuntimeBuiltins(BuiltinRegistry& registry);      // runtime.cc
 void RegisterRegoParseBuiltins(BuiltinRegistry& registry);    // rego_parse.cc
+void RegisterRegoMetadataBuiltins(BuiltinRegistry& registry); // rego_metadata.cc
 
 }  // namespace policyd
 

@@ -32,6 +32,7 @@ const BuiltinRegistry& BuiltinRegistry::Default() {
     RegisterAwsBuiltins(*r);
     RegisterRuntimeBuiltins(*r);
     RegisterRegoParseBuiltins(*r);
+    RegisterRegoMetadataBuiltins(*r);
     return r;
   }();
   return *registry;

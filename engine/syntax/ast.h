@@ -124,6 +124,12 @@ struct Import {
   std::string alias;  // `as alias`, empty when none
 };
 
+// A `#` comment: where its `#` is, and the text after the `#`.
+struct Comment {
+  Location loc;
+  std::string text;
+};
+
 struct Module {
   std::string filename;
   RegoVersion version = RegoVersion::kV1;
@@ -131,6 +137,7 @@ struct Module {
   TermPtr package;  // Ref starting with Var "data": `package a.b` -> data.a.b
   std::vector<Import> imports;
   std::vector<Rule> rules;
+  std::vector<Comment> comments;  // in source order (METADATA annotations)
 };
 
 }  // namespace policyd::ast

@@ -40,9 +40,10 @@ void AppendUtf8(uint32_t cp, std::string* out) {
 
 class Lexer {
  public:
-  Lexer(std::string_view src, size_t begin, size_t end, Location start)
+  Lexer(std::string_view src, size_t begin, size_t end, Location start,
+        std::vector<Comment>* comments)
       : src_(src.substr(0, end)), pos_(begin), line_(start.line),
-        col_(start.col) {}
+        col_(start.col), comments_(comments) {}
 
   std::vector<Token> Run() {
     std::vector<Token> out;
@@ -92,7 +93,13 @@ class Lexer {
         Advance();
       } else if (c == '#') {
         tok->space_before = true;
+        Location loc = Here();
+        size_t start = pos_ + 1;
         while (!AtEnd() && Peek() != '\n') Advance();
+        if (comments_) {
+          comments_->push_back(
+              Comment{loc, std::string(src_.substr(start, pos_ - start))});
+        }
       } else {
         break;
       }
@@ -407,6 +414,7 @@ class Lexer {
   size_t pos_;
   int line_;
   int col_;
+  std::vector<Comment>* comments_;  // may be null
   std::string error_;
 };
 
@@ -450,8 +458,8 @@ std::string_view TokenName(Tok kind) {
 }
 
 std::vector<Token> Lex(std::string_view source, size_t begin, size_t end,
-                       Location start) {
-  return Lexer(source, begin, end, start).Run();
+                       Location start, std::vector<Comment>* comments) {
+  return Lexer(source, begin, end, start, comments).Run();
 }
 
 }  // namespace policyd::ast

@@ -75,8 +75,10 @@ std::string_view TokenName(Tok kind);
 
 // Tokens of source[begin, end), the first one at `start`; always ends with one
 // kEof token. Lexical errors become kIllegal tokens (the lexer stops there).
+// Comments are skipped, and appended to `*comments` when it is given.
 std::vector<Token> Lex(std::string_view source, size_t begin, size_t end,
-                       Location start);
+                       Location start,
+                       std::vector<Comment>* comments = nullptr);
 inline std::vector<Token> Lex(std::string_view source) {
   return Lex(source, 0, source.size(), Location{1, 1});
 }

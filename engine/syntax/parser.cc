@@ -117,7 +117,8 @@ std::string RefText(const Term& ref) {
 class Parser {
  public:
   Parser(std::string_view filename, std::string_view src, RegoVersion version)
-      : filename_(filename), src_(src), toks_(Lex(src)) {
+      : filename_(filename), src_(src),
+        toks_(Lex(src, 0, src.size(), Location{1, 1}, &comments_)) {
     if (version == RegoVersion::kV1) EnableV1();
   }
 
@@ -152,6 +153,7 @@ class Parser {
       if (failed_) Recover();
     }
     if (!errors_.empty()) return Status();
+    module.comments = std::move(comments_);
     return module;
   }
 
@@ -1361,6 +1363,7 @@ class Parser {
 
   std::string_view filename_;
   std::string_view src_;
+  std::vector<Comment> comments_;  // filled by the lexer, before toks_
   std::vector<Token> toks_;
   size_t pos_ = 0;
   size_t prev_end_ = 0;

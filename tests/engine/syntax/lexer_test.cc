@@ -24,6 +24,20 @@ TEST(LexerTest, OperatorsAndPunctuation) {
                               Tok::kSemicolon, Tok::kDot, Tok::kColon, Tok::kEof}));
 }
 
+TEST(LexerTest, CommentsAreRecordedWhenAsked) {
+  std::string_view src = "# METADATA\np := \"#not\" # tail\n";
+  std::vector<Comment> comments;
+  std::vector<Token> toks = Lex(src, 0, src.size(), Location{1, 1}, &comments);
+  ASSERT_EQ(comments.size(), 2u);
+  EXPECT_EQ(comments[0].text, " METADATA");
+  EXPECT_EQ(comments[0].loc.line, 1);
+  EXPECT_EQ(comments[0].loc.col, 1);
+  EXPECT_EQ(comments[1].text, " tail");
+  EXPECT_EQ(comments[1].loc.line, 2);
+  EXPECT_EQ(comments[1].loc.col, 13);
+  EXPECT_EQ(toks[2].text, "#not");
+}
+
 TEST(LexerTest, WordsNumbersAndPositions) {
   std::vector<Token> toks = Lex("foo_1 12.5e-3\n  # note\n  x1 7");
   ASSERT_EQ(toks.size(), 5u);

@@ -55,6 +55,17 @@ TEST(ParseModuleTest, PackageIsDataRef) {
   EXPECT_EQ(m->version, RegoVersion::kV1);
 }
 
+TEST(ParseModuleTest, KeepsComments) {
+  absl::StatusOr<Module> m =
+      ParseModule("x.rego", "# METADATA\n# title: t\npackage a\n\np := 1 # one\n");
+  ASSERT_TRUE(m.ok()) << m.status();
+  ASSERT_EQ(m->comments.size(), 3u);
+  EXPECT_EQ(m->comments[1].text, " title: t");
+  EXPECT_EQ(m->comments[1].loc.line, 2);
+  EXPECT_EQ(m->comments[2].text, " one");
+  EXPECT_EQ(m->comments[2].loc.line, 5);
+}
+
 TEST(ParseModuleTest, Imports) {
   absl::StatusOr<Module> m = ParseModule(
       "a.rego",
