@@ -152,6 +152,7 @@ int RunServe(const std::vector<std::string>& args, std::ostream& out,
   ExtAuthzService ext_authz(&decider, &pool, config.envoy_decision,
                             config.envoy_dry_run);
   HealthService health(&store);
+  store.AddListener([&health](const bundles::ReloadEvent&) { health.Notify(); });
 
   absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials =
       GrpcCredentials(config.tls);

@@ -305,10 +305,20 @@ TEST_F(ServeTest, HealthServingAfterFirstBundle) {
             grpc::StatusCode::FAILED_PRECONDITION);
   EXPECT_EQ(Http(server_->http_port, "GET", "/health?bundles").status, 500);
 
+  grpc::ClientContext watch_context;
+  auto watch = health->Watch(&watch_context, grpc::health::v1::HealthCheckRequest());
+  grpc::health::v1::HealthCheckResponse watched;
+  ASSERT_TRUE(watch->Read(&watched));
+  EXPECT_EQ(watched.status(), grpc::health::v1::HealthCheckResponse::NOT_SERVING);
+
   WriteBundle(dir_, "main", "r1", Files());
   EXPECT_TRUE(Eventually([&] {
     return status() == grpc::health::v1::HealthCheckResponse::SERVING;
   }));
+  // The stream tells of the change without being asked.
+  ASSERT_TRUE(watch->Read(&watched));
+  EXPECT_EQ(watched.status(), grpc::health::v1::HealthCheckResponse::SERVING);
+  watch_context.TryCancel();
   EXPECT_EQ(Http(server_->http_port, "GET", "/health?bundles").status, 200);
 
   grpc::ClientContext context;
@@ -488,6 +498,13 @@ TEST_F(ServeTest, ReloadRpc) {
 TEST_F(ServeTest, SigtermDrainsInFlightDecisions) {
   WriteBundle(dir_, "main", "r1", Files());
   StartServer();
+  // An open health Watch stream learns of the shutdown and ends.
+  auto health = grpc::health::v1::Health::NewStub(channel_);
+  grpc::ClientContext watch_context;
+  auto watch = health->Watch(&watch_context, grpc::health::v1::HealthCheckRequest());
+  grpc::health::v1::HealthCheckResponse watched;
+  ASSERT_TRUE(watch->Read(&watched));
+  EXPECT_EQ(watched.status(), grpc::health::v1::HealthCheckResponse::SERVING);
   grpc::Status slow_status;
   v1::DecideResponse slow;
   std::thread client([&] {
@@ -499,6 +516,10 @@ TEST_F(ServeTest, SigtermDrainsInFlightDecisions) {
   client.join();
   EXPECT_TRUE(slow_status.ok()) << slow_status.error_message();
   EXPECT_EQ(slow.result().number_value(), 3000000);
+  ASSERT_TRUE(watch->Read(&watched));
+  EXPECT_EQ(watched.status(), grpc::health::v1::HealthCheckResponse::NOT_SERVING);
+  EXPECT_FALSE(watch->Read(&watched));
+  EXPECT_TRUE(watch->Finish().ok());
   EXPECT_EQ(server_->Wait(), 0) << server_->Stderr();
   EXPECT_THAT(server_->Stderr(), HasSubstr("stopped"));
 }
