@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "engine/builtins/builtin.h"
+#include "engine/compile/annotations.h"
 #include "engine/compile/recursion.h"
 #include "engine/compile/rule_index.h"
 #include "engine/errors.h"
@@ -868,6 +869,14 @@ class BodyCompiler {
       out.op = plan::TermOp::kPrint;
       return out;
     }
+    // The rule's METADATA annotations are known now: a constant.
+    if ((name == "rego.metadata.chain" || name == "rego.metadata.rule") && nargs == 0 &&
+        annotations_ != nullptr && rule_ != nullptr) {
+      return Const(name == "rego.metadata.chain"
+                       ? annotations_->Chain(module_index_, *rule_)
+                       : annotations_->RuleAnnotations(module_index_, *rule_),
+                   t.loc);
+    }
     if (const plan::Function* f = ResolveFunction(op)) {
       out.function = f;
       out.call_name = f->name;
@@ -912,11 +921,21 @@ class BodyCompiler {
   }
 
   void set_root(const plan::Node* root) { root_ = root; }
+  // The rule being compiled, for rego.metadata.chain() / rule().
+  void set_rule_context(const Annotations* annotations, size_t module_index,
+                        const ast::Rule* rule) {
+    annotations_ = annotations;
+    module_index_ = module_index;
+    rule_ = rule;
+  }
 
  private:
   const ModuleEnv& env_;
   int* num_slots_;
   const plan::Node* root_ = nullptr;
+  const Annotations* annotations_ = nullptr;
+  size_t module_index_ = 0;
+  const ast::Rule* rule_ = nullptr;
   absl::Status status_;
   std::vector<std::unique_ptr<Scope>> scopes_;
 };
@@ -932,6 +951,9 @@ class ModuleSetCompiler {
   absl::StatusOr<CompiledModules> Run(const std::vector<ast::Module>& modules) {
     result_.root = std::make_unique<plan::Node>();
     result_.root->path = "data";
+    absl::StatusOr<Annotations> annotations = Annotations::Build(modules);
+    if (!annotations.ok()) return annotations.status();
+    annotations_ = &*annotations;
     // Package rule names (first segments), across modules of one package.
     std::map<std::vector<std::string>, NameSet> names;
     std::vector<ModuleEnv> envs(modules.size());
@@ -962,6 +984,7 @@ class ModuleSetCompiler {
     // Build the rule tree.
     struct Pending {
       const ast::Rule* rule;
+      size_t module_index;
       const ModuleEnv* env;
       plan::Node* node;
       size_t key_start;  // index into the head ref where key_path starts
@@ -975,7 +998,7 @@ class ModuleSetCompiler {
         std::vector<std::string> full = envs[m].package;
         full.insert(full.end(), prefix.begin(), prefix.end());
         plan::Node* node = Ensure(full);
-        Pending p{&r, &envs[m], node, rest};
+        Pending p{&r, m, &envs[m], node, rest};
         bool function = r.head.has_args || !r.head.args.empty();
         plan::RuleSet::Kind kind =
             rest < items.size() ? plan::RuleSet::kObject
@@ -1006,6 +1029,8 @@ class ModuleSetCompiler {
     // Compile each rule.
     for (auto& p : pending) {
       bool function = p.rule->head.has_args || !p.rule->head.args.empty();
+      module_index_ = p.module_index;
+      rule_ = p.rule;
       absl::StatusOr<std::unique_ptr<plan::Rule>> rule =
           CompileRule(*p.rule, *p.env, p.key_start, nullptr);
       if (!rule.ok()) return rule.status();
@@ -1077,6 +1102,7 @@ class ModuleSetCompiler {
     rule->is_default = r.is_default;
     BodyCompiler bc(env, &rule->num_slots);
     bc.set_root(result_.root.get());
+    bc.set_rule_context(annotations_, module_index_, rule_);
     Scope scope;
     NameSet bound;
     NameSet outer;
@@ -1163,6 +1189,11 @@ class ModuleSetCompiler {
   }
 
   CompiledModules result_;
+  // Annotations of the modules (during Run), and the rule being compiled
+  // (else branches included) with the index of its module.
+  const Annotations* annotations_ = nullptr;
+  size_t module_index_ = 0;
+  const ast::Rule* rule_ = nullptr;
 };
 
 }  // namespace
