@@ -99,6 +99,9 @@ int RunServe(const std::vector<std::string>& args, std::ostream& out,
   sigaddset(&signals, SIGINT);
   sigaddset(&signals, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  // A client that hangs up mid-response (TLS writes cannot ask for
+  // MSG_NOSIGNAL) must not end the server.
+  signal(SIGPIPE, SIG_IGN);
 
   std::unique_ptr<DecisionLog> log;
   if (!config.decision_log.empty()) {
