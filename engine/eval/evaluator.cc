@@ -232,6 +232,18 @@ class Evaluator {
   bool EvalPositive(const plan::Expr& e, Frame& f, Cont k) {
     switch (e.op) {
       case ExprOp::kTerm:
+        // The commonest condition, `a == b` over simple terms, is decided
+        // right here.
+        if (e.result_slot < 0 && e.a.op == TermOp::kCall &&
+            e.a.fast_op != plan::Term::FastOp::kNone && !state_.mocks) {
+          const Value* x;
+          const Value* y;
+          Simple sx = EvalSimple(e.a.items[0], f, &x);
+          if (sx == Simple::kUndefined) return true;
+          Simple sy = sx == Simple::kValue ? EvalSimple(e.a.items[1], f, &y) : Simple::kNo;
+          if (sy == Simple::kUndefined) return true;
+          if (sy == Simple::kValue) return FastOp(e.a.fast_op, *x, *y) ? k() : true;
+        }
         return EvalTerm(e.a, f, [&](const Value& v) {
           // A query's captured term keeps its value, false included.
           if (!e.keep_false && v.is_bool() && !v.boolean()) return true;
@@ -652,6 +664,22 @@ class Evaluator {
 
   // ---- calls ----
 
+  // The builtins computed inline (see plan::Term::FastOp).
+  static bool FastOp(plan::Term::FastOp op, const Value& a, const Value& b) {
+    using Op = plan::Term::FastOp;
+    switch (op) {
+      case Op::kEqual: return a == b;
+      case Op::kNotEqual: return a != b;
+      case Op::kLess: return a.Compare(b) < 0;
+      case Op::kLessEqual: return a.Compare(b) <= 0;
+      case Op::kGreater: return a.Compare(b) > 0;
+      case Op::kGreaterEqual: return a.Compare(b) >= 0;
+      case Op::kMember: return IsMember(a, b);
+      case Op::kNone: break;
+    }
+    return false;
+  }
+
   // `x in coll` for internal.member_2.
   static bool IsMember(const Value& x, const Value& coll) {
     switch (coll.kind()) {
@@ -673,20 +701,8 @@ class Evaluator {
   }
 
   bool Call(const plan::Term& t, const Args& args, ValueCont k) {
-    using FastOp = plan::Term::FastOp;
-    if (t.fast_op != FastOp::kNone && !state_.mocks) {
-      bool r = false;
-      switch (t.fast_op) {
-        case FastOp::kEqual: r = args[0] == args[1]; break;
-        case FastOp::kNotEqual: r = args[0] != args[1]; break;
-        case FastOp::kLess: r = args[0].Compare(args[1]) < 0; break;
-        case FastOp::kLessEqual: r = args[0].Compare(args[1]) <= 0; break;
-        case FastOp::kGreater: r = args[0].Compare(args[1]) > 0; break;
-        case FastOp::kGreaterEqual: r = args[0].Compare(args[1]) >= 0; break;
-        case FastOp::kMember: r = IsMember(args[0], args[1]); break;
-        case FastOp::kNone: break;
-      }
-      return k(Value::Bool(r));
+    if (t.fast_op != plan::Term::FastOp::kNone && !state_.mocks) {
+      return k(Value::Bool(FastOp(t.fast_op, args[0], args[1])));
     }
     if (state_.mocks) {
       auto it = state_.mocks->find(t.call_name);
