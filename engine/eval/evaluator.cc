@@ -887,7 +887,7 @@ class Evaluator {
       switch (v->kind()) {
         case Kind::kObject:
           if (kv->is_string()) {
-            v = v->Find(kv->string());
+            v = v->Find(*kv);
           } else {
             const Value* found = v->Find(*kv);
             if (!found && json_keys && kv->is_number()) found = v->Find(kv->NumberText());

@@ -159,6 +159,8 @@ Value Value::Int(int64_t i) {
 
 Value Value::String(std::string s) { return String(std::string_view(s)); }
 
+// Inline strings keep every byte past their text zero, so that equal short
+// strings are equal as bytes (Find relies on it).
 Value Value::String(std::string_view s) {
   static_assert(offsetof(Value, small_head_) == 3, "inline strings start at byte 3");
   if (s.size() > kSmallStringMax) return Value(StringRep::Make(s));
@@ -286,6 +288,14 @@ const Value* Value::Find(const Value& key) const {
   if (kind_ != Kind::kObject) return nullptr;
   const auto* r = static_cast<const ObjectRep*>(rep_);
   const auto& es = r->entries;
+  // A short string key is 16 bytes with zero padding (see String): in a
+  // small object it is found by comparing whole Values as bytes.
+  if (key.kind_ == Kind::kString && key.inline_int_ && es.size() <= 8) {
+    for (const ObjectEntry& e : es) {
+      if (std::memcmp(&e.first, &key, sizeof(Value)) == 0) return &e.second;
+    }
+    return nullptr;
+  }
   if (r->index) {
     int64_t pos = r->index->Lookup(key.Hash(), [&](size_t i) { return es[i].first == key; });
     return pos < 0 ? nullptr : &es[pos].second;
