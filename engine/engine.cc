@@ -43,8 +43,13 @@ absl::StatusOr<std::shared_ptr<const Engine>> Engine::Compile(
     status.SetPayload("policyd.dev/error_code", absl::Cord(std::string(kRegoParseError)));
     return status;
   }
+  return CompileParsed(std::move(parsed), std::move(data));
+}
+
+absl::StatusOr<std::shared_ptr<const Engine>> Engine::CompileParsed(
+    std::vector<ast::Module> modules, Value data) {
   absl::StatusOr<compile::CompiledModules> compiled =
-      compile::CompileModules(parsed);
+      compile::CompileModules(modules);
   if (!compiled.ok()) return compiled.status();
   auto c = std::make_unique<Compiled>();
   c->data = data.is_null() ? Value::Object({}) : std::move(data);

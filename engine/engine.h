@@ -99,6 +99,11 @@ class Engine : public std::enable_shared_from_this<Engine> {
   static absl::StatusOr<std::shared_ptr<const Engine>> Compile(
       const std::vector<SourceModule>& modules, Value data = Value());
 
+  // Compiles already-parsed modules (e.g. kept from an earlier compile of the
+  // same files), skipping the parse.
+  static absl::StatusOr<std::shared_ptr<const Engine>> CompileParsed(
+      std::vector<ast::Module> modules, Value data = Value());
+
   // Compiles a query body (`data.a.b`, `x := data.a[_]; x > 1`) against the
   // engine, once; the result can be evaluated many times.
   absl::StatusOr<PreparedQuery> Prepare(std::string_view query) const;
