@@ -18,7 +18,7 @@ Snapshot::Snapshot(std::shared_ptr<const Engine> engine,
 
 std::shared_ptr<const Snapshot> Snapshot::Build(
     std::vector<std::shared_ptr<const Bundle>> bundles, uint64_t generation,
-    std::vector<BundleError>* errors) {
+    std::vector<BundleError>* errors, ModuleCache* parsed) {
   std::sort(bundles.begin(), bundles.end(),
             [](const auto& a, const auto& b) { return a->name < b->name; });
   for (size_t i = 0; i < bundles.size(); ++i) {
@@ -39,7 +39,6 @@ std::shared_ptr<const Snapshot> Snapshot::Build(
   if (!errors->empty()) return nullptr;
 
   DataTree tree;
-  std::vector<SourceModule> modules;
   for (const auto& bundle : bundles) {
     for (const DataDocument& doc : bundle->data) {
       if (absl::Status s = tree.Insert(doc.path, doc.value,
@@ -49,11 +48,16 @@ std::shared_ptr<const Snapshot> Snapshot::Build(
         return nullptr;
       }
     }
-    modules.insert(modules.end(), bundle->modules.begin(),
-                   bundle->modules.end());
+  }
+  ModuleCache fresh;
+  absl::StatusOr<std::vector<ast::Module>> modules =
+      (parsed != nullptr ? parsed : &fresh)->Parse(bundles);
+  if (!modules.ok()) {
+    *errors = ErrorsFromCompileStatus(modules.status());
+    return nullptr;
   }
   absl::StatusOr<std::shared_ptr<const Engine>> engine =
-      Engine::Compile(modules, tree.Build());
+      Engine::CompileParsed(*std::move(modules), tree.Build());
   if (!engine.ok()) {
     *errors = ErrorsFromCompileStatus(engine.status());
     return nullptr;
