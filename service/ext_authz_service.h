@@ -1,6 +1,7 @@
 // envoy.service.auth.v3.Authorization/Check over the decision path
-// configured for Envoy (default `envoy/authz/allow`). The CheckRequest is
-// converted on the gRPC thread and decided on the worker pool.
+// configured for Envoy (default `envoy/authz/allow`). The gRPC thread only
+// hands the call to the worker pool, which converts the CheckRequest,
+// decides and answers.
 #ifndef POLICYD_SERVICE_EXT_AUTHZ_SERVICE_H_
 #define POLICYD_SERVICE_EXT_AUTHZ_SERVICE_H_
 
@@ -26,6 +27,8 @@ class ExtAuthzService final
       envoy::service::auth::v3::CheckResponse* response) override;
 
  private:
+  class Call;
+
   const Decider* const decider_;
   WorkerPool* const pool_;
   const std::string path_;

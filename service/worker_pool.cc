@@ -16,18 +16,27 @@ WorkerPool::WorkerPool(int threads, size_t max_queue) : max_queue_(max_queue) {
 WorkerPool::~WorkerPool() { Shutdown(); }
 
 bool WorkerPool::TrySubmit(absl::AnyInvocable<void() &&> task) {
-  absl::MutexLock lock(&mu_);
-  if (stopping_ || queue_.size() >= max_queue_) return false;
-  queue_.push_back(std::move(task));
+  bool wake;
+  {
+    std::lock_guard lock(mu_);
+    if (stopping_ || queue_.size() >= max_queue_) return false;
+    queue_.push_back(std::move(task));
+    // Busy workers take the task when they finish theirs: a wake-up (a
+    // futex call and a context switch on a loaded machine) only for a
+    // sleeping one.
+    wake = idle_ > 0;
+  }
+  if (wake) ready_.notify_one();
   return true;
 }
 
 void WorkerPool::Shutdown() {
   {
-    absl::MutexLock lock(&mu_);
+    std::lock_guard lock(mu_);
     if (stopping_ && threads_.empty()) return;
     stopping_ = true;
   }
+  ready_.notify_all();
   for (std::thread& t : threads_) {
     if (t.joinable()) t.join();
   }
@@ -35,23 +44,25 @@ void WorkerPool::Shutdown() {
 }
 
 size_t WorkerPool::queue_depth() const {
-  absl::MutexLock lock(&mu_);
+  std::lock_guard lock(mu_);
   return queue_.size();
 }
 
 void WorkerPool::Run() {
-  auto ready = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-    return stopping_ || !queue_.empty();
-  };
+  std::unique_lock lock(mu_);
   while (true) {
-    absl::AnyInvocable<void() &&> task;
-    {
-      absl::MutexLock lock(&mu_, absl::Condition(&ready));
-      if (queue_.empty()) return;  // stopping and drained
-      task = std::move(queue_.front());
-      queue_.pop_front();
+    if (queue_.empty()) {
+      if (stopping_) return;  // drained
+      ++idle_;
+      ready_.wait(lock);
+      --idle_;
+      continue;
     }
+    absl::AnyInvocable<void() &&> task = std::move(queue_.front());
+    queue_.pop_front();
+    lock.unlock();
     std::move(task)();
+    lock.lock();
   }
 }
 

@@ -5,14 +5,14 @@
 #ifndef POLICYD_SERVICE_WORKER_POOL_H_
 #define POLICYD_SERVICE_WORKER_POOL_H_
 
+#include <condition_variable>
 #include <cstddef>
 #include <deque>
+#include <mutex>
 #include <thread>
 #include <vector>
 
-#include "absl/base/thread_annotations.h"
 #include "absl/functional/any_invocable.h"
-#include "absl/synchronization/mutex.h"
 
 namespace policyd {
 
@@ -27,7 +27,8 @@ class WorkerPool {
   WorkerPool& operator=(const WorkerPool&) = delete;
 
   // Queues `task`; false (and `task` dropped unrun) when the queue is full or
-  // the pool is shutting down.
+  // the pool is shutting down. A task capturing at most two pointers is
+  // queued without allocating.
   bool TrySubmit(absl::AnyInvocable<void() &&> task);
 
   // Stops taking tasks, runs those already queued, joins the threads.
@@ -41,9 +42,13 @@ class WorkerPool {
   void Run();
 
   const size_t max_queue_;
-  mutable absl::Mutex mu_;
-  std::deque<absl::AnyInvocable<void() &&>> queue_ ABSL_GUARDED_BY(mu_);
-  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  // A standard mutex rather than absl::Mutex so that ThreadSanitizer, which
+  // cannot see into the distribution's uninstrumented absl, checks it.
+  mutable std::mutex mu_;
+  std::condition_variable ready_;
+  std::deque<absl::AnyInvocable<void() &&>> queue_;  // guarded by mu_
+  int idle_ = 0;           // workers waiting on ready_; guarded by mu_
+  bool stopping_ = false;  // guarded by mu_
   std::vector<std::thread> threads_;
 };
 
