@@ -77,10 +77,11 @@ bool StartsWith(std::string_view s, std::string_view prefix) {
 }  // namespace
 
 RestApi::RestApi(const Decider* decider, WorkerPool* pool,
-                 std::string default_decision)
+                 std::string default_decision, absl::Duration timeout)
     : decider_(decider),
       pool_(pool),
-      default_decision_(std::move(default_decision)) {}
+      default_decision_(std::move(default_decision)),
+      timeout_(timeout) {}
 
 HttpResponse RestApi::Handle(const HttpRequest& request) const {
   std::string_view path = request.path;
@@ -122,8 +123,9 @@ std::optional<Decision> RestApi::Run(std::string_view path, const Value* input,
   Decision decision;
   absl::Notification done;
   std::string p(path);
+  absl::Time deadline = start + timeout_;
   if (!pool_->TrySubmit([&] {
-        decision = decider_->Decide(p, input, absl::InfiniteFuture());
+        decision = decider_->Decide(p, input, deadline);
         done.Notify();
       })) {
     decider_->metrics()->CountError(kApi, "resource_exhausted");

@@ -27,9 +27,10 @@ namespace policyd {
 
 class RestApi {
  public:
-  // All must outlive the API.
+  // All must outlive the API. Each decision must finish within `timeout`
+  // of the request's arrival.
   RestApi(const Decider* decider, WorkerPool* pool,
-          std::string default_decision);
+          std::string default_decision, absl::Duration timeout);
 
   HttpResponse Handle(const HttpRequest& request) const;
 
@@ -49,6 +50,7 @@ class RestApi {
   const Decider* const decider_;
   WorkerPool* const pool_;
   const std::string default_decision_;
+  const absl::Duration timeout_;
   std::atomic<bool> shutting_down_{false};
 };
 

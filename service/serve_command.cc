@@ -191,7 +191,8 @@ int RunServe(const std::vector<std::string>& args, std::ostream& out,
     }
   }
 
-  RestApi rest(&decider, &pool, config.default_decision);
+  RestApi rest(&decider, &pool, config.default_decision,
+               config.decision_timeout);
   std::vector<std::unique_ptr<HttpServer>> http_servers;
   for (const ListenAddress& a : config.http_addr) {
     HttpServerOptions options;

@@ -145,6 +145,14 @@ const std::vector<Setting>& Settings() {
          c->shutdown_grace = *d;
          return absl::OkStatus();
        }},
+      {"decision_timeout", Kind::kDuration,
+       "deadline of a REST API decision (default 5s)",
+       [](ServeConfig* c, const std::string& v, bool) -> absl::Status {
+         absl::StatusOr<absl::Duration> d = ParseDur("decision_timeout", v);
+         if (!d.ok()) return d.status();
+         c->decision_timeout = *d;
+         return absl::OkStatus();
+       }},
       {"tls_cert_file", Kind::kString, "PEM certificate chain: serve TLS",
        [](ServeConfig* c, const std::string& v, bool) {
          c->tls.cert_file = v;

@@ -30,6 +30,8 @@ struct ServeConfig {
   int64_t max_steps = 0;    // per decision; 0: no limit
   bool strict_builtin_errors = false;
   absl::Duration shutdown_grace = absl::Seconds(10);
+  // Deadline of a REST decision (HTTP requests carry none of their own).
+  absl::Duration decision_timeout = absl::Seconds(5);
   TlsFiles tls;             // for both listeners
   std::string decision_log;  // "" off, "stdout", or a file
   std::vector<std::string> decision_log_mask;

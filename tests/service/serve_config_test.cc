@@ -39,13 +39,15 @@ TEST(ServeConfigTest, FlagsRepeatAndTakeEquals) {
   absl::StatusOr<ServeConfig> c =
       Parse({"--bundles=/b", "--grpc-addr", ":1", "--grpc-addr",
              "unix:///tmp/g.sock", "--envoy-dry-run", "--queue-size=7",
-             "--shutdown-grace", "250ms", "--unix-socket-mode", "0600"});
+             "--shutdown-grace", "250ms", "--unix-socket-mode", "0600",
+             "--decision-timeout", "750ms"});
   ASSERT_TRUE(c.ok()) << c.status();
   ASSERT_EQ(c->grpc_addr.size(), 2u);
   EXPECT_TRUE(c->grpc_addr[1].is_unix);
   EXPECT_TRUE(c->envoy_dry_run);
   EXPECT_EQ(c->queue_size, 7);
   EXPECT_EQ(c->shutdown_grace, absl::Milliseconds(250));
+  EXPECT_EQ(c->decision_timeout, absl::Milliseconds(750));
   EXPECT_EQ(c->unix_socket_mode, 0600u);
 }
 
