@@ -4,15 +4,18 @@
 #include <signal.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <fstream>
 #include <memory>
 #include <sstream>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "absl/synchronization/mutex.h"
 #include "bundles/store.h"
 #include "bundles/watcher.h"
+#include "grpc/grpc.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/grpcpp.h"
 #include "grpcpp/security/server_credentials.h"
@@ -29,6 +32,10 @@
 
 namespace policyd {
 namespace {
+
+// Time given to answers already handed to gRPC to reach their clients before
+// shutdown cuts the connections.
+constexpr absl::Duration kFlushTime = absl::Milliseconds(200);
 
 absl::StatusOr<std::string> ReadFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -234,7 +241,18 @@ int RunServe(const std::vector<std::string>& args, std::ostream& out,
   std::thread http_stop([&] {
     for (auto& server : http_servers) server->Stop(deadline - absl::Now());
   });
-  grpc_server->Shutdown(absl::ToChronoTime(deadline));
+  std::thread grpc_stop(
+      [&] { grpc_server->Shutdown(absl::ToChronoTime(deadline)); });
+  // gRPC's graceful shutdown also waits for every client to close its
+  // connection, so one that keeps an idle connection open would hold the
+  // process for the whole grace period. Once no decision is queued or
+  // running and the last answers have had a moment to be written, the
+  // remaining calls and connections are cut.
+  if (pool.WaitIdle(deadline)) {
+    absl::SleepFor(std::min(kFlushTime, deadline - absl::Now()));
+  }
+  grpc_server_cancel_all_calls(grpc_server->c_server());
+  grpc_stop.join();
   http_stop.join();
   pool.Shutdown();
   watcher.reset();

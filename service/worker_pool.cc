@@ -43,6 +43,16 @@ void WorkerPool::Shutdown() {
   threads_.clear();
 }
 
+bool WorkerPool::WaitIdle(absl::Time deadline) {
+  std::unique_lock lock(mu_);
+  auto idle = [this] { return queue_.empty() && running_ == 0; };
+  if (deadline == absl::InfiniteFuture()) {
+    idle_cv_.wait(lock, idle);
+    return true;
+  }
+  return idle_cv_.wait_until(lock, absl::ToChronoTime(deadline), idle);
+}
+
 size_t WorkerPool::queue_depth() const {
   std::lock_guard lock(mu_);
   return queue_.size();
@@ -60,9 +70,11 @@ void WorkerPool::Run() {
     }
     absl::AnyInvocable<void() &&> task = std::move(queue_.front());
     queue_.pop_front();
+    ++running_;
     lock.unlock();
     std::move(task)();
     lock.lock();
+    if (--running_ == 0 && queue_.empty()) idle_cv_.notify_all();
   }
 }
 

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "absl/functional/any_invocable.h"
+#include "absl/time/time.h"
 
 namespace policyd {
 
@@ -34,6 +35,10 @@ class WorkerPool {
   // Stops taking tasks, runs those already queued, joins the threads.
   void Shutdown();
 
+  // Waits until no task is queued or running, or until `deadline`; true
+  // when the pool is idle.
+  bool WaitIdle(absl::Time deadline);
+
   size_t queue_depth() const;
   int threads() const { return static_cast<int>(threads_.size()); }
   size_t max_queue() const { return max_queue_; }
@@ -46,8 +51,10 @@ class WorkerPool {
   // cannot see into the distribution's uninstrumented absl, checks it.
   mutable std::mutex mu_;
   std::condition_variable ready_;
+  std::condition_variable idle_cv_;  // queue empty and nothing running
   std::deque<absl::AnyInvocable<void() &&>> queue_;  // guarded by mu_
   int idle_ = 0;           // workers waiting on ready_; guarded by mu_
+  int running_ = 0;        // tasks being run; guarded by mu_
   bool stopping_ = false;  // guarded by mu_
   std::vector<std::thread> threads_;
 };

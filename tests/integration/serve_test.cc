@@ -524,6 +524,31 @@ TEST_F(ServeTest, SigtermDrainsInFlightDecisions) {
   EXPECT_THAT(server_->Stderr(), HasSubstr("stopped"));
 }
 
+TEST_F(ServeTest, SigtermDoesNotWaitForAnIdleConnection) {
+  WriteBundle(dir_, "main", "r1", Files());
+  // A grace period longer than Wait()'s patience: the server must not spend
+  // it on a client that keeps its connection open without calls (this one
+  // speaks just enough HTTP/2 to be a connection, and ignores GOAWAY).
+  StartServer({"--shutdown-grace", "120s"});
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(server_->grpc_port);
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  // The connection preface and an empty SETTINGS frame.
+  const std::string hello = std::string("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n") +
+                            std::string("\0\0\0\x04\0\0\0\0\0", 9);
+  ASSERT_EQ(::write(fd, hello.data(), hello.size()),
+            static_cast<ssize_t>(hello.size()));
+  v1::DecideResponse response;
+  ASSERT_TRUE(Decide("app/allow", R"({"user": "alice"})", &response).ok());
+  server_->Signal(SIGTERM);
+  EXPECT_EQ(server_->Wait(), 0) << server_->Stderr();
+  EXPECT_THAT(server_->Stderr(), HasSubstr("stopped"));
+  ::close(fd);
+}
+
 TEST_F(ServeTest, FullQueueAnswersResourceExhausted) {
   WriteBundle(dir_, "main", "r1", Files());
   StartServer({"--workers", "1", "--queue-size", "1"});

@@ -34,6 +34,23 @@ TEST(WorkerPoolTest, FullQueueRefusesAtOnce) {
   release.Notify();
 }
 
+TEST(WorkerPoolTest, WaitIdleWaitsForRunningAndQueuedTasks) {
+  WorkerPool pool(1, 10);
+  EXPECT_TRUE(pool.WaitIdle(absl::InfinitePast()));  // nothing to do
+  absl::Notification running, release;
+  std::atomic<bool> second_ran{false};
+  ASSERT_TRUE(pool.TrySubmit([&] {
+    running.Notify();
+    release.WaitForNotification();
+  }));
+  ASSERT_TRUE(pool.TrySubmit([&] { second_ran.store(true); }));
+  running.WaitForNotification();
+  EXPECT_FALSE(pool.WaitIdle(absl::Now() + absl::Milliseconds(20)));
+  release.Notify();
+  EXPECT_TRUE(pool.WaitIdle(absl::InfiniteFuture()));
+  EXPECT_TRUE(second_ran.load());
+}
+
 TEST(WorkerPoolTest, RefusesAfterShutdown) {
   WorkerPool pool(1, 10);
   pool.Shutdown();
