@@ -22,6 +22,11 @@ namespace core = envoy::config::core::v3;
 
 class ObjectBuilder {
  public:
+  // Room for the largest object built here (HttpRequest's fields), so that
+  // adding never reallocates: growing the vector was a quarter of the
+  // conversion's cost.
+  ObjectBuilder() { entries_.reserve(16); }
+
   void Add(const char* key, Value value) {
     entries_.emplace_back(Value::String(key), std::move(value));
   }
@@ -276,9 +281,11 @@ absl::StatusOr<Value> CheckRequestToInput(const auth::CheckRequest& request) {
   input.Add("parsed_query", ParseQuery(query));
   input.Add("parsed_body", std::move(parsed_body));
   input.Add("truncated_body", Value::Bool(truncated));
-  input.Add("version",
-            Value::Object({{Value::String("encoding"), Value::String("protojson")},
-                           {Value::String("ext_authz"), Value::String("v3")}}));
+  // Built once; copies share it.
+  static const Value* const kVersion = new Value(
+      Value::Object({{Value::String("encoding"), Value::String("protojson")},
+                     {Value::String("ext_authz"), Value::String("v3")}}));
+  input.Add("version", *kVersion);
   return input.Build();
 }
 
