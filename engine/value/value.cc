@@ -168,7 +168,7 @@ Value Value::String(std::string_view s) {
   v.kind_ = Kind::kString;
   v.inline_int_ = true;
   v.small_len_ = static_cast<uint8_t>(s.size());
-  std::memcpy(reinterpret_cast<char*>(&v) + 3, s.data(), s.size());
+  if (!s.empty()) std::memcpy(reinterpret_cast<char*>(&v) + 3, s.data(), s.size());
   return v;
 }
 
