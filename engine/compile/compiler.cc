@@ -14,7 +14,6 @@
 #include "engine/compile/recursion.h"
 #include "engine/compile/rule_index.h"
 #include "engine/errors.h"
-#include "engine/syntax/printer.h"
 
 namespace policyd::compile {
 namespace {
@@ -1231,27 +1230,33 @@ absl::StatusOr<plan::Query> CompileQuery(const ast::Body& body,
       e.keep_false = keep_false;
     }
   }
-  // Expression texts, in evaluation order: the query's own text when it is
-  // one expression, else each expression printed back.
+  // Expression texts, in evaluation order: each expression's own source
+  // text, from its start to the next expression's (without separators).
+  auto offset_of = [&](ast::Location loc) {
+    size_t offset = 0;
+    for (int line = 1; line < loc.line && offset < text.size(); ++offset) {
+      if (text[offset] == '\n') ++line;
+    }
+    return std::min(text.size(), offset + static_cast<size_t>(std::max(loc.col, 1) - 1));
+  };
+  auto source_text = [&](size_t i) {
+    size_t begin = i == 0 ? 0 : offset_of(body[i].loc);
+    size_t end = i + 1 < body.size() ? offset_of(body[i + 1].loc) : text.size();
+    std::string_view slice = text.substr(begin, end > begin ? end - begin : 0);
+    auto separator = [](char c) { return std::isspace(static_cast<unsigned char>(c)) || c == ';'; };
+    while (!slice.empty() && separator(slice.front())) slice.remove_prefix(1);
+    while (!slice.empty() && separator(slice.back())) slice.remove_suffix(1);
+    return std::string(slice);
+  };
   for (const plan::Expr& e : query.body.exprs) {
-    std::string printed;
-    for (const ast::Expr& source : body) {
-      if (source.loc.line == e.loc.line && source.loc.col == e.loc.col) {
-        printed = ast::ExprString(source);
+    std::string source;
+    for (size_t i = 0; i < body.size(); ++i) {
+      if (body[i].loc.line == e.loc.line && body[i].loc.col == e.loc.col) {
+        source = source_text(i);
         break;
       }
     }
-    query.texts.push_back(std::move(printed));
-  }
-  if (query.texts.size() == 1) {
-    std::string_view trimmed = text;
-    while (!trimmed.empty() && std::isspace(static_cast<unsigned char>(trimmed.front()))) {
-      trimmed.remove_prefix(1);
-    }
-    while (!trimmed.empty() && std::isspace(static_cast<unsigned char>(trimmed.back()))) {
-      trimmed.remove_suffix(1);
-    }
-    query.texts[0] = std::string(trimmed);
+    query.texts.push_back(std::move(source));
   }
   return query;
 }
