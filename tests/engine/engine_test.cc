@@ -50,6 +50,14 @@ TEST(EngineTest, QueryTermsAndCallsAreCapturedWithTheirValue) {
   EXPECT_TRUE(q->Eval({}).rows.empty());
 }
 
+TEST(EngineTest, ExpressionTextsAreTheQuerySource) {
+  auto engine = CompileText({"package t"});
+  auto q = (*engine)->Prepare("x := [1, 2];  count(x) > 1\nnot false");
+  ASSERT_TRUE(q.ok());
+  EXPECT_THAT(q->expression_texts(),
+              ::testing::ElementsAre("x := [1, 2]", "count(x) > 1", "not false"));
+}
+
 TEST(EngineTest, EvalValueRejectsQueriesWithSeveralResults) {
   auto engine = CompileText({"package t\nxs := [1, 2]"});
   auto q = (*engine)->Prepare("data.t.xs[_]");
