@@ -126,7 +126,13 @@ int RunServe(const std::vector<std::string>& args, std::ostream& out,
   }
 
   ServiceMetrics metrics;
-  bundles::Store store(config.bundles, bundles::StoreOptions());
+  bundles::StoreOptions store_options;
+  store_options.signatures = config.bundle_signatures;
+  if (store_options.signatures.required && store_options.signatures.keys.empty()) {
+    err << "policyd serve: bundle_signatures_required needs a bundle_verification_key\n";
+    return 1;
+  }
+  bundles::Store store(config.bundles, store_options);
   store.AddListener([&](const bundles::ReloadEvent& event) {
     metrics.ObserveReload(event, store.Status());
     LogReload(event, err);

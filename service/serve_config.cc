@@ -1,8 +1,11 @@
 #include "service/serve_config.h"
 
 #include <algorithm>
+#include <fstream>
 #include <functional>
+#include <iterator>
 #include <optional>
+#include <set>
 #include <string_view>
 
 #include "absl/strings/match.h"
@@ -184,6 +187,44 @@ const std::vector<Setting>& Settings() {
          absl::StatusOr<int> n = ParseInt<int>("decision_log_buffer", v, 1);
          if (!n.ok()) return n.status();
          c->decision_log_buffer = *n;
+         return absl::OkStatus();
+       }},
+      {"bundle_verification_key", Kind::kList,
+       "bundle signing key as ID=ALG:FILE (ALG: RS256, ES256, HS256, ...; FILE: PEM "
+       "public key, or the HMAC secret); may repeat. With a key, signed bundles are verified",
+       [](ServeConfig* c, const std::string& v, bool first) -> absl::Status {
+         size_t eq = v.find('=');
+         size_t colon = v.find(':', eq == std::string::npos ? 0 : eq);
+         if (eq == std::string::npos || eq == 0 || colon == std::string::npos) {
+           return Invalid("bundle_verification_key", v, "expected ID=ALG:FILE");
+         }
+         std::string alg = v.substr(eq + 1, colon - eq - 1);
+         static const std::set<std::string> kAlgorithms = {
+             "RS256", "RS384", "RS512", "ES256", "ES384", "ES512", "HS256", "HS384", "HS512"};
+         if (!kAlgorithms.count(alg)) {
+           return Invalid("bundle_verification_key", v, "unknown algorithm " + alg);
+         }
+         std::ifstream file(v.substr(colon + 1), std::ios::binary);
+         if (!file) {
+           return Invalid("bundle_verification_key", v, "cannot read " + v.substr(colon + 1));
+         }
+         std::string key((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+         if (first) c->bundle_signatures.keys.clear();
+         c->bundle_signatures.keys[v.substr(0, eq)] = {alg, key};
+         return absl::OkStatus();
+       }},
+      {"bundle_signatures_required", Kind::kBool,
+       "refuse bundles without .signatures.json (default false)",
+       [](ServeConfig* c, const std::string& v, bool) -> absl::Status {
+         absl::StatusOr<bool> b = ParseBool("bundle_signatures_required", v);
+         if (!b.ok()) return b.status();
+         c->bundle_signatures.required = *b;
+         return absl::OkStatus();
+       }},
+      {"bundle_signature_scope", Kind::kString,
+       "the scope claim signed bundles must carry (default: any)",
+       [](ServeConfig* c, const std::string& v, bool) {
+         c->bundle_signatures.scope = v;
          return absl::OkStatus();
        }},
       {"watch", Kind::kBool, "reload when the bundles directory changes (default true)",

@@ -11,6 +11,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "bundles/signature.h"
 #include "service/listen_address.h"
 #include "service/tls_files.h"
 
@@ -38,6 +39,9 @@ struct ServeConfig {
   int decision_log_buffer = 10000;
   bool watch = true;
   absl::Duration watch_poll_interval = absl::Seconds(2);
+  // Bundle signature verification: keys by id (read from files at start-up),
+  // whether unsigned bundles are refused, the required `scope` claim.
+  bundles::SignatureOptions bundle_signatures;
 };
 
 // Parses `policyd serve` arguments (a --config file first, then the other

@@ -87,6 +87,30 @@ TEST(ServeConfigTest, ErrorsNameTheSetting) {
               HasSubstr("bundles"));
 }
 
+TEST(ServeConfigTest, BundleSignatureSettings) {
+  std::string secret = ::testing::TempDir() + "/serve_config_test.secret";
+  std::ofstream(secret) << "s3cret";
+  absl::StatusOr<ServeConfig> c =
+      Parse({"--bundles", "/b", "--bundle-verification-key", "prod=HS256:" + secret,
+             "--bundle-signatures-required", "--bundle-signature-scope", "write"});
+  ASSERT_TRUE(c.ok()) << c.status();
+  ASSERT_EQ(c->bundle_signatures.keys.count("prod"), 1u);
+  EXPECT_EQ(c->bundle_signatures.keys.at("prod").algorithm, "HS256");
+  EXPECT_EQ(c->bundle_signatures.keys.at("prod").key, "s3cret");
+  EXPECT_TRUE(c->bundle_signatures.required);
+  EXPECT_EQ(c->bundle_signatures.scope, "write");
+
+  absl::StatusOr<ServeConfig> bad_alg =
+      Parse({"--bundles", "/b", "--bundle-verification-key", "prod=XX999:" + secret});
+  ASSERT_FALSE(bad_alg.ok());
+  EXPECT_THAT(bad_alg.status().message(), HasSubstr("bundle_verification_key"));
+  EXPECT_THAT(bad_alg.status().message(), HasSubstr("unknown algorithm XX999"));
+  absl::StatusOr<ServeConfig> missing =
+      Parse({"--bundles", "/b", "--bundle-verification-key", "prod=RS256:/no/such/key.pem"});
+  ASSERT_FALSE(missing.ok());
+  EXPECT_THAT(missing.status().message(), HasSubstr("cannot read /no/such/key.pem"));
+}
+
 TEST(ServeConfigTest, Help) {
   bool help = false;
   EXPECT_TRUE(ParseServeArgs({"--help"}, &help).ok());
