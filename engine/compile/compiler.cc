@@ -411,7 +411,7 @@ class BodyCompiler {
   // receives those bound after it; `outer` the names visible from
   // enclosing scopes (and rule heads).
   plan::Body CompileBody(const ast::Body& source, Scope& scope, NameSet& bound,
-                         const NameSet& outer, const std::string& context) {
+                         const NameSet& outer) {
     plan::Body out;
     PreDeclare(source, scope);
     std::vector<ast::Expr> exprs;
@@ -489,7 +489,6 @@ class BodyCompiler {
       }
       if (!status_.ok()) return out;
     }
-    (void)context;
     return out;
   }
 
@@ -548,7 +547,7 @@ class BodyCompiler {
         NameSet inner_outer = outer;
         inner_outer.insert(bound.begin(), bound.end());
         out.body = std::make_shared<plan::Body>(
-            CompileBody(*e.body, *child, inner_bound, inner_outer, "every"));
+            CompileBody(*e.body, *child, inner_bound, inner_outer));
         scopes_.push_back(std::move(child));
         break;
       }
@@ -741,7 +740,7 @@ class BodyCompiler {
           if (!own.count(n)) inner_outer.insert(n);
         }
         out.body = std::make_shared<plan::Body>(
-            CompileBody(*t.body, *child, bound, inner_outer, "comprehension"));
+            CompileBody(*t.body, *child, bound, inner_outer));
         NameSet head_vars;
         if (t.key) DeepVars(*t.key, *child, &head_vars);
         DeepVars(*t.head, *child, &head_vars);
@@ -1157,7 +1156,7 @@ class ModuleSetCompiler {
     HeadVars(bc, head.value.get(), scope, &head_vars);
     NameSet body_outer = outer;
     body_outer.insert(head_vars.begin(), head_vars.end());
-    rule->body = bc.CompileBody(body, scope, bound, body_outer, "rule");
+    rule->body = bc.CompileBody(body, scope, bound, body_outer);
     if (!bc.status().ok()) return bc.status();
     for (auto& n : head_vars) {
       if (!bound.count(n)) {
@@ -1212,7 +1211,7 @@ absl::StatusOr<plan::Query> CompileQuery(const ast::Body& body,
   bc.set_root(&root);
   Scope scope;
   NameSet bound, outer;
-  query.body = bc.CompileBody(body, scope, bound, outer, "query");
+  query.body = bc.CompileBody(body, scope, bound, outer);
   if (!bc.status().ok()) return bc.status();
   for (auto& [name, slot] : scope.vars) {
     if (!name.empty() && name[0] != '$' && name.rfind("__", 0) != 0) {

@@ -270,7 +270,7 @@ class Evaluator {
         return EvalTerm(e.collection, f, [&](const Value& coll) {
           if (!coll.is_collection()) return true;
           bool all = true;
-          bool ok = Members(coll, [&](const Value& key, const Value& val) {
+          Members(coll, [&](const Value& key, const Value& val) {
             bool found = false;
             auto body = [&]() {
               return EvalBody(*e.body, 0, f, [&]() {
@@ -289,7 +289,6 @@ class Evaluator {
             return found;
           });
           if (!error_.ok()) return false;
-          (void)ok;
           return all ? k() : true;
         });
     }
@@ -1252,26 +1251,22 @@ class Evaluator {
     return std::nullopt;
   }
 
+  // Adds the entries of object-producing rules (`p[k].x := v`) to `builder`.
   void FillObject(const plan::RuleSet& rs, ObjectBuilder& builder) {
-    {
-      {
-        for (const plan::Rule* rule : Candidates(rs)) {
-          EvalRule(*rule, [&](const plan::Rule& link, Frame& frame) {
-            std::vector<Value> keys;
-            return EvalList(link.key_path, 0, keys, frame, [&]() {
-              const plan::Term& leaf = link.set_leaf ? link.key : link.value;
-              return EvalTerm(leaf, frame, [&](const Value& v) {
-                if (!builder.Insert(keys, 0, v, link.set_leaf)) {
-                  return Fail(kEvalConflictError, link.loc,
-                              "object keys must be unique");
-                }
-                return true;
-              });
-            });
+    for (const plan::Rule* rule : Candidates(rs)) {
+      EvalRule(*rule, [&](const plan::Rule& link, Frame& frame) {
+        std::vector<Value> keys;
+        return EvalList(link.key_path, 0, keys, frame, [&]() {
+          const plan::Term& leaf = link.set_leaf ? link.key : link.value;
+          return EvalTerm(leaf, frame, [&](const Value& v) {
+            if (!builder.Insert(keys, 0, v, link.set_leaf)) {
+              return Fail(kEvalConflictError, link.loc, "object keys must be unique");
+            }
+            return true;
           });
-          if (!error_.ok()) return;
-        }
-      }
+        });
+      });
+      if (!error_.ok()) return;
     }
   }
 
