@@ -149,7 +149,7 @@ class GlobTranslator {
     *out += "(?:";
     while (true) {
       POLICYD_RETURN_IF_ERROR(Sequence(true, out));
-      char32_t r;
+      char32_t r = 0;
       Next(&r);
       if (r == '}') break;
       *out += "|";  // r == ','

@@ -19,7 +19,7 @@ namespace {
 struct Pipeline;
 
 struct Operand {
-  enum Kind { kDot, kField, kVar, kLiteral, kNil, kFunc, kSub } kind = kDot;
+  enum Kind { kDot, kVar, kLiteral, kNil, kFunc, kSub } kind = kDot;
   std::string name;                 // kVar: "$x"; kFunc: function name
   std::vector<std::string> fields;  // .a.b after the operand
   Value literal;

@@ -116,7 +116,7 @@ class PathWalk {
       path_.pop_back();
       return;
     }
-    stack_.push_back(Frame{&neighbors});
+    stack_.push_back(Frame{&neighbors, 0, {}});
   }
 
   const Value& graph_;

@@ -318,7 +318,7 @@ void Printer::FmtBigInt(const Arg& a, char32_t verb) {
                      : (f_.plus || f_.plus_v) ? "+"
                      : f_.space       ? " "
                                       : "";
-  std::string prefix;
+  std::string_view prefix;
   if (f_.sharp) {
     if (verb == 'b') prefix = "0b";
     if (verb == 'o') prefix = "0";

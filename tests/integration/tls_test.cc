@@ -114,7 +114,9 @@ class TlsTest : public ::testing::Test {
     context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
     v1::DecideResponse response;
     grpc::Status status = stub->Decide(&context, request, &response);
-    if (status.ok()) EXPECT_TRUE(response.result().bool_value());
+    if (status.ok()) {
+      EXPECT_TRUE(response.result().bool_value());
+    }
     return status;
   }
 
