@@ -11,8 +11,11 @@ namespace {
 
 using ::testing::HasSubstr;
 
+// One file per test: CTest runs the tests of this suite in parallel.
 std::string ConfigFile(const std::string& text) {
-  std::string path = ::testing::TempDir() + "/serve_config_test.yaml";
+  std::string path = ::testing::TempDir() + "/serve_config_test_" +
+                     ::testing::UnitTest::GetInstance()->current_test_info()->name() +
+                     ".yaml";
   std::ofstream(path) << text;
   return path;
 }
@@ -88,7 +91,7 @@ TEST(ServeConfigTest, ErrorsNameTheSetting) {
 }
 
 TEST(ServeConfigTest, BundleSignatureSettings) {
-  std::string secret = ::testing::TempDir() + "/serve_config_test.secret";
+  std::string secret = ::testing::TempDir() + "/serve_config_test_signature.secret";
   std::ofstream(secret) << "s3cret";
   absl::StatusOr<ServeConfig> c =
       Parse({"--bundles", "/b", "--bundle-verification-key", "prod=HS256:" + secret,
