@@ -5,7 +5,7 @@
 #include <utility>
 #include <vector>
 
-#include "engine/builtins/text_utf8.h"
+#include "engine/value/utf8.h"
 
 namespace policyd {
 namespace {

@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-#include "engine/builtins/text_utf8.h"
+#include "engine/value/utf8.h"
 
 namespace policyd {
 

@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "engine/builtins/go_quote.h"
-#include "engine/builtins/text_utf8.h"
+#include "engine/value/utf8.h"
 
 namespace policyd::graphql {
 

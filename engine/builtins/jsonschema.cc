@@ -14,7 +14,7 @@
 #include "engine/builtins/go_json.h"
 #include "engine/builtins/ip_address.h"
 #include "engine/builtins/regex_cache.h"
-#include "engine/builtins/text_utf8.h"
+#include "engine/value/utf8.h"
 #include "engine/value/json.h"
 #include "engine/value/number.h"
 #include "re2/re2.h"

@@ -20,7 +20,7 @@
 #include "engine/builtins/args.h"
 #include "engine/builtins/builtin.h"
 #include "engine/builtins/go_quote.h"
-#include "engine/builtins/text_utf8.h"
+#include "engine/value/utf8.h"
 #include "engine/value/value.h"
 
 namespace policyd {

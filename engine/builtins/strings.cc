@@ -17,7 +17,7 @@
 #include "engine/builtins/args.h"
 #include "engine/builtins/builtin.h"
 #include "engine/builtins/go_template.h"
-#include "engine/builtins/text_utf8.h"
+#include "engine/value/utf8.h"
 #include "engine/value/value.h"
 
 namespace policyd {

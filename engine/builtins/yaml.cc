@@ -16,7 +16,7 @@
 #include "engine/builtins/builtin.h"
 #include "engine/builtins/encoding_parts.h"
 #include "engine/builtins/go_json.h"
-#include "engine/builtins/text_utf8.h"
+#include "engine/value/utf8.h"
 #include "yaml-cpp/yaml.h"
 
 namespace policyd {

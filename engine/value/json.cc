@@ -1,5 +1,7 @@
 #include "engine/value/json.h"
 
+#include "engine/value/utf8.h"
+
 #include <algorithm>
 #include <bit>
 #include <cstdint>
@@ -277,24 +279,6 @@ class Parser {
     return true;
   }
 
-  static void AppendUtf8(uint32_t cp, std::string* out) {
-    if (cp < 0x80) {
-      out->push_back(static_cast<char>(cp));
-    } else if (cp < 0x800) {
-      out->push_back(static_cast<char>(0xC0 | (cp >> 6)));
-      out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    } else if (cp < 0x10000) {
-      out->push_back(static_cast<char>(0xE0 | (cp >> 12)));
-      out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-      out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    } else {
-      out->push_back(static_cast<char>(0xF0 | (cp >> 18)));
-      out->push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-      out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-      out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    }
-  }
-
   // Length of the valid UTF-8 sequence at pos_ (non-ASCII lead byte), or 0.
   size_t Utf8SequenceLength() const {
     const auto* p = reinterpret_cast<const unsigned char*>(text_.data()) + pos_;
@@ -401,7 +385,7 @@ class Parser {
           } else if (cp >= 0xDC00 && cp < 0xE000) {
             cp = 0xFFFD;
           }
-          AppendUtf8(cp, out);
+          utf8::Append(cp, out);
           break;
         }
         default:

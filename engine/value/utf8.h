@@ -1,8 +1,8 @@
-// UTF-8 helpers for the text builtins, decoding the way Go does (OPA's
+// UTF-8 helpers for the engine, decoding the way Go does (OPA's
 // reference): an invalid byte decodes as U+FFFD with width 1, so every loop
 // over a string advances and never fails.
-#ifndef POLICYD_ENGINE_BUILTINS_TEXT_UTF8_H_
-#define POLICYD_ENGINE_BUILTINS_TEXT_UTF8_H_
+#ifndef POLICYD_ENGINE_VALUE_UTF8_H_
+#define POLICYD_ENGINE_VALUE_UTF8_H_
 
 #include <cstddef>
 #include <string>
@@ -88,4 +88,4 @@ inline size_t RuneCount(std::string_view s) {
 
 }  // namespace policyd::utf8
 
-#endif  // POLICYD_ENGINE_BUILTINS_TEXT_UTF8_H_
+#endif  // POLICYD_ENGINE_VALUE_UTF8_H_
