@@ -12,36 +12,6 @@
 namespace policyd {
 namespace {
 
-// Code points of `s` the way Go's []rune(s) counts them: each byte of an
-// invalid UTF-8 sequence counts as one (U+FFFD).
-size_t RuneCount(std::string_view s) {
-  size_t n = 0;
-  size_t i = 0;
-  auto cont = [&](size_t at, unsigned char lo = 0x80, unsigned char hi = 0xBF) {
-    if (at >= s.size()) return false;
-    auto c = static_cast<unsigned char>(s[at]);
-    return c >= lo && c <= hi;
-  };
-  while (i < s.size()) {
-    auto c = static_cast<unsigned char>(s[i]);
-    size_t width = 1;
-    if (c >= 0xC2 && c <= 0xDF) {
-      width = cont(i + 1) ? 2 : 1;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-      unsigned char lo = c == 0xE0 ? 0xA0 : 0x80;
-      unsigned char hi = c == 0xED ? 0x9F : 0xBF;
-      width = cont(i + 1, lo, hi) && cont(i + 2) ? 3 : 1;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-      unsigned char lo = c == 0xF0 ? 0x90 : 0x80;
-      unsigned char hi = c == 0xF4 ? 0x8F : 0xBF;
-      width = cont(i + 1, lo, hi) && cont(i + 2) && cont(i + 3) ? 4 : 1;
-    }
-    i += width;
-    ++n;
-  }
-  return n;
-}
-
 BuiltinResult Count(BuiltinContext&, absl::Span<const Value> args) {
   const Value& v = args[0];
   switch (v.kind()) {
@@ -50,7 +20,7 @@ BuiltinResult Count(BuiltinContext&, absl::Span<const Value> args) {
     case Kind::kSet:
       return ValueResult(Value::Int(static_cast<int64_t>(v.size())));
     case Kind::kString:
-      return ValueResult(Value::Int(static_cast<int64_t>(RuneCount(v.string()))));
+      return ValueResult(Value::Int(static_cast<int64_t>(v.size())));
     default:
       return OperandTypeError("count", 1, "one of {array, object, set, string}", v);
   }

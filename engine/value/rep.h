@@ -28,9 +28,6 @@ struct StringRep : StringHeader {
 };
 static_assert(sizeof(StringRep) == sizeof(StringHeader));
 
-// Number of Unicode code points in UTF-8 text.
-size_t CountCodePoints(std::string_view s);
-
 struct ArrayRep : Rep {
   explicit ArrayRep(std::vector<Value> e) : Rep(Kind::kArray), elems(std::move(e)) {}
   std::vector<Value> elems;

@@ -7,6 +7,7 @@
 
 #include "absl/hash/hash.h"
 #include "engine/value/rep.h"
+#include "engine/value/utf8.h"
 
 namespace policyd {
 
@@ -39,16 +40,9 @@ std::string_view KindName(Kind kind) {
 
 namespace value_internal {
 
-size_t CountCodePoints(std::string_view s) {
-  size_t n = 0;
-  // Every byte that is not a UTF-8 continuation byte starts a code point.
-  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
-  return n;
-}
-
 StringRep* StringRep::Make(std::string_view s) {
   void* mem = ::operator new(sizeof(StringRep) + s.size());
-  auto* rep = new (mem) StringRep(s.size(), CountCodePoints(s));
+  auto* rep = new (mem) StringRep(s.size(), utf8::RuneCount(s));
   std::memcpy(reinterpret_cast<char*>(rep + 1), s.data(), s.size());
   return rep;
 }
@@ -260,7 +254,7 @@ const std::vector<ObjectEntry>& Value::entries() const {
 size_t Value::size() const {
   switch (kind_) {
     case Kind::kString:
-      if (inline_int_) return value_internal::CountCodePoints(string());
+      if (inline_int_) return utf8::RuneCount(string());
       return static_cast<const StringRep*>(rep_)->code_points;
     case Kind::kArray:
       return static_cast<const ArrayRep*>(rep_)->elems.size();
