@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
@@ -54,7 +55,12 @@ struct Builtin {
   // Results may differ between calls (time, rand, uuid, http): never
   // constant-folded by the compiler.
   bool nondeterministic = false;
+  // Per operand, the kinds it accepts as a mask of KindBit()s, for the
+  // compiler's type check of constant arguments; empty when not declared.
+  std::vector<uint8_t> operand_kinds;
 };
+
+constexpr uint8_t KindBit(Kind kind) { return static_cast<uint8_t>(1u << static_cast<int>(kind)); }
 
 class BuiltinRegistry {
  public:
@@ -63,6 +69,8 @@ class BuiltinRegistry {
 
   void Add(Builtin builtin);
   const Builtin* Find(std::string_view name) const;
+  // Declares the operand kinds of a registered builtin (see Builtin).
+  void DeclareOperandKinds(std::string_view name, std::vector<uint8_t> kinds);
 
  private:
   absl::flat_hash_map<std::string, Builtin> builtins_;
@@ -102,6 +110,8 @@ void RegisterAwsBuiltins(BuiltinRegistry& registry);          // aws.cc
 void RegisterRuntimeBuiltins(BuiltinRegistry& registry);      // runtime.cc
 void RegisterRegoParseBuiltins(BuiltinRegistry& registry);    // rego_parse.cc
 void RegisterRegoMetadataBuiltins(BuiltinRegistry& registry); // rego_metadata.cc
+// Operand kinds of the builtins the compiler type-checks (signatures.cc).
+void DeclareBuiltinSignatures(BuiltinRegistry& registry);
 
 }  // namespace policyd
 

@@ -33,6 +33,7 @@ const BuiltinRegistry& BuiltinRegistry::Default() {
     RegisterRuntimeBuiltins(*r);
     RegisterRegoParseBuiltins(*r);
     RegisterRegoMetadataBuiltins(*r);
+    DeclareBuiltinSignatures(*r);
     return r;
   }();
   return *registry;
@@ -41,6 +42,11 @@ const BuiltinRegistry& BuiltinRegistry::Default() {
 void BuiltinRegistry::Add(Builtin builtin) {
   std::string name = builtin.name;
   builtins_[name] = std::move(builtin);
+}
+
+void BuiltinRegistry::DeclareOperandKinds(std::string_view name, std::vector<uint8_t> kinds) {
+  auto it = builtins_.find(std::string(name));
+  if (it != builtins_.end()) it->second.operand_kinds = std::move(kinds);
 }
 
 const Builtin* BuiltinRegistry::Find(std::string_view name) const {

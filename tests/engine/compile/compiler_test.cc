@@ -57,6 +57,17 @@ TEST(CompilerTest, BuiltinArityIsChecked) {
   EXPECT_THAT(s.message(), HasSubstr("count: arity mismatch"));
 }
 
+TEST(CompilerTest, ConstantArgumentsOfTheWrongKindAreTypeErrors) {
+  absl::Status s = CompileError("package t\np := count(1)");
+  EXPECT_EQ(ErrorCode(s), kRegoTypeError);
+  EXPECT_THAT(s.message(), HasSubstr("count: invalid argument(s): operand 1 cannot be number"));
+  s = CompileError("package t\np := concat(\",\", \"ab\")");
+  EXPECT_EQ(ErrorCode(s), kRegoTypeError);
+  // Arguments known only at evaluation are checked then (eval_type_error).
+  EXPECT_TRUE(CompileError("package t\np := count(input.x)").ok());
+  EXPECT_TRUE(CompileError("package t\np := concat(\",\", {\"a\"})").ok());
+}
+
 TEST(CompilerTest, ExtraArgumentIsTheOutput) {
   EXPECT_EQ(Eval("package t\np := n if count([1, 2], n)", "data.t.p"), "2");
 }
