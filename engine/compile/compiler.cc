@@ -1068,9 +1068,6 @@ class ModuleSetCompiler {
         p.node->rules->index = BuildRuleIndex(*p.node->rules);
       }
     }
-    int index = 0;
-    Number(result_.root.get(), &index);
-    result_.num_nodes = index;
     return std::move(result_);
   }
 
@@ -1096,11 +1093,6 @@ class ModuleSetCompiler {
     for (auto& [k, c] : node->children) any = MarkRulesBelow(c.get()) || any;
     node->has_rules_below = any;
     return any;
-  }
-
-  static void Number(plan::Node* node, int* index) {
-    node->index = (*index)++;
-    for (auto& [k, c] : node->children) Number(c.get(), index);
   }
 
   absl::StatusOr<std::unique_ptr<plan::Rule>> CompileRule(

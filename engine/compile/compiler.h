@@ -17,7 +17,6 @@ namespace policyd::compile {
 
 struct CompiledModules {
   std::unique_ptr<plan::Node> root;  // data
-  int num_nodes = 0;
 };
 
 absl::StatusOr<CompiledModules> CompileModules(

@@ -165,7 +165,6 @@ struct Node {
   std::unique_ptr<Function> function;  // a function named by this path
   bool has_rules_below = false;        // rules here or in a descendant
   bool is_package = false;             // a package: defined even if empty
-  int index = 0;                       // dense id for per-query memo
 };
 
 struct Query {
