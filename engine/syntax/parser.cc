@@ -901,34 +901,27 @@ class Parser {
     return lhs;
   }
 
-  TermPtr TermOr() {
-    TermPtr lhs = TermAnd();
-    while (lhs && tok().kind == Tok::kOr && !no_or_) {
+  // One left-associative level of infix operators: operands parsed by
+  // `next`, the operator's builtin name given by `op` for the current token
+  // (nullptr when the token is no operator of this level).
+  TermPtr LeftAssociative(TermPtr (Parser::*next)(), const char* (Parser::*op)() const) {
+    TermPtr lhs = (this->*next)();
+    while (lhs) {
+      const char* name = (this->*op)();
+      if (name == nullptr) break;
       Location loc = lhs->loc;
       Next();
-      TermPtr rhs = TermAnd();
+      TermPtr rhs = (this->*next)();
       if (!rhs) return nullptr;
-      lhs = CallTerm("or", loc, {std::move(lhs), std::move(rhs)});
+      lhs = CallTerm(name, loc, {std::move(lhs), std::move(rhs)});
     }
     return lhs;
   }
 
-
-  TermPtr TermAnd() {
-    TermPtr lhs = TermArith();
-    while (lhs && tok().kind == Tok::kAnd) {
-      Location loc = lhs->loc;
-      Next();
-      TermPtr rhs = TermArith();
-      if (!rhs) return nullptr;
-      lhs = CallTerm("and", loc, {std::move(lhs), std::move(rhs)});
-    }
-    return lhs;
-  }
-
-
-  static const char* RelationOp(Tok kind) {
-    switch (kind) {
+  const char* OrOp() const { return tok().kind == Tok::kOr && !no_or_ ? "or" : nullptr; }
+  const char* AndOp() const { return tok().kind == Tok::kAnd ? "and" : nullptr; }
+  const char* RelationOp() const {
+    switch (tok().kind) {
       case Tok::kEqual: return "equal";
       case Tok::kNotEqual: return "neq";
       case Tok::kLt: return "lt";
@@ -938,36 +931,15 @@ class Parser {
       default: return nullptr;
     }
   }
-
-  TermPtr TermRelation() {
-    TermPtr lhs = TermOr();
-    while (lhs && RelationOp(tok().kind)) {
-      const char* op = RelationOp(tok().kind);
-      Location loc = lhs->loc;
-      Next();
-      TermPtr rhs = TermOr();
-      if (!rhs) return nullptr;
-      lhs = CallTerm(op, loc, {std::move(lhs), std::move(rhs)});
+  const char* ArithOp() const {
+    switch (tok().kind) {
+      case Tok::kPlus: return "plus";
+      case Tok::kMinus: return "minus";
+      default: return nullptr;
     }
-    return lhs;
   }
-
-
-  TermPtr TermArith() {
-    TermPtr lhs = TermFactor();
-    while (lhs && (tok().kind == Tok::kPlus || tok().kind == Tok::kMinus)) {
-      const char* op = tok().kind == Tok::kPlus ? "plus" : "minus";
-      Location loc = lhs->loc;
-      Next();
-      TermPtr rhs = TermFactor();
-      if (!rhs) return nullptr;
-      lhs = CallTerm(op, loc, {std::move(lhs), std::move(rhs)});
-    }
-    return lhs;
-  }
-
-  static const char* FactorOp(Tok kind) {
-    switch (kind) {
+  const char* FactorOp() const {
+    switch (tok().kind) {
       case Tok::kMul: return "mul";
       case Tok::kQuo: return "div";
       case Tok::kRem: return "rem";
@@ -975,18 +947,12 @@ class Parser {
     }
   }
 
-  TermPtr TermFactor() {
-    TermPtr lhs = Unary();
-    while (lhs && FactorOp(tok().kind)) {
-      const char* op = FactorOp(tok().kind);
-      Location loc = lhs->loc;
-      Next();
-      TermPtr rhs = Unary();
-      if (!rhs) return nullptr;
-      lhs = CallTerm(op, loc, {std::move(lhs), std::move(rhs)});
-    }
-    return lhs;
-  }
+  // OPA's precedence, loosest first: comparison, |, &, + -, * / %.
+  TermPtr TermRelation() { return LeftAssociative(&Parser::TermOr, &Parser::RelationOp); }
+  TermPtr TermOr() { return LeftAssociative(&Parser::TermAnd, &Parser::OrOp); }
+  TermPtr TermAnd() { return LeftAssociative(&Parser::TermArith, &Parser::AndOp); }
+  TermPtr TermArith() { return LeftAssociative(&Parser::TermFactor, &Parser::ArithOp); }
+  TermPtr TermFactor() { return LeftAssociative(&Parser::Unary, &Parser::FactorOp); }
 
   TermPtr Unary() {
     if (tok().kind != Tok::kMinus) return Primary();
