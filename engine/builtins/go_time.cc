@@ -51,6 +51,9 @@ enum Std {
   kFracSecond9,            // ".9", ".99", ... (trailing zeros dropped)
 };
 
+// The zone elements that write UTC as "Z" (the kISO8601* run of Std).
+bool IsIso8601Zone(Std std) { return std >= kISO8601TZ && std <= kISO8601ColonSecondsTZ; }
+
 struct Chunk {
   std::string_view prefix;  // literal text before the element
   Std std = kNone;
@@ -337,9 +340,7 @@ std::string Format(const Fields& t, std::string_view layout) {
       case kNumSecondsTz:
       case kNumShortTZ:
       case kNumColonSecondsTZ: {
-        bool iso = c.std == kISO8601TZ || c.std == kISO8601ColonTZ ||
-                   c.std == kISO8601SecondsTZ || c.std == kISO8601ShortTZ ||
-                   c.std == kISO8601ColonSecondsTZ;
+        bool iso = IsIso8601Zone(c.std);
         if (iso && t.offset_seconds == 0) {
           out.push_back('Z');
           break;
@@ -736,9 +737,7 @@ absl::StatusOr<Instant> Parse(std::string_view layout_in,
       case kNumColonTZ:
       case kNumSecondsTz:
       case kNumColonSecondsTZ: {
-        bool iso = c.std == kISO8601TZ || c.std == kISO8601ColonTZ ||
-                   c.std == kISO8601SecondsTZ || c.std == kISO8601ShortTZ ||
-                   c.std == kISO8601ColonSecondsTZ;
+        bool iso = IsIso8601Zone(c.std);
         if (iso && !value.empty() && value[0] == 'Z') {
           value.remove_prefix(1);
           utc_zone = true;
