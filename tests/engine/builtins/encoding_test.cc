@@ -6,25 +6,20 @@ namespace {
 
 using ::policyd::testing::Error;
 using ::policyd::testing::Eval;
+using ::policyd::testing::EvalString;
+using ::policyd::testing::kBuiltin;
 using ::policyd::testing::I;
 using ::policyd::testing::J;
+using ::policyd::testing::kType;
 using ::policyd::testing::S;
 
-// A string result, unquoted (Eval's JSON would escape '<', '>' and '&').
-std::string Str(std::string_view name, std::vector<Value> args) {
-  auto r = testing::Call(name, std::move(args));
-  EXPECT_TRUE(r.ok() && r->has_value()) << name;
-  return r.ok() && r->has_value() ? std::string((*r)->string()) : "";
-}
-constexpr auto kType = absl::StatusCode::kInvalidArgument;
-constexpr auto kBuiltin = absl::StatusCode::kUnknown;
 
 TEST(JsonBuiltinsTest, Marshal) {
   EXPECT_EQ(Eval("json.marshal",
                  {Value::Array({Value::Object(
                      {{S("foo"), Value::Set({I(3), I(1), I(2)})}})})}),
             R"("[{\"foo\":[1,2,3]}]")");
-  EXPECT_EQ(Str("json.marshal", {S("<a&b>")}), R"("\u003ca\u0026b\u003e")");
+  EXPECT_EQ(EvalString("json.marshal", {S("<a&b>")}), R"("\u003ca\u0026b\u003e")");
   EXPECT_EQ(Eval("json.marshal", {J("1.50")}), R"("1.50")");
 }
 
@@ -38,7 +33,7 @@ TEST(JsonBuiltinsTest, MarshalWithOptions) {
   EXPECT_EQ(Eval("json.marshal_with_options",
                  {arr, J(R"({"pretty": false, "prefix": "x", "indent": "y"})")}),
             R"("[1,2]")");
-  EXPECT_EQ(Str("json.marshal_with_options",
+  EXPECT_EQ(EvalString("json.marshal_with_options",
                 {J(R"({"foo": "bar", "bar": "baz"})"), J(R"({"prefix": "> "})")}),
             "> {\n> \t\"bar\": \"baz\",\n> \t\"foo\": \"bar\"\n> }");
   EXPECT_EQ(Eval("json.marshal_with_options",

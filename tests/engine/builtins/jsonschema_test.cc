@@ -9,7 +9,7 @@ using ::policyd::testing::Eval;
 using ::policyd::testing::I;
 using ::policyd::testing::J;
 using ::policyd::testing::S;
-constexpr auto kBuiltin = absl::StatusCode::kUnknown;
+using ::policyd::testing::kBuiltin;
 
 // The error strings of json.match_schema(doc, schema), or "valid". The
 // document goes in as JSON text, which also allows scalar documents.

@@ -9,8 +9,8 @@ using ::policyd::testing::Eval;
 using ::policyd::testing::I;
 using ::policyd::testing::J;
 using ::policyd::testing::S;
-constexpr auto kType = absl::StatusCode::kInvalidArgument;
-constexpr auto kBuiltin = absl::StatusCode::kUnknown;
+using ::policyd::testing::kType;
+using ::policyd::testing::kBuiltin;
 
 TEST(NetTest, CidrContains) {
   EXPECT_EQ(Eval("net.cidr_contains", {S("10.0.0.0/8"), S("10.1.0.0/24")}), "true");

@@ -9,8 +9,8 @@ using ::policyd::testing::Eval;
 using ::policyd::testing::EvalString;
 using ::policyd::testing::I;
 using ::policyd::testing::S;
-constexpr auto kType = absl::StatusCode::kInvalidArgument;
-constexpr auto kBuiltin = absl::StatusCode::kUnknown;
+using ::policyd::testing::kType;
+using ::policyd::testing::kBuiltin;
 
 TEST(RegexTest, Match) {
   EXPECT_EQ(Eval("regex.match", {S(R"(^[a-z]+\[[0-9]+\]$)"), S("foo[1]")}),

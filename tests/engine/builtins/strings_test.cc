@@ -10,7 +10,7 @@ using ::policyd::testing::EvalString;
 using ::policyd::testing::I;
 using ::policyd::testing::J;
 using ::policyd::testing::S;
-constexpr auto kType = absl::StatusCode::kInvalidArgument;
+using ::policyd::testing::kType;
 
 TEST(StringsTest, Concat) {
   EXPECT_EQ(Eval("concat", {S("/"), J(R"(["", "foo", "bar", "0", "baz"])")}),

@@ -57,6 +57,10 @@ inline std::string Error(std::string_view name, std::vector<Value> args,
   return std::string(r.status().message());
 }
 
+// The status codes of operand type errors and other builtin errors.
+inline constexpr auto kType = absl::StatusCode::kInvalidArgument;
+inline constexpr auto kBuiltin = absl::StatusCode::kUnknown;
+
 inline Value S(std::string_view s) { return Value::String(s); }
 inline Value I(int64_t i) { return Value::Int(i); }
 

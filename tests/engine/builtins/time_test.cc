@@ -9,8 +9,8 @@ using ::policyd::testing::Eval;
 using ::policyd::testing::I;
 using ::policyd::testing::J;
 using ::policyd::testing::S;
-constexpr auto kType = absl::StatusCode::kInvalidArgument;
-constexpr auto kBuiltin = absl::StatusCode::kUnknown;
+using ::policyd::testing::kType;
+using ::policyd::testing::kBuiltin;
 
 Value Zoned(int64_t ns, std::string_view tz) { return Value::Array({I(ns), S(tz)}); }
 

@@ -7,7 +7,7 @@ namespace {
 using ::policyd::testing::Error;
 using ::policyd::testing::Eval;
 using ::policyd::testing::S;
-constexpr auto kBuiltin = absl::StatusCode::kUnknown;
+using ::policyd::testing::kBuiltin;
 
 std::string P(std::string_view s) { return Eval("units.parse", {S(s)}); }
 std::string B(std::string_view s) { return Eval("units.parse_bytes", {S(s)}); }

@@ -6,18 +6,13 @@ namespace {
 
 using ::policyd::testing::Error;
 using ::policyd::testing::Eval;
+using ::policyd::testing::EvalString;
+using ::policyd::testing::kBuiltin;
 using ::policyd::testing::I;
 using ::policyd::testing::J;
+using ::policyd::testing::kType;
 using ::policyd::testing::S;
 
-// A string result, unquoted (Eval's JSON would escape '<', '>' and '&').
-std::string Str(std::string_view name, std::vector<Value> args) {
-  auto r = testing::Call(name, std::move(args));
-  EXPECT_TRUE(r.ok() && r->has_value()) << name;
-  return r.ok() && r->has_value() ? std::string((*r)->string()) : "";
-}
-constexpr auto kType = absl::StatusCode::kInvalidArgument;
-constexpr auto kBuiltin = absl::StatusCode::kUnknown;
 
 TEST(UrlQueryTest, EncodeDecode) {
   EXPECT_EQ(Eval("urlquery.encode", {S("a=b+1")}), R"("a%3Db%2B1")");
@@ -34,9 +29,9 @@ TEST(UrlQueryTest, EncodeDecode) {
 
 TEST(UrlQueryTest, EncodeObject) {
   EXPECT_EQ(Eval("urlquery.encode_object", {J("{}")}), R"("")");
-  EXPECT_EQ(Str("urlquery.encode_object", {J(R"({"c": "d", "a": "b"})")}),
+  EXPECT_EQ(EvalString("urlquery.encode_object", {J(R"({"c": "d", "a": "b"})")}),
             "a=b&c=d");
-  EXPECT_EQ(Str("urlquery.encode_object", {J(R"({"a": ["b+1", "c+2"]})")}),
+  EXPECT_EQ(EvalString("urlquery.encode_object", {J(R"({"a": ["b+1", "c+2"]})")}),
             "a=b%2B1&a=c%2B2");
   EXPECT_EQ(Eval("urlquery.encode_object",
                  {Value::Object({{S("a"), Value::Set({S("b+1")})}})}),

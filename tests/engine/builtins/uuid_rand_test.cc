@@ -13,7 +13,7 @@ using ::policyd::testing::Eval;
 using ::policyd::testing::I;
 using ::policyd::testing::J;
 using ::policyd::testing::S;
-constexpr auto kType = absl::StatusCode::kInvalidArgument;
+using ::policyd::testing::kType;
 
 // Calls a builtin with a query's cache.
 Value CallWith(BuiltinContext& ctx, std::string_view name, std::vector<Value> args) {

@@ -9,8 +9,8 @@ using ::policyd::testing::Eval;
 using ::policyd::testing::I;
 using ::policyd::testing::J;
 using ::policyd::testing::S;
-constexpr auto kType = absl::StatusCode::kInvalidArgument;
-constexpr auto kBuiltin = absl::StatusCode::kUnknown;
+using ::policyd::testing::kType;
+using ::policyd::testing::kBuiltin;
 
 std::string Marshal(const Value& v) {
   auto r = testing::Call("yaml.marshal", {v});
