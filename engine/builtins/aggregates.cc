@@ -42,7 +42,7 @@ BuiltinResult Sum(BuiltinContext&, absl::Span<const Value> args) {
   const Value& v = args[0];
   POLICYD_RETURN_IF_ERROR(CheckArrayOrSet("sum", v));
   POLICYD_RETURN_IF_ERROR(CheckNumberElements("sum", v));
-  const std::vector<Value>& xs = v.elements();
+  absl::Span<const Value> xs = v.elements();
   // Machine integers while they last, then exact arithmetic.
   int64_t acc = 0;
   size_t i = 0;
@@ -69,7 +69,7 @@ BuiltinResult Product(BuiltinContext&, absl::Span<const Value> args) {
 BuiltinResult Max(BuiltinContext&, absl::Span<const Value> args) {
   const Value& v = args[0];
   POLICYD_RETURN_IF_ERROR(CheckArrayOrSet("max", v));
-  const std::vector<Value>& xs = v.elements();
+  absl::Span<const Value> xs = v.elements();
   if (xs.empty()) return std::nullopt;
   if (v.is_set()) return ValueResult(xs.back());
   const Value* best = &xs.front();
@@ -82,7 +82,7 @@ BuiltinResult Max(BuiltinContext&, absl::Span<const Value> args) {
 BuiltinResult Min(BuiltinContext&, absl::Span<const Value> args) {
   const Value& v = args[0];
   POLICYD_RETURN_IF_ERROR(CheckArrayOrSet("min", v));
-  const std::vector<Value>& xs = v.elements();
+  absl::Span<const Value> xs = v.elements();
   if (xs.empty()) return std::nullopt;
   if (v.is_set()) return ValueResult(xs.front());
   const Value* best = &xs.front();
@@ -95,9 +95,9 @@ BuiltinResult Min(BuiltinContext&, absl::Span<const Value> args) {
 BuiltinResult Sort(BuiltinContext&, absl::Span<const Value> args) {
   const Value& v = args[0];
   POLICYD_RETURN_IF_ERROR(CheckArrayOrSet("sort", v));
-  if (v.is_set()) return ValueResult(Value::Array(v.elements()));
+  if (v.is_set()) return ValueResult(Value::Array(CopyElements(v.elements())));
   if (std::is_sorted(v.elements().begin(), v.elements().end())) return ValueResult(v);
-  std::vector<Value> out = v.elements();
+  std::vector<Value> out = CopyElements(v.elements());
   std::stable_sort(out.begin(), out.end());
   return ValueResult(Value::Array(std::move(out)));
 }
@@ -109,7 +109,7 @@ BuiltinResult All(BuiltinContext&, absl::Span<const Value> args) {
     return OperandTypeError("all", 1, "one of {array, set}", v);
   }
   const Value t = Value::Bool(true);
-  const std::vector<Value>& xs = v.elements();
+  absl::Span<const Value> xs = v.elements();
   return BoolResult(std::all_of(xs.begin(), xs.end(),
                                 [&](const Value& x) { return x == t; }));
 }
@@ -121,7 +121,7 @@ BuiltinResult Any(BuiltinContext&, absl::Span<const Value> args) {
   }
   const Value t = Value::Bool(true);
   if (v.is_set()) return BoolResult(v.Contains(t));
-  const std::vector<Value>& xs = v.elements();
+  absl::Span<const Value> xs = v.elements();
   return BoolResult(std::any_of(xs.begin(), xs.end(),
                                 [&](const Value& x) { return x == t; }));
 }
@@ -140,7 +140,7 @@ BuiltinResult Member(BuiltinContext&, absl::Span<const Value> args) {
       }
       return BoolResult(false);
     case Kind::kObject:
-      for (const ObjectEntry& e : xs.entries()) {
+      for (const auto& e : xs.entries()) {
         if (e.second == x) return BoolResult(true);
       }
       return BoolResult(false);

@@ -12,8 +12,8 @@ namespace {
 BuiltinResult ArrayConcat(BuiltinContext&, absl::Span<const Value> args) {
   POLICYD_RETURN_IF_ERROR(CheckOperand("array.concat", 1, args[0], Kind::kArray));
   POLICYD_RETURN_IF_ERROR(CheckOperand("array.concat", 2, args[1], Kind::kArray));
-  const std::vector<Value>& a = args[0].elements();
-  const std::vector<Value>& b = args[1].elements();
+  absl::Span<const Value> a = args[0].elements();
+  absl::Span<const Value> b = args[1].elements();
   if (b.empty()) return ValueResult(args[0]);
   if (a.empty()) return ValueResult(args[1]);
   std::vector<Value> out;
@@ -29,7 +29,7 @@ BuiltinResult Slice(BuiltinContext&, absl::Span<const Value> args) {
   POLICYD_RETURN_IF_ERROR(CheckOperand("array.slice", 1, args[0], Kind::kArray));
   POLICYD_ASSIGN_OR_RETURN(int64_t start, IntOperand("array.slice", 2, args[1]));
   POLICYD_ASSIGN_OR_RETURN(int64_t stop, IntOperand("array.slice", 3, args[2]));
-  const std::vector<Value>& a = args[0].elements();
+  absl::Span<const Value> a = args[0].elements();
   int64_t len = static_cast<int64_t>(a.size());
   stop = std::clamp<int64_t>(stop, 0, len);
   start = std::clamp<int64_t>(start, 0, stop);
@@ -39,14 +39,14 @@ BuiltinResult Slice(BuiltinContext&, absl::Span<const Value> args) {
 
 BuiltinResult Reverse(BuiltinContext&, absl::Span<const Value> args) {
   POLICYD_RETURN_IF_ERROR(CheckOperand("array.reverse", 1, args[0], Kind::kArray));
-  const std::vector<Value>& a = args[0].elements();
+  absl::Span<const Value> a = args[0].elements();
   return ValueResult(Value::Array(std::vector<Value>(a.rbegin(), a.rend())));
 }
 
 // One level: elements that are arrays are spliced in; deeper arrays stay.
 BuiltinResult Flatten(BuiltinContext&, absl::Span<const Value> args) {
   POLICYD_RETURN_IF_ERROR(CheckOperand("array.flatten", 1, args[0], Kind::kArray));
-  const std::vector<Value>& a = args[0].elements();
+  absl::Span<const Value> a = args[0].elements();
   std::vector<Value> out;
   out.reserve(a.size());
   for (const Value& x : a) {

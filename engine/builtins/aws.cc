@@ -330,7 +330,7 @@ BuiltinResult SignRequest(BuiltinContext&, Args args) {
   for (auto& [k, v] : out_headers) {
     header_entries.emplace_back(Value::String(k), Value::String(v));
   }
-  std::vector<ObjectEntry> entries = request.entries();
+  std::vector<ObjectEntry> entries = request.entries().ToVector();
   entries.emplace_back(Value::String("headers"), Value::Object(std::move(header_entries)));
   return ValueResult(Value::Object(std::move(entries)));
 }

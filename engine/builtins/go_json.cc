@@ -32,7 +32,7 @@ class Writer {
         return;
       case Kind::kArray:
       case Kind::kSet: {
-        const std::vector<Value>& elems = v.elements();
+        absl::Span<const Value> elems = v.elements();
         out_->push_back('[');
         for (size_t i = 0; i < elems.size(); ++i) {
           if (i > 0) out_->push_back(',');
@@ -48,7 +48,7 @@ class Writer {
         // keys sort by their JSON text, not by Value order.
         std::vector<std::pair<std::string, const Value*>> entries;
         entries.reserve(v.entries().size());
-        for (const ObjectEntry& e : v.entries()) {
+        for (const auto& e : v.entries()) {
           entries.emplace_back(GoJsonKey(e.first), &e.second);
         }
         std::stable_sort(entries.begin(), entries.end(),

@@ -25,28 +25,27 @@ using NodeSet = absl::flat_hash_set<Value, ValueHash>;
 
 // The vertices of an edge collection: an array's or set's elements; none for
 // anything else.
-const std::vector<Value>& Vertices(const Value& collection) {
-  static const std::vector<Value>* const kNone = new std::vector<Value>();
+absl::Span<const Value> Vertices(const Value& collection) {
   if (collection.is_array() || collection.is_set()) return collection.elements();
-  return *kNone;
+  return {};
 }
 
 // The start nodes, or OPA's operand error for anything but an array or set.
-absl::StatusOr<const std::vector<Value>*> InitialNodes(std::string_view name,
+absl::StatusOr<absl::Span<const Value>> InitialNodes(std::string_view name,
                                                        const Value& initial) {
   if (!initial.is_array() && !initial.is_set()) {
     return OperandTypeError(name, 2, "{array, set}", initial);
   }
-  return &initial.elements();
+  return initial.elements();
 }
 
 BuiltinResult Reachable(BuiltinContext&, Args args) {
   constexpr std::string_view kName = "graph.reachable";
   POLICYD_RETURN_IF_ERROR(CheckOperand(kName, 1, args[0], Kind::kObject));
-  POLICYD_ASSIGN_OR_RETURN(const std::vector<Value>* initial,
+  POLICYD_ASSIGN_OR_RETURN(absl::Span<const Value> initial,
                            InitialNodes(kName, args[1]));
   const Value& graph = args[0];
-  std::vector<Value> queue(initial->begin(), initial->end());
+  std::vector<Value> queue(initial.begin(), initial.end());
   NodeSet reached;
   // Breadth first; a node may be queued twice before it is reached, which
   // only costs a second lookup.
@@ -74,12 +73,12 @@ class PathWalk {
     Enter(first);
     while (!stack_.empty()) {
       Frame& top = stack_.back();
-      if (top.next == top.neighbors->size()) {
+      if (top.next == top.neighbors.size()) {
         path_.pop_back();
         stack_.pop_back();
         continue;
       }
-      const Value& neighbor = (*top.neighbors)[top.next++];
+      const Value& neighbor = top.neighbors[top.next++];
       if (reached_.contains(neighbor)) {
         // OPA appends the path to one buffer per node each time a neighbour
         // was already reached and commits the whole buffer, so a node with
@@ -96,7 +95,7 @@ class PathWalk {
 
  private:
   struct Frame {
-    const std::vector<Value>* neighbors;
+    absl::Span<const Value> neighbors;
     size_t next = 0;
     std::vector<Value> committed;
   };
@@ -110,13 +109,13 @@ class PathWalk {
       return;
     }
     path_.push_back(node);
-    const std::vector<Value>& neighbors = Vertices(*edges);
+    absl::Span<const Value> neighbors = Vertices(*edges);
     if (neighbors.empty()) {
       out_.push_back(Value::Array(path_));
       path_.pop_back();
       return;
     }
-    stack_.push_back(Frame{&neighbors, 0, {}});
+    stack_.push_back(Frame{neighbors, 0, {}});
   }
 
   const Value& graph_;
@@ -129,14 +128,14 @@ class PathWalk {
 BuiltinResult ReachablePaths(BuiltinContext&, Args args) {
   constexpr std::string_view kName = "graph.reachable_paths";
   POLICYD_RETURN_IF_ERROR(CheckOperand(kName, 1, args[0], Kind::kObject));
-  POLICYD_ASSIGN_OR_RETURN(const std::vector<Value>* initial,
+  POLICYD_ASSIGN_OR_RETURN(absl::Span<const Value> initial,
                            InitialNodes(kName, args[1]));
   const Value& graph = args[0];
   std::vector<Value> out;
-  for (const Value& start : *initial) {
+  for (const Value& start : initial) {
     const Value* edges = graph.Find(start);
     if (edges == nullptr) continue;
-    const std::vector<Value>& neighbors = Vertices(*edges);
+    absl::Span<const Value> neighbors = Vertices(*edges);
     if (neighbors.empty()) {
       out.push_back(Value::Array({start}));
       continue;

@@ -128,7 +128,7 @@ BuiltinResult ParseAndVerify(BuiltinContext&, absl::Span<const Value> args) {
     return ValueResult(Value::Array(
         {Value::Bool(false), Value::Object({}), Value::Object({})}));
   }
-  const std::vector<Value>& parts = result->elements();
+  absl::Span<const Value> parts = result->elements();
   return ValueResult(Value::Array({Value::Bool(true), parts[0], parts[1]}));
 }
 

@@ -76,7 +76,7 @@ absl::Status VerifySchema(const Value& s) {
     if (t->is_string()) {
       names.push_back(*t);
     } else if (t->is_array()) {
-      names = t->elements();
+      names = CopyElements(t->elements());
     } else {
       return InvalidTypeIn("string/array of strings", "type");
     }
@@ -615,7 +615,7 @@ void Validator::String(const Value& s, const Value& v,
 
 void Validator::Array(const Value& s, const Value& v,
                       std::vector<std::string>& path, Result* r, int depth) {
-  const std::vector<Value>& elems = v.elements();
+  absl::Span<const Value> elems = v.elements();
   auto at = [&](size_t i, const Value& sub) {
     path.push_back(std::to_string(i));
     Merge(r, Sub(sub, elems[i], path, depth));

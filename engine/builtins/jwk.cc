@@ -392,7 +392,7 @@ absl::StatusOr<Value> GoPrivateKeyValue(EVP_PKEY* pkey) {
   }
   auto pub = GoPublicKeyValue(pkey);
   if (!pub.ok() || !pub->is_object()) return pub;
-  std::vector<ObjectEntry> e = pub->entries();
+  std::vector<ObjectEntry> e = pub->entries().ToVector();
   auto num = [pkey](const char* param) {
     return BnParamNumber(pkey, param).value_or(Value::Null());
   };

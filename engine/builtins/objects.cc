@@ -55,7 +55,7 @@ BuiltinResult ObjectKeys(BuiltinContext&, absl::Span<const Value> args) {
   POLICYD_RETURN_IF_ERROR(CheckOperand("object.keys", 1, args[0], Kind::kObject));
   std::vector<Value> keys;
   keys.reserve(args[0].size());
-  for (const ObjectEntry& e : args[0].entries()) keys.push_back(e.first);
+  for (const auto& e : args[0].entries()) keys.push_back(e.first);
   return ValueResult(Value::SetFromSorted(std::move(keys)));
 }
 
@@ -71,7 +71,7 @@ class KeySet {
       case Kind::kObject:
         return KeySet(v);
       case Kind::kArray:
-        return KeySet(Value::Set(v.elements()));
+        return KeySet(Value::Set(CopyElements(v.elements())));
       default:
         return OperandTypeError(name, 2, "one of {object, set, array}", v);
     }
@@ -90,8 +90,8 @@ BuiltinResult ObjectRemove(BuiltinContext&, absl::Span<const Value> args) {
   POLICYD_RETURN_IF_ERROR(CheckOperand("object.remove", 1, args[0], Kind::kObject));
   POLICYD_ASSIGN_OR_RETURN(KeySet keys, KeySet::Of("object.remove", args[1]));
   std::vector<ObjectEntry> out;
-  for (const ObjectEntry& e : args[0].entries()) {
-    if (!keys.Contains(e.first)) out.push_back(e);
+  for (const auto& e : args[0].entries()) {
+    if (!keys.Contains(e.first)) out.emplace_back(e.first, e.second);
   }
   if (out.size() == args[0].size()) return ValueResult(args[0]);
   return ValueResult(Value::ObjectFromSorted(std::move(out)));
@@ -101,8 +101,8 @@ BuiltinResult ObjectFilter(BuiltinContext&, absl::Span<const Value> args) {
   POLICYD_RETURN_IF_ERROR(CheckOperand("object.filter", 1, args[0], Kind::kObject));
   POLICYD_ASSIGN_OR_RETURN(KeySet keys, KeySet::Of("object.filter", args[1]));
   std::vector<ObjectEntry> out;
-  for (const ObjectEntry& e : args[0].entries()) {
-    if (keys.Contains(e.first)) out.push_back(e);
+  for (const auto& e : args[0].entries()) {
+    if (keys.Contains(e.first)) out.emplace_back(e.first, e.second);
   }
   if (out.size() == args[0].size()) return ValueResult(args[0]);
   return ValueResult(Value::ObjectFromSorted(std::move(out)));
@@ -115,17 +115,19 @@ BuiltinResult ObjectFilter(BuiltinContext&, absl::Span<const Value> args) {
 Value Merge(const Value& a, const Value& b) {
   if (a.size() == 0) return b;
   if (b.size() == 0) return a;
-  const std::vector<ObjectEntry>& x = a.entries();
-  const std::vector<ObjectEntry>& y = b.entries();
+  EntriesView x = a.entries();
+  EntriesView y = b.entries();
   std::vector<ObjectEntry> out;
   out.reserve(x.size() + y.size());
   size_t i = 0, j = 0;
   while (i < x.size() || j < y.size()) {
     int c = i == x.size() ? 1 : j == y.size() ? -1 : x[i].first.Compare(y[j].first);
     if (c < 0) {
-      out.push_back(x[i++]);
+      out.emplace_back(x[i].first, x[i].second);
+      ++i;
     } else if (c > 0) {
-      out.push_back(y[j++]);
+      out.emplace_back(y[j].first, y[j].second);
+      ++j;
     } else {
       const Value& va = x[i].second;
       const Value& vb = y[j].second;
@@ -159,7 +161,7 @@ BuiltinResult ObjectUnionN(BuiltinContext&, absl::Span<const Value> args) {
 
 bool IsSubset(const Value& super, const Value& sub);
 
-bool ArraySubset(const std::vector<Value>& super, const std::vector<Value>& sub) {
+bool ArraySubset(absl::Span<const Value> super, absl::Span<const Value> sub) {
   // `sub` must occur as a contiguous run in `super`.
   return std::search(super.begin(), super.end(), sub.begin(), sub.end()) != super.end() ||
          sub.empty();
@@ -173,7 +175,7 @@ bool SetSubset(const Value& super, const Value& sub) {
 }
 
 bool ObjectSubset(const Value& super, const Value& sub) {
-  for (const ObjectEntry& e : sub.entries()) {
+  for (const auto& e : sub.entries()) {
     const Value* s = super.Find(e.first);
     if (s == nullptr) return false;
     if (*s == e.second) continue;
@@ -227,7 +229,7 @@ struct PathTree {
 absl::Status ParsePath(std::string_view name, const Value& p, std::vector<Value>* out) {
   out->clear();
   if (p.is_array()) {
-    *out = p.elements();
+    *out = CopyElements(p.elements());
     return absl::OkStatus();
   }
   if (!p.is_string()) {
@@ -305,7 +307,7 @@ Value Filter(const Value& v, const PathTree& tree) {
   switch (v.kind()) {
     case Kind::kObject: {
       std::vector<ObjectEntry> out;
-      for (const ObjectEntry& e : v.entries()) {
+      for (const auto& e : v.entries()) {
         if (const PathTree* t = tree.Child(e.first)) {
           out.emplace_back(e.first, Filter(e.second, *t));
         }
@@ -314,7 +316,7 @@ Value Filter(const Value& v, const PathTree& tree) {
     }
     case Kind::kArray: {
       std::vector<Value> out;
-      const std::vector<Value>& xs = v.elements();
+      absl::Span<const Value> xs = v.elements();
       for (size_t i = 0; i < xs.size(); ++i) {
         if (const PathTree* t = tree.Child(IndexKey(i))) out.push_back(Filter(xs[i], *t));
       }
@@ -339,7 +341,7 @@ std::optional<Value> Remove(const Value& v, const PathTree* tree) {
   switch (v.kind()) {
     case Kind::kObject: {
       std::vector<ObjectEntry> out;
-      for (const ObjectEntry& e : v.entries()) {
+      for (const auto& e : v.entries()) {
         if (std::optional<Value> r = Remove(e.second, tree->Child(e.first))) {
           out.emplace_back(e.first, *std::move(r));
         }
@@ -348,7 +350,7 @@ std::optional<Value> Remove(const Value& v, const PathTree* tree) {
     }
     case Kind::kArray: {
       std::vector<Value> out;
-      const std::vector<Value>& xs = v.elements();
+      absl::Span<const Value> xs = v.elements();
       for (size_t i = 0; i < xs.size(); ++i) {
         if (std::optional<Value> r = Remove(xs[i], tree->Child(IndexKey(i)))) {
           out.push_back(*std::move(r));
@@ -412,7 +414,7 @@ std::optional<size_t> ArrayIndex(const Value& seg, size_t n, bool insert) {
 }
 
 Value WithEntry(const Value& obj, const Value& key, Value value) {
-  std::vector<ObjectEntry> out = obj.entries();
+  std::vector<ObjectEntry> out = obj.entries().ToVector();
   auto it = std::lower_bound(out.begin(), out.end(), key,
                              [](const ObjectEntry& e, const Value& k) { return e.first < k; });
   if (it != out.end() && it->first == key) {
@@ -433,7 +435,7 @@ Value WithoutElement(const Value& set, const Value& elem) {
 }
 
 Value WithElement(const Value& set, Value elem) {
-  std::vector<Value> out = set.elements();
+  std::vector<Value> out = CopyElements(set.elements());
   out.push_back(std::move(elem));
   return Value::Set(std::move(out));
 }
@@ -446,7 +448,7 @@ Value ReplaceChild(const Value& doc, const Value& seg, Value child) {
     case Kind::kObject:
       return WithEntry(doc, seg, std::move(child));
     case Kind::kArray: {
-      std::vector<Value> out = doc.elements();
+      std::vector<Value> out = CopyElements(doc.elements());
       out[*ArrayIndex(seg, out.size(), false)] = std::move(child);
       return Value::Array(std::move(out));
     }
@@ -480,7 +482,7 @@ std::optional<Value> PatchAdd(const Value& doc, Path path, const Value& value) {
     case Kind::kArray: {
       std::optional<size_t> i = ArrayIndex(seg, doc.size(), true);
       if (!i) return std::nullopt;
-      std::vector<Value> out = doc.elements();
+      std::vector<Value> out = CopyElements(doc.elements());
       out.insert(out.begin() + static_cast<std::ptrdiff_t>(*i), value);
       return Value::Array(std::move(out));
     }
@@ -507,13 +509,13 @@ std::optional<Value> PatchRemove(const Value& doc, Path path) {
     case Kind::kObject: {
       std::vector<ObjectEntry> out;
       out.reserve(doc.size());
-      for (const ObjectEntry& e : doc.entries()) {
-        if (e.first != seg) out.push_back(e);
+      for (const auto& e : doc.entries()) {
+        if (e.first != seg) out.emplace_back(e.first, e.second);
       }
       return Value::ObjectFromSorted(std::move(out));
     }
     case Kind::kArray: {
-      std::vector<Value> out = doc.elements();
+      std::vector<Value> out = CopyElements(doc.elements());
       out.erase(out.begin() + (child - doc.elements().data()));
       return Value::Array(std::move(out));
     }
@@ -590,14 +592,14 @@ void Walk(const Value& v, std::vector<Value>* path, std::vector<Value>* out) {
   out->push_back(Value::Array({Value::Array(*path), v}));
   switch (v.kind()) {
     case Kind::kObject:
-      for (const ObjectEntry& e : v.entries()) {
+      for (const auto& e : v.entries()) {
         path->push_back(e.first);
         Walk(e.second, path, out);
         path->pop_back();
       }
       break;
     case Kind::kArray: {
-      const std::vector<Value>& xs = v.elements();
+      absl::Span<const Value> xs = v.elements();
       for (size_t i = 0; i < xs.size(); ++i) {
         path->push_back(Value::Int(static_cast<int64_t>(i)));
         Walk(xs[i], path, out);

@@ -68,7 +68,7 @@ absl::Status CheckSetOfSets(std::string_view name, const Value& v) {
 
 BuiltinResult Intersection(BuiltinContext&, absl::Span<const Value> args) {
   POLICYD_RETURN_IF_ERROR(CheckSetOfSets("intersection", args[0]));
-  const std::vector<Value>& sets = args[0].elements();
+  absl::Span<const Value> sets = args[0].elements();
   if (sets.empty()) return ValueResult(args[0]);
   Value result = sets.front();
   for (size_t i = 1; i < sets.size() && result.size() > 0; ++i) {
@@ -79,7 +79,7 @@ BuiltinResult Intersection(BuiltinContext&, absl::Span<const Value> args) {
 
 BuiltinResult Union(BuiltinContext&, absl::Span<const Value> args) {
   POLICYD_RETURN_IF_ERROR(CheckSetOfSets("union", args[0]));
-  const std::vector<Value>& sets = args[0].elements();
+  absl::Span<const Value> sets = args[0].elements();
   if (sets.empty()) return ValueResult(args[0]);
   if (sets.size() == 1) return ValueResult(sets.front());
   std::vector<Value> all;

@@ -42,14 +42,14 @@ BuiltinResult CastObject(BuiltinContext&, absl::Span<const Value> args) {
 BuiltinResult CastArray(BuiltinContext&, absl::Span<const Value> args) {
   const Value& v = args[0];
   if (v.is_array()) return ValueResult(v);
-  if (v.is_set()) return ValueResult(Value::Array(v.elements()));
+  if (v.is_set()) return ValueResult(Value::Array(CopyElements(v.elements())));
   return OperandTypeError("cast_array", 1, "one of {array, set}", v);
 }
 
 BuiltinResult CastSet(BuiltinContext&, absl::Span<const Value> args) {
   const Value& v = args[0];
   if (v.is_set()) return ValueResult(v);
-  if (v.is_array()) return ValueResult(Value::Set(v.elements()));
+  if (v.is_array()) return ValueResult(Value::Set(CopyElements(v.elements())));
   return OperandTypeError("cast_set", 1, "one of {array, set}", v);
 }
 

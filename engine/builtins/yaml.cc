@@ -826,7 +826,7 @@ void Emit(const Value& v, int indent, bool inline_first, std::string* out) {
   bool first = true;
   if (v.is_object()) {
     std::vector<std::pair<std::string, const Value*>> entries;
-    for (const ObjectEntry& e : v.entries()) {
+    for (const auto& e : v.entries()) {
       entries.emplace_back(GoJsonKey(e.first), &e.second);
     }
     std::stable_sort(entries.begin(), entries.end(),

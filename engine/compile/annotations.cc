@@ -257,7 +257,7 @@ class BlockParser {
 };
 
 Value WithScope(const Value& annotations, std::string_view scope) {
-  std::vector<ObjectEntry> entries = annotations.entries();
+  std::vector<ObjectEntry> entries = annotations.entries().ToVector();
   entries.emplace_back(Str("scope"), Str(scope));  // the last entry wins
   return Value::Object(std::move(entries));
 }

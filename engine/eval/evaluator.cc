@@ -39,7 +39,7 @@ Value SetPath(const Value* root, const std::vector<std::string>& path,
               size_t i, const Value& v) {
   if (i == path.size()) return v;
   std::vector<ObjectEntry> entries;
-  if (root && root->is_object()) entries = root->entries();
+  if (root && root->is_object()) entries = root->entries().ToVector();
   Value key = Value::String(path[i]);
   for (auto& e : entries) {
     if (e.first == key) {

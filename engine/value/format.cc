@@ -219,7 +219,7 @@ void Value::AppendJson(std::string* out) const {
     case Kind::kObject: {
       const auto& es = entries();
       bool all_strings = std::all_of(es.begin(), es.end(),
-                                     [](const ObjectEntry& e) { return e.first.is_string(); });
+                                     [](const EntryRef& e) { return e.first.is_string(); });
       out->push_back('{');
       if (all_strings) {
         bool first = true;

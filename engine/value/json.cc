@@ -1,5 +1,6 @@
 #include "engine/value/json.h"
 
+#include "engine/value/rep.h"
 #include "engine/value/utf8.h"
 
 #include <algorithm>
@@ -68,6 +69,7 @@ class Parser {
  public:
   Parser(std::string_view text, Scratch* scratch)
       : text_(text),
+        builder_(text.size()),
         scratch_(scratch->bytes),
         value_stack_(scratch->values),
         entry_stack_(scratch->entries) {}
@@ -155,7 +157,7 @@ class Parser {
     SkipSpace();
     if (pos_ < text_.size() && text_[pos_] == '}') {
       ++pos_;
-      *out = Value::ObjectFromSorted({});
+      *out = builder_.ObjectFromSorted({});
       return true;
     }
     while (true) {
@@ -186,11 +188,10 @@ class Parser {
       }
       return pos_ >= text_.size() ? FailUnexpected() : Fail("expected ',' or '}' in object");
     }
-    // One exactly sized allocation per object; the stack is reused.
-    std::vector<ObjectEntry> entries(std::make_move_iterator(entry_stack_.begin() + first),
-                                     std::make_move_iterator(entry_stack_.end()));
+    // Built in place from the stack, which is reused.
+    absl::Span<ObjectEntry> entries = absl::MakeSpan(entry_stack_).subspan(first);
+    *out = builder_.ObjectFromSorted(entries.first(value_internal::NormalizeEntries(entries)));
     entry_stack_.resize(first);
-    *out = Value::Object(std::move(entries));
     return true;
   }
 
@@ -201,7 +202,7 @@ class Parser {
     SkipSpace();
     if (pos_ < text_.size() && text_[pos_] == ']') {
       ++pos_;
-      *out = Value::Array({});
+      *out = builder_.Array({});
       return true;
     }
     while (true) {
@@ -220,10 +221,8 @@ class Parser {
       }
       return pos_ >= text_.size() ? FailUnexpected() : Fail("expected ',' or ']' in array");
     }
-    std::vector<Value> elems(std::make_move_iterator(value_stack_.begin() + first),
-                             std::make_move_iterator(value_stack_.end()));
+    *out = builder_.Array(absl::MakeSpan(value_stack_).subspan(first));
     value_stack_.resize(first);
-    *out = Value::Array(std::move(elems));
     return true;
   }
 
@@ -307,13 +306,13 @@ class Parser {
     pos_ = SkipPlainStringBytes(text_, pos_);
     if (pos_ < text_.size() && text_[pos_] == '"') {
       // Plain ASCII without escapes: no copy besides the Value's own.
-      *value = Value::String(text_.substr(start, pos_ - start));
+      *value = builder_.String(text_.substr(start, pos_ - start));
       ++pos_;
       return true;
     }
     scratch_.assign(text_.data() + start, pos_ - start);
     if (!DecodeStringRest(&scratch_)) return false;
-    *value = Value::String(std::string_view(scratch_));
+    *value = builder_.String(std::string_view(scratch_));
     return true;
   }
 
@@ -397,6 +396,8 @@ class Parser {
 
   std::string_view text_;
   size_t pos_ = 0;
+  // Documents (data files, request bodies) are laid out compactly.
+  value_internal::DocumentBuilder builder_;
   std::string& scratch_;
   std::vector<Value>& value_stack_;
   std::vector<ObjectEntry>& entry_stack_;

@@ -6,53 +6,160 @@
 #include <gmp.h>
 
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "absl/types/span.h"
+
 #include "engine/value/value.h"
 
 namespace policyd::value_internal {
 
-// A string longer than Value's inline capacity: header and bytes in one
-// allocation.
-struct StringRep : StringHeader {
-  static StringRep* Make(std::string_view s);
-  static void Free(const StringRep* rep);
-  std::string_view bytes() const { return {reinterpret_cast<const char*>(this + 1), size}; }
+// Arena chunks. A large document parsed from JSON is laid out in chunks
+// instead of one allocation per string, array and object: no allocator
+// header or size rounding per value, and one free per chunk. Each
+// representation in a chunk still has its own reference count; the chunk
+// counts its live representations and is freed with the last of them, so a
+// value taken out of a document may outlive the rest of it. Chunks are
+// aligned to their size, so a representation finds its chunk from its own
+// address.
+class ArenaChunk;
+
+// Allocates representations for one document (one thread at a time). The
+// chunks outlive the Arena: each is freed when its last representation is.
+class Arena {
+ public:
+  Arena() = default;
+  ~Arena();
+  Arena(const Arena&) = delete;
+  Arena& operator=(const Arena&) = delete;
+
+  // Memory for a representation of `bytes` (8-byte aligned); the caller
+  // constructs it and then calls Adopt.
+  void* Allocate(size_t bytes);
+  // Marks `rep`, constructed in memory from Allocate, as living in its chunk.
+  void Adopt(Rep* rep);
 
  private:
-  StringRep(size_t n, size_t cps) : StringHeader(n, cps) {}
-};
-static_assert(sizeof(StringRep) == sizeof(StringHeader));
-
-struct ArrayRep : Rep {
-  explicit ArrayRep(std::vector<Value> e) : Rep(Kind::kArray), elems(std::move(e)) {}
-  std::vector<Value> elems;
+  ArenaChunk* current_ = nullptr;
 };
 
-// Hash table of positions into a sorted vector, for large collections;
+// Releases the chunk holding `rep` (after its contents were destroyed).
+void ReleaseArenaRep(const Rep* rep);
+
+// Bytes of a header for a payload of size `n` (see Rep::small_size).
+inline size_t HeaderBytes(size_t n) { return sizeof(Rep) + (n >= kLargeSizeFrom ? 8 : 0); }
+// Records size `n` in a header made for it; returns where the payload goes.
+inline char* SetPayloadSize(Rep* rep, size_t n) {
+  if (n < kLargeSizeFrom) {
+    rep->small_size = static_cast<uint16_t>(n);
+    return reinterpret_cast<char*>(rep + 1);
+  }
+  rep->flags |= kLargeSize;
+  uint64_t n64 = n;
+  std::memcpy(reinterpret_cast<char*>(rep + 1), &n64, sizeof n64);
+  return reinterpret_cast<char*>(rep + 1) + 8;
+}
+inline Value* PayloadValues(const Rep* rep) {
+  return reinterpret_cast<Value*>(const_cast<char*>(Payload(rep)));
+}
+
+// Hash table of positions into a sorted sequence, for large collections;
 // defined in value.cc.
 class HashIndex;
 
 // Collections at or above this size get a HashIndex.
 inline constexpr size_t kHashIndexThreshold = 16;
 
-struct SetRep : Rep {
-  explicit SetRep(std::vector<Value> e);
-  ~SetRep();
-  std::vector<Value> elems;  // sorted, unique
-  std::unique_ptr<HashIndex> index;
+// Layouts (all in one allocation, header first):
+//   string         header, bytes
+//   array, set     header, elements
+//   object         header, sorted keys, their values
+//   shape          header, sorted keys
+//   shaped object  Rep, Shape pointer, values in key order
+// A set, object or shape with at least kHashIndexThreshold keys (or
+// elements) keeps its index's address right after its Values.
+
+// Bytes of a representation of size `n` (see PayloadSize) holding `values`
+// Values and, when `indexed` and `n` is large enough, an index address.
+inline size_t CollectionBytes(size_t n, size_t values, bool indexed) {
+  return HeaderBytes(n) + values * sizeof(Value) +
+         (indexed && n >= kHashIndexThreshold ? sizeof(void*) : 0);
+}
+
+// The index slot after `values` Values that start at `first`.
+inline const HashIndex** IndexSlot(const Value* first, size_t values) {
+  return reinterpret_cast<const HashIndex**>(const_cast<Value*>(first + values));
+}
+
+// The keys of an object (not shaped) or a shape, and their index.
+inline const Value* Keys(const Rep* rep) { return PayloadValues(rep); }
+// `values_per_key`: 2 for an object (keys and values), 1 for a shape.
+inline const HashIndex* KeyIndex(const Rep* rep, size_t values_per_key) {
+  size_t n = PayloadSize(rep);
+  return n >= kHashIndexThreshold ? *IndexSlot(Keys(rep), values_per_key * n) : nullptr;
+}
+
+// The sorted string keys shared by the objects of one shape in a parsed
+// document (every record of a data set usually has the same few keys).
+// Reference-counted by those objects.
+using Shape = Rep;
+
+// An object of a Shape: its values only, in key order (flag kShaped).
+struct ShapedObjectRep : Rep {
+  explicit ShapedObjectRep(const Shape* s) : Rep(Kind::kObject), shape(s) {
+    flags = kShaped;
+  }
+  Value* values() { return reinterpret_cast<Value*>(this + 1); }
+  const Value* values() const { return reinterpret_cast<const Value*>(this + 1); }
+  const Shape* shape;
+};
+static_assert(sizeof(ShapedObjectRep) == 16);
+
+// Makes a string representation (on the heap when `arena` is null).
+Rep* MakeStringRep(std::string_view s, Arena* arena);
+
+// Builds the values of one parsed document in an Arena, sharing the key
+// lists of objects with the same keys.
+class DocumentBuilder {
+ public:
+  // Documents of at least `kArenaFrom` bytes of text go into an Arena;
+  // smaller ones (request bodies) into ordinary allocations.
+  static constexpr size_t kArenaFrom = 64 * 1024;
+  explicit DocumentBuilder(size_t text_size);
+  ~DocumentBuilder();
+  DocumentBuilder(const DocumentBuilder&) = delete;
+  DocumentBuilder& operator=(const DocumentBuilder&) = delete;
+
+  Value String(std::string_view s);
+  // Takes the elements (moved out of `elems`).
+  Value Array(absl::Span<Value> elems);
+  // `entries` must be sorted by key with unique string keys; they are moved
+  // out.
+  Value ObjectFromSorted(absl::Span<ObjectEntry> entries);
+
+ private:
+  const Shape* ShapeFor(absl::Span<const ObjectEntry> entries);
+  void AddShapeSlot(size_t position);
+
+  Arena* arena() { return use_arena_ ? &arena_ : nullptr; }
+
+  const bool use_arena_;
+  Arena arena_;
+  // Shapes by key list; the builder holds one reference on each.
+  std::vector<const Shape*> shapes_;
+  std::vector<size_t> shape_hashes_;   // of shapes_[i]'s keys
+  std::vector<uint32_t> shape_slots_;  // open addressing: position + 1
 };
 
-struct ObjectRep : Rep {
-  explicit ObjectRep(std::vector<ObjectEntry> e);
-  ~ObjectRep();
-  std::vector<ObjectEntry> entries;  // sorted by key, unique keys
-  std::unique_ptr<HashIndex> index;
-};
+// Sorts object entries by key and keeps the last of equal keys, moving the
+// survivors to the front; returns their count. Entries past it are left
+// moved-from.
+size_t NormalizeEntries(absl::Span<ObjectEntry> entries);
 
 // A number that is not an inline int64: a big integer, a decimal, or an
 // integer whose literal text is not canonical ("1.0", "1e3", "-0"). A

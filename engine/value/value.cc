@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <cstdlib>
 #include <cstring>
 #include <new>
+#include <stdexcept>
 
 #include "absl/hash/hash.h"
 #include "engine/value/rep.h"
@@ -11,12 +13,10 @@
 
 namespace policyd {
 
-using value_internal::ArrayRep;
 using value_internal::NumberRep;
-using value_internal::ObjectRep;
+using value_internal::PayloadSize;
+using value_internal::PayloadValues;
 using value_internal::Rep;
-using value_internal::SetRep;
-using value_internal::StringRep;
 
 std::string_view KindName(Kind kind) {
   switch (kind) {
@@ -40,21 +40,59 @@ std::string_view KindName(Kind kind) {
 
 namespace value_internal {
 
-StringRep* StringRep::Make(std::string_view s) {
-  void* mem = ::operator new(sizeof(StringRep) + s.size());
-  auto* rep = new (mem) StringRep(s.size(), utf8::RuneCount(s));
-  std::memcpy(reinterpret_cast<char*>(rep + 1), s.data(), s.size());
-  return rep;
+namespace {
+
+// Frees the memory of a representation whose contents are destroyed.
+void FreeRep(const Rep* rep) {
+  if (rep->flags & kInArena) {
+    ReleaseArenaRep(rep);
+  } else {
+    ::operator delete(const_cast<Rep*>(rep));
+  }
 }
 
-void StringRep::Free(const StringRep* rep) {
-  rep->~StringRep();
-  ::operator delete(const_cast<StringRep*>(rep));
+bool IsAscii(std::string_view s) {
+  for (unsigned char c : s) {
+    if (c >= 0x80) return false;
+  }
+  return true;
+}
+
+void DestroyValues(const Value* values, size_t n) {
+  for (size_t i = 0; i < n; ++i) values[i].~Value();
+}
+
+// Moves `n` Values to `to` (uninitialised), leaving `from` null. Values are
+// relocatable as bytes, and a null Value is all zero bytes.
+void RelocateValues(Value* from, size_t n, void* to) {
+  if (n == 0) return;
+  std::memcpy(to, static_cast<void*>(from), n * sizeof(Value));
+  std::memset(static_cast<void*>(from), 0, n * sizeof(Value));
+}
+
+void* AllocateRep(size_t bytes, Arena* arena) {
+  return arena != nullptr ? arena->Allocate(bytes) : ::operator new(bytes);
+}
+
+// Rep `rep` is constructed; makes it the arena's when there is one.
+Value Finish(Rep* rep, Arena* arena) {
+  if (arena != nullptr) arena->Adopt(rep);
+  return Value(rep);
+}
+
+}  // namespace
+
+Rep* MakeStringRep(std::string_view s, Arena* arena) {
+  auto* rep = new (AllocateRep(HeaderBytes(s.size()) + s.size(), arena)) Rep(Kind::kString);
+  if (IsAscii(s)) rep->flags |= kAscii;
+  if (!s.empty()) std::memcpy(SetPayloadSize(rep, s.size()), s.data(), s.size());
+  if (arena != nullptr) arena->Adopt(rep);
+  return rep;
 }
 
 size_t HashBytes(std::string_view s) { return absl::Hash<std::string_view>{}(s); }
 
-// Open addressing with linear probing over positions of a sorted vector;
+// Open addressing with linear probing over positions of a sorted sequence;
 // the table is at least twice the element count, so probes stay short.
 class HashIndex {
  public:
@@ -86,22 +124,51 @@ class HashIndex {
   size_t mask_;
 };
 
-SetRep::SetRep(std::vector<Value> e) : Rep(Kind::kSet), elems(std::move(e)) {
-  if (elems.size() >= kHashIndexThreshold) {
-    index = std::make_unique<HashIndex>(elems.size(),
-                                        [&](size_t i) { return elems[i].Hash(); });
-  }
-}
-SetRep::~SetRep() = default;
+namespace {
 
-ObjectRep::ObjectRep(std::vector<ObjectEntry> e)
-    : Rep(Kind::kObject), entries(std::move(e)) {
-  if (entries.size() >= kHashIndexThreshold) {
-    index = std::make_unique<HashIndex>(
-        entries.size(), [&](size_t i) { return entries[i].first.Hash(); });
-  }
+// Builds the index over `n` keys (or set elements) into `slot`, when there
+// are enough of them to need one (see CollectionBytes).
+void BuildIndex(const Value* keys, size_t n, const HashIndex** slot) {
+  if (n < kHashIndexThreshold) return;
+  *slot = new HashIndex(n, [&](size_t i) { return keys[i].Hash(); });
 }
-ObjectRep::~ObjectRep() = default;
+
+const HashIndex* SetIndex(const Rep* set) {
+  size_t n = PayloadSize(set);
+  return n >= kHashIndexThreshold ? *IndexSlot(PayloadValues(set), n) : nullptr;
+}
+
+void ReleaseShape(const Shape* shape) {
+  if (shape->refs.fetch_sub(1, std::memory_order_acq_rel) != 1) return;
+  delete KeyIndex(shape, 1);
+  DestroyValues(Keys(shape), PayloadSize(shape));
+  FreeRep(shape);
+}
+
+// An array or set of `elems` (moved out).
+Value MakeSequence(Kind kind, absl::Span<Value> elems, Arena* arena) {
+  size_t n = elems.size();
+  auto* rep = new (AllocateRep(CollectionBytes(n, n, kind == Kind::kSet), arena)) Rep(kind);
+  auto* out = reinterpret_cast<Value*>(SetPayloadSize(rep, n));
+  RelocateValues(elems.data(), n, out);
+  if (kind == Kind::kSet) BuildIndex(out, n, IndexSlot(out, n));
+  return Finish(rep, arena);
+}
+
+// An object of sorted, unique `entries` (moved out), keys then values.
+Value MakeObject(absl::Span<ObjectEntry> entries, Arena* arena) {
+  size_t n = entries.size();
+  auto* rep = new (AllocateRep(CollectionBytes(n, 2 * n, true), arena)) Rep(Kind::kObject);
+  auto* keys = reinterpret_cast<Value*>(SetPayloadSize(rep, n));
+  for (size_t i = 0; i < n; ++i) {
+    RelocateValues(&entries[i].first, 1, keys + i);
+    RelocateValues(&entries[i].second, 1, keys + n + i);
+  }
+  BuildIndex(keys, n, IndexSlot(keys, 2 * n));
+  return Finish(rep, arena);
+}
+
+}  // namespace
 
 void Destroy(const Rep* rep) {
   switch (rep->kind) {
@@ -109,21 +176,179 @@ void Destroy(const Rep* rep) {
       delete static_cast<const NumberRep*>(rep);
       return;
     case Kind::kString:
-      StringRep::Free(static_cast<const StringRep*>(rep));
+      FreeRep(rep);
       return;
     case Kind::kArray:
-      delete static_cast<const ArrayRep*>(rep);
-      return;
-    case Kind::kObject:
-      delete static_cast<const ObjectRep*>(rep);
+      DestroyValues(PayloadValues(rep), PayloadSize(rep));
+      FreeRep(rep);
       return;
     case Kind::kSet:
-      delete static_cast<const SetRep*>(rep);
+      delete SetIndex(rep);
+      DestroyValues(PayloadValues(rep), PayloadSize(rep));
+      FreeRep(rep);
       return;
+    case Kind::kObject: {
+      if (rep->flags & kShaped) {
+        const auto* o = static_cast<const ShapedObjectRep*>(rep);
+        DestroyValues(o->values(), PayloadSize(o->shape));
+        ReleaseShape(o->shape);
+        FreeRep(o);
+        return;
+      }
+      delete KeyIndex(rep, 2);
+      DestroyValues(PayloadValues(rep), 2 * PayloadSize(rep));
+      FreeRep(rep);
+      return;
+    }
     case Kind::kNull:
     case Kind::kBoolean:
       return;
   }
+}
+
+// ---- arena ----
+
+namespace {
+// Chunks are this size and aligned to it; a representation of at least
+// kOwnChunkFrom bytes gets a chunk of its own (a multiple of the size).
+constexpr size_t kChunkBytes = size_t{1} << 18;
+constexpr size_t kOwnChunkFrom = size_t{1} << 14;
+}  // namespace
+
+// A block of representations. It lives while any of them does, plus while
+// its Arena may still allocate from it.
+class ArenaChunk {
+ public:
+  static ArenaChunk* New(size_t bytes) {
+    size_t total = (sizeof(ArenaChunk) + bytes + kChunkBytes - 1) & ~(kChunkBytes - 1);
+    void* mem = std::aligned_alloc(kChunkBytes, total);
+    if (mem == nullptr) throw std::bad_alloc();
+    return new (mem) ArenaChunk(total - sizeof(ArenaChunk));
+  }
+  static ArenaChunk* Of(const Rep* rep) {
+    return reinterpret_cast<ArenaChunk*>(reinterpret_cast<uintptr_t>(rep) & ~(kChunkBytes - 1));
+  }
+  void Release() {
+    if (live_.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+      this->~ArenaChunk();
+      std::free(this);
+    }
+  }
+  void Retain() { live_.fetch_add(1, std::memory_order_relaxed); }
+
+  // Null when `bytes` do not fit.
+  void* TryAllocate(size_t bytes) {
+    if (capacity_ - used_ < bytes) return nullptr;
+    void* p = reinterpret_cast<char*>(this + 1) + used_;
+    used_ += bytes;
+    return p;
+  }
+
+ private:
+  explicit ArenaChunk(size_t capacity) : capacity_(capacity) {}
+
+  std::atomic<int64_t> live_{1};  // representations, +1 while the Arena fills it
+  size_t capacity_;
+  size_t used_ = 0;
+};
+static_assert(sizeof(ArenaChunk) % 8 == 0);
+
+Arena::~Arena() {
+  if (current_ != nullptr) current_->Release();
+}
+
+void* Arena::Allocate(size_t bytes) {
+  bytes = (bytes + 7) & ~size_t{7};
+  if (bytes >= kOwnChunkFrom) {
+    // Its representation is the chunk's only one; the Arena keeps no hold.
+    return ArenaChunk::New(bytes)->TryAllocate(bytes);
+  }
+  if (current_ != nullptr) {
+    if (void* p = current_->TryAllocate(bytes)) return p;
+    current_->Release();
+  }
+  current_ = ArenaChunk::New(kChunkBytes - sizeof(ArenaChunk));
+  return current_->TryAllocate(bytes);
+}
+
+void Arena::Adopt(Rep* rep) {
+  rep->flags |= kInArena;
+  // A chunk of its own already counts its one representation.
+  if (ArenaChunk::Of(rep) == current_) current_->Retain();
+}
+
+void ReleaseArenaRep(const Rep* rep) { ArenaChunk::Of(rep)->Release(); }
+
+// ---- documents ----
+
+DocumentBuilder::DocumentBuilder(size_t text_size) : use_arena_(text_size >= kArenaFrom) {}
+
+DocumentBuilder::~DocumentBuilder() {
+  for (const Shape* shape : shapes_) ReleaseShape(shape);
+}
+
+Value DocumentBuilder::String(std::string_view s) {
+  if (s.size() <= 13 || !use_arena_) return Value::String(s);
+  return Value(MakeStringRep(s, &arena_));
+}
+
+Value DocumentBuilder::Array(absl::Span<Value> elems) {
+  return MakeSequence(Kind::kArray, elems, arena());
+}
+
+Value DocumentBuilder::ObjectFromSorted(absl::Span<ObjectEntry> entries) {
+  if (!use_arena_) return MakeObject(entries, nullptr);
+  const Shape* shape = ShapeFor(entries);
+  shape->refs.fetch_add(1, std::memory_order_relaxed);
+  void* mem = arena_.Allocate(sizeof(ShapedObjectRep) + entries.size() * sizeof(Value));
+  auto* rep = new (mem) ShapedObjectRep(shape);
+  for (size_t i = 0; i < entries.size(); ++i) {
+    RelocateValues(&entries[i].second, 1, rep->values() + i);
+  }
+  return Finish(rep, &arena_);
+}
+
+const Shape* DocumentBuilder::ShapeFor(absl::Span<const ObjectEntry> entries) {
+  size_t h = entries.size();
+  for (const ObjectEntry& e : entries) h = CombineHash(h, e.first.Hash());
+  auto same_keys = [&](const Shape* shape) {
+    if (PayloadSize(shape) != entries.size()) return false;
+    const Value* keys = Keys(shape);
+    for (size_t i = 0; i < entries.size(); ++i) {
+      if (keys[i] != entries[i].first) return false;
+    }
+    return true;
+  };
+  if (!shape_slots_.empty()) {
+    size_t mask = shape_slots_.size() - 1;
+    for (size_t s = h & mask; shape_slots_[s] != 0; s = (s + 1) & mask) {
+      const Shape* shape = shapes_[shape_slots_[s] - 1];
+      if (same_keys(shape)) return shape;
+    }
+  }
+  size_t n = entries.size();
+  auto* shape = new (arena_.Allocate(CollectionBytes(n, n, true))) Shape(Kind::kObject);
+  auto* keys = reinterpret_cast<Value*>(SetPayloadSize(shape, n));
+  for (size_t i = 0; i < n; ++i) new (keys + i) Value(entries[i].first);
+  BuildIndex(keys, n, IndexSlot(keys, n));
+  arena_.Adopt(shape);
+  shapes_.push_back(shape);
+  shape_hashes_.push_back(h);
+  // Keep the table at most half full.
+  if (shapes_.size() * 2 > shape_slots_.size()) {
+    shape_slots_.assign(std::max<size_t>(16, shape_slots_.size() * 2), 0);
+    for (size_t i = 0; i < shapes_.size(); ++i) AddShapeSlot(i);
+  } else {
+    AddShapeSlot(shapes_.size() - 1);
+  }
+  return shape;
+}
+
+void DocumentBuilder::AddShapeSlot(size_t position) {
+  size_t mask = shape_slots_.size() - 1;
+  size_t s = shape_hashes_[position] & mask;
+  while (shape_slots_[s] != 0) s = (s + 1) & mask;
+  shape_slots_[s] = static_cast<uint32_t>(position + 1);
 }
 
 }  // namespace value_internal
@@ -157,7 +382,7 @@ Value Value::String(std::string s) { return String(std::string_view(s)); }
 // strings are equal as bytes (Find relies on it).
 Value Value::String(std::string_view s) {
   static_assert(offsetof(Value, small_head_) == 3, "inline strings start at byte 3");
-  if (s.size() > kSmallStringMax) return Value(StringRep::Make(s));
+  if (s.size() > kSmallStringMax) return Value(value_internal::MakeStringRep(s, nullptr));
   Value v;
   v.kind_ = Kind::kString;
   v.inline_int_ = true;
@@ -167,7 +392,7 @@ Value Value::String(std::string_view s) {
 }
 
 Value Value::Array(std::vector<Value> elems) {
-  return Value(new ArrayRep(std::move(elems)));
+  return value_internal::MakeSequence(Kind::kArray, absl::MakeSpan(elems), nullptr);
 }
 
 Value Value::Set(std::vector<Value> elems) {
@@ -183,15 +408,17 @@ Value Value::Set(std::vector<Value> elems) {
 }
 
 Value Value::SetFromSorted(std::vector<Value> elems) {
-  return Value(new SetRep(std::move(elems)));
+  return value_internal::MakeSequence(Kind::kSet, absl::MakeSpan(elems), nullptr);
 }
+
+namespace value_internal {
 
 namespace {
 
 // Sorts entries by key (stably) and keeps the last of equal keys. `cmp`
 // orders keys like Value::Compare.
 template <typename KeyCompare>
-void SortEntries(std::vector<ObjectEntry>& entries, KeyCompare cmp) {
+size_t SortEntries(absl::Span<ObjectEntry> entries, KeyCompare cmp) {
   auto key_less = [&](const ObjectEntry& a, const ObjectEntry& b) {
     return cmp(a.first, b.first) < 0;
   };
@@ -211,12 +438,12 @@ void SortEntries(std::vector<ObjectEntry>& entries, KeyCompare cmp) {
     if (out != i) entries[out] = std::move(entries[i]);
     ++out;
   }
-  entries.resize(out);
+  return out;
 }
 
 }  // namespace
 
-Value Value::Object(std::vector<ObjectEntry> entries) {
+size_t NormalizeEntries(absl::Span<ObjectEntry> entries) {
   // Input often arrives sorted already (our own output, generated data),
   // and keys are nearly always strings, which compare without dispatch.
   bool string_keys = true;
@@ -225,43 +452,69 @@ Value Value::Object(std::vector<ObjectEntry> entries) {
     string_keys = string_keys && entries[i].first.is_string();
     if (i > 0 && strictly_sorted) strictly_sorted = entries[i - 1].first < entries[i].first;
   }
-  if (strictly_sorted) return ObjectFromSorted(std::move(entries));
+  if (strictly_sorted) return entries.size();
   if (string_keys) {
-    SortEntries(entries, [](const Value& a, const Value& b) {
+    return SortEntries(entries, [](const Value& a, const Value& b) {
       return a.string().compare(b.string());
     });
-  } else {
-    SortEntries(entries, [](const Value& a, const Value& b) { return a.Compare(b); });
   }
+  return SortEntries(entries, [](const Value& a, const Value& b) { return a.Compare(b); });
+}
+
+}  // namespace value_internal
+
+Value Value::Object(std::vector<ObjectEntry> entries) {
+  entries.resize(value_internal::NormalizeEntries(absl::MakeSpan(entries)));
   return ObjectFromSorted(std::move(entries));
 }
 
 Value Value::ObjectFromSorted(std::vector<ObjectEntry> entries) {
-  return Value(new ObjectRep(std::move(entries)));
+  return value_internal::MakeObject(absl::MakeSpan(entries), nullptr);
 }
 
 // ---- inspection ----
 
-const std::vector<Value>& Value::elements() const {
-  if (kind_ == Kind::kArray) return static_cast<const ArrayRep*>(rep_)->elems;
-  return static_cast<const SetRep*>(rep_)->elems;
+namespace {
+
+// Where an object's keys and values are, and the index over its keys.
+struct ObjectLayout {
+  EntriesView view;
+  const value_internal::HashIndex* index;
+};
+
+ObjectLayout LayoutOf(const Rep* rep) {
+  if (rep->flags & value_internal::kShaped) {
+    const auto* o = static_cast<const value_internal::ShapedObjectRep*>(rep);
+    return {EntriesView(value_internal::Keys(o->shape), o->values(), PayloadSize(o->shape)),
+            value_internal::KeyIndex(o->shape, 1)};
+  }
+  size_t n = PayloadSize(rep);
+  const Value* keys = value_internal::Keys(rep);
+  return {EntriesView(keys, keys + n, n), value_internal::KeyIndex(rep, 2)};
 }
 
-const std::vector<ObjectEntry>& Value::entries() const {
-  return static_cast<const ObjectRep*>(rep_)->entries;
+}  // namespace
+
+EntriesView Value::entries() const { return LayoutOf(rep_).view; }
+
+std::vector<ObjectEntry> EntriesView::ToVector() const {
+  std::vector<ObjectEntry> out;
+  out.reserve(size_);
+  for (size_t i = 0; i < size_; ++i) out.emplace_back(key(i), value(i));
+  return out;
 }
 
 size_t Value::size() const {
   switch (kind_) {
-    case Kind::kString:
-      if (inline_int_) return utf8::RuneCount(string());
-      return static_cast<const StringRep*>(rep_)->code_points;
+    case Kind::kString: {
+      if (!inline_int_ && (rep_->flags & value_internal::kAscii)) return PayloadSize(rep_);
+      return utf8::RuneCount(string());
+    }
     case Kind::kArray:
-      return static_cast<const ArrayRep*>(rep_)->elems.size();
     case Kind::kSet:
-      return static_cast<const SetRep*>(rep_)->elems.size();
+      return PayloadSize(rep_);
     case Kind::kObject:
-      return static_cast<const ObjectRep*>(rep_)->entries.size();
+      return LayoutOf(rep_).view.size();
     default:
       return 0;
   }
@@ -276,73 +529,111 @@ int CompareKeyToString(const Value& key, std::string_view s) {
   return c < 0 ? -1 : (c > 0 ? 1 : 0);
 }
 
+// Position of the first key not ordered before the probe (`cmp(key)` < 0
+// means before), binary search.
+template <typename KeyCompare>
+size_t LowerBound(const EntriesView& es, KeyCompare cmp) {
+  size_t lo = 0, hi = es.size();
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (cmp(es.key(mid)) < 0) {
+      lo = mid + 1;
+    } else {
+      hi = mid;
+    }
+  }
+  return lo;
+}
+
+}  // namespace
+
+namespace {
+
+// Find for keys that are not short strings, and for objects of more than
+// eight keys; kept out of line so that the common case needs no stack frame.
+[[gnu::noinline]] const Value* FindInLargeObject(const Rep* rep, const Value& key) {
+  const auto [es, index] = LayoutOf(rep);
+  if (index != nullptr) {
+    int64_t pos = index->Lookup(key.Hash(), [&](size_t i) { return es.key(i) == key; });
+    return pos < 0 ? nullptr : &es.value(pos);
+  }
+  size_t pos = LowerBound(es, [&](const Value& k) { return k.Compare(key); });
+  if (pos == es.size() || es.key(pos) != key) return nullptr;
+  return &es.value(pos);
+}
+
 }  // namespace
 
 const Value* Value::Find(const Value& key) const {
   if (kind_ != Kind::kObject) return nullptr;
-  const auto* r = static_cast<const ObjectRep*>(rep_);
-  const auto& es = r->entries;
   // A short string key is 16 bytes with zero padding (see String): in a
-  // small object it is found by comparing whole Values as bytes.
-  if (key.kind_ == Kind::kString && key.inline_int_ && es.size() <= 8) {
-    for (const ObjectEntry& e : es) {
-      if (std::memcmp(&e.first, &key, sizeof(Value)) == 0) return &e.second;
+  // small object it is found by comparing whole Values as words. This is
+  // the lookup of nearly every `x.field` in a policy, so it comes first.
+  if (key.kind_ == Kind::kString && key.inline_int_) {
+    const Value* keys;
+    const Value* values;
+    size_t n;
+    if (rep_->flags & value_internal::kShaped) {
+      const auto* o = static_cast<const value_internal::ShapedObjectRep*>(rep_);
+      keys = value_internal::Keys(o->shape);
+      n = PayloadSize(o->shape);
+      values = o->values();
+    } else {
+      keys = value_internal::Keys(rep_);
+      n = PayloadSize(rep_);
+      values = keys + n;
     }
-    return nullptr;
+    if (n <= 8) {
+      for (size_t i = 0; i < n; ++i) {
+        if (std::memcmp(keys + i, &key, sizeof(Value)) == 0) return values + i;
+      }
+      return nullptr;
+    }
   }
-  if (r->index) {
-    int64_t pos = r->index->Lookup(key.Hash(), [&](size_t i) { return es[i].first == key; });
-    return pos < 0 ? nullptr : &es[pos].second;
-  }
-  auto it = std::lower_bound(es.begin(), es.end(), key,
-                             [](const ObjectEntry& e, const Value& k) { return e.first < k; });
-  if (it == es.end() || it->first != key) return nullptr;
-  return &it->second;
+  return FindInLargeObject(rep_, key);
 }
 
 const Value* Value::Find(std::string_view key) const {
   if (kind_ != Kind::kObject) return nullptr;
-  const auto* r = static_cast<const ObjectRep*>(rep_);
-  const auto& es = r->entries;
-  if (r->index) {
-    int64_t pos = r->index->Lookup(value_internal::HashBytes(key), [&](size_t i) {
-      return CompareKeyToString(es[i].first, key) == 0;
+  const auto [es, index] = LayoutOf(rep_);
+  if (index != nullptr) {
+    int64_t pos = index->Lookup(value_internal::HashBytes(key), [&](size_t i) {
+      return CompareKeyToString(es.key(i), key) == 0;
     });
-    return pos < 0 ? nullptr : &es[pos].second;
+    return pos < 0 ? nullptr : &es.value(pos);
   }
   // Small objects (the common shape of a request or a record): a linear
   // scan that rejects most keys on their length beats a binary search.
   if (es.size() <= 8) {
-    for (const ObjectEntry& e : es) {
-      if (e.first.kind() != Kind::kString) continue;
-      std::string_view k = e.first.string();
-      if (k.size() == key.size() && std::memcmp(k.data(), key.data(), k.size()) == 0) {
-        return &e.second;
+    for (size_t i = 0; i < es.size(); ++i) {
+      const Value& k = es.key(i);
+      if (k.kind() != Kind::kString) continue;
+      std::string_view ks = k.string();
+      if (ks.size() == key.size() && std::memcmp(ks.data(), key.data(), ks.size()) == 0) {
+        return &es.value(i);
       }
     }
     return nullptr;
   }
-  auto it = std::lower_bound(es.begin(), es.end(), key, [](const ObjectEntry& e, std::string_view k) {
-    return CompareKeyToString(e.first, k) < 0;
-  });
-  if (it == es.end() || CompareKeyToString(it->first, key) != 0) return nullptr;
-  return &it->second;
+  size_t pos = LowerBound(es, [&](const Value& k) { return CompareKeyToString(k, key); });
+  if (pos == es.size() || CompareKeyToString(es.key(pos), key) != 0) return nullptr;
+  return &es.value(pos);
 }
 
 bool Value::Contains(const Value& elem) const {
   if (kind_ != Kind::kSet) return false;
-  const auto* r = static_cast<const SetRep*>(rep_);
-  if (r->index) {
-    return r->index->Lookup(elem.Hash(), [&](size_t i) { return r->elems[i] == elem; }) >= 0;
+  absl::Span<const Value> elems = elements();
+  if (const value_internal::HashIndex* index = value_internal::SetIndex(rep_)) {
+    return index->Lookup(elem.Hash(), [&](size_t i) { return elems[i] == elem; }) >= 0;
   }
-  return std::binary_search(r->elems.begin(), r->elems.end(), elem);
+  return std::binary_search(elems.begin(), elems.end(), elem);
 }
 
 const Value* Value::At(int64_t index) const {
   if (kind_ != Kind::kArray) return nullptr;
-  const auto& es = static_cast<const ArrayRep*>(rep_)->elems;
-  if (index < 0 || static_cast<uint64_t>(index) >= es.size()) return nullptr;
-  return &es[index];
+  absl::Span<const Value> elems = elements();
+  if (index < 0 || static_cast<uint64_t>(index) >= elems.size()) return nullptr;
+  return &elems[index];
 }
 
 // ---- order and hash ----
@@ -354,7 +645,7 @@ int Sign(T a, T b) {
   return a < b ? -1 : (b < a ? 1 : 0);
 }
 
-int CompareSequences(const std::vector<Value>& a, const std::vector<Value>& b) {
+int CompareSequences(absl::Span<const Value> a, absl::Span<const Value> b) {
   size_t n = std::min(a.size(), b.size());
   for (size_t i = 0; i < n; ++i) {
     if (int c = a[i].Compare(b[i])) return c;
@@ -386,8 +677,8 @@ int Value::Compare(const Value& other) const {
       if (rep_ == other.rep_) return 0;
       // OPA: keys in sorted order pairwise, each key then its value; then
       // the object with fewer keys first.
-      const auto& a = entries();
-      const auto& b = other.entries();
+      const EntriesView a = entries();
+      const EntriesView b = other.entries();
       size_t n = std::min(a.size(), b.size());
       for (size_t i = 0; i < n; ++i) {
         if (int c = a[i].first.Compare(b[i].first)) return c;

@@ -12,12 +12,15 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <iterator>
 #include <new>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
+
+#include "absl/types/span.h"
 
 namespace policyd {
 
@@ -39,22 +42,44 @@ std::string_view KindName(Kind kind);
 
 class Value;
 using ObjectEntry = std::pair<Value, Value>;
+class EntriesView;
 
 namespace value_internal {
 // Base of every heap representation; defined in value.cc.
 struct Rep {
   mutable std::atomic<int32_t> refs{1};
   Kind kind;
+  uint8_t flags = 0;  // RepFlag bits
+  // The payload's size (bytes of a string, elements of an array or set,
+  // keys of an object or shape) when it is below kLargeSizeFrom; otherwise
+  // flag kLargeSize is set and the size is the 8 bytes after the header.
+  uint16_t small_size = 0;
   explicit Rep(Kind k) : kind(k) {}
 };
-void Destroy(const Rep* rep);
-// The header of a heap string; its bytes follow it in the same allocation.
-// Declared here so that Value::string() is inline.
-struct StringHeader : Rep {
-  StringHeader(size_t n, size_t cps) : Rep(Kind::kString), size(n), code_points(cps) {}
-  size_t size;
-  size_t code_points;
+static_assert(sizeof(Rep) == 8);
+enum RepFlag : uint8_t {
+  kInArena = 1,    // allocated in an arena chunk, not on its own
+  kAscii = 2,      // a string of ASCII bytes only (its size is its length)
+  kShaped = 4,     // an object whose keys live in a shared Shape
+  kLargeSize = 8,  // the size is stored after the header (see small_size)
 };
+inline constexpr size_t kLargeSizeFrom = 0xFFFF;
+void Destroy(const Rep* rep);
+
+// The size and payload of a string, array, set, object or shape (not of a
+// shaped object, whose size is its shape's). Inline because string() and
+// elements() are on every hot path.
+inline size_t PayloadSize(const Rep* rep) {
+  if (rep->flags & kLargeSize) {
+    uint64_t n;
+    std::memcpy(&n, rep + 1, sizeof n);
+    return static_cast<size_t>(n);
+  }
+  return rep->small_size;
+}
+inline const char* Payload(const Rep* rep) {
+  return reinterpret_cast<const char*>(rep + 1) + ((rep->flags & kLargeSize) ? 8 : 0);
+}
 }  // namespace value_internal
 
 class Value {
@@ -107,14 +132,17 @@ class Value {
   // Precondition: is_string().
   std::string_view string() const {
     if (inline_int_) return std::string_view(small_bytes(), small_len_);
-    const auto* h = static_cast<const value_internal::StringHeader*>(rep_);
-    return std::string_view(reinterpret_cast<const char*>(h + 1), h->size);
+    return std::string_view(value_internal::Payload(rep_), value_internal::PayloadSize(rep_));
   }
-  // Elements of an array, or of a set in sorted order.
-  // Precondition: is_array() || is_set().
-  const std::vector<Value>& elements() const;
-  // Entries of an object sorted by key. Precondition: is_object().
-  const std::vector<ObjectEntry>& entries() const;
+  // Elements of an array, or of a set in sorted order; valid while this
+  // value lives. Precondition: is_array() || is_set().
+  absl::Span<const Value> elements() const {
+    return {reinterpret_cast<const Value*>(value_internal::Payload(rep_)),
+            value_internal::PayloadSize(rep_)};
+  }
+  // Entries of an object sorted by key; valid while this value lives.
+  // Precondition: is_object().
+  EntriesView entries() const;
   // Number of elements, entries, or (for strings) Unicode code points.
   size_t size() const;
 
@@ -201,6 +229,98 @@ class Value {
     const value_internal::Rep* rep_;
   };
 };
+
+// A key and its value inside an object, both owned by the object.
+struct EntryRef {
+  const Value& first;
+  const Value& second;
+};
+
+// The sorted entries of an object, as (key, value) references: a view of
+// the object's keys and, at the same positions, its values. (Objects of a
+// parsed document share one key list per shape; see rep.h.)
+class EntriesView {
+ public:
+  // A position in the entries; it does not refer to the view that made it.
+  class iterator {
+   public:
+    using iterator_category = std::random_access_iterator_tag;
+    using value_type = EntryRef;
+    using difference_type = std::ptrdiff_t;
+    using reference = EntryRef;
+    struct pointer {
+      EntryRef ref;
+      const EntryRef* operator->() const { return &ref; }
+    };
+
+    iterator() = default;
+    EntryRef operator*() const { return {*key_, *value_}; }
+    pointer operator->() const { return {**this}; }
+    EntryRef operator[](difference_type n) const { return *(*this + n); }
+    iterator& operator+=(difference_type n) {
+      key_ += n;
+      value_ += n;
+      return *this;
+    }
+    iterator& operator-=(difference_type n) { return *this += -n; }
+    iterator& operator++() { return *this += 1; }
+    iterator& operator--() { return *this += -1; }
+    iterator operator++(int) {
+      iterator t = *this;
+      *this += 1;
+      return t;
+    }
+    iterator operator--(int) {
+      iterator t = *this;
+      *this += -1;
+      return t;
+    }
+    friend iterator operator+(iterator it, difference_type n) { return it += n; }
+    friend iterator operator+(difference_type n, iterator it) { return it += n; }
+    friend iterator operator-(iterator it, difference_type n) { return it -= n; }
+    friend difference_type operator-(const iterator& a, const iterator& b) {
+      return a.key_ - b.key_;
+    }
+    friend bool operator==(const iterator& a, const iterator& b) { return a.key_ == b.key_; }
+    friend bool operator!=(const iterator& a, const iterator& b) { return a.key_ != b.key_; }
+    friend bool operator<(const iterator& a, const iterator& b) { return a.key_ < b.key_; }
+    friend bool operator>(const iterator& a, const iterator& b) { return a.key_ > b.key_; }
+    friend bool operator<=(const iterator& a, const iterator& b) { return a.key_ <= b.key_; }
+    friend bool operator>=(const iterator& a, const iterator& b) { return a.key_ >= b.key_; }
+
+   private:
+    friend class EntriesView;
+    iterator(const Value* key, const Value* value) : key_(key), value_(value) {}
+    const Value* key_ = nullptr;
+    const Value* value_ = nullptr;
+  };
+
+  EntriesView(const Value* keys, const Value* values, size_t size)
+      : keys_(keys), values_(values), size_(size) {}
+
+  size_t size() const { return size_; }
+  bool empty() const { return size_ == 0; }
+  const Value& key(size_t i) const { return keys_[i]; }
+  const Value& value(size_t i) const { return values_[i]; }
+  EntryRef at(size_t i) const { return {key(i), value(i)}; }
+  EntryRef operator[](size_t i) const { return at(i); }
+  EntryRef front() const { return at(0); }
+  EntryRef back() const { return at(size_ - 1); }
+  iterator begin() const { return iterator(keys_, values_); }
+  iterator end() const { return iterator(keys_ + size_, values_ + size_); }
+  // Copies of the entries, for building a changed object.
+  std::vector<ObjectEntry> ToVector() const;
+
+ private:
+  const Value* keys_;
+  const Value* values_;
+  size_t size_;
+};
+
+// A copy of a collection's elements, for building a changed collection.
+inline std::vector<Value> CopyElements(absl::Span<const Value> elems) {
+  return std::vector<Value>(elems.begin(), elems.end());
+}
 
 // Copies are on every hot path, so they are inline: 16 bytes and, for heap
 // values, one relaxed increment. Inline strings use all 16 bytes.

@@ -44,7 +44,7 @@ absl::StatusOr<Value> ActualRows(const ConformanceCase& c,
       absl::StatusOr<Value> json = AsJson(value);
       if (!json.ok()) return json.status();
       if (c.sort_bindings && json->is_array()) {
-        std::vector<Value> elems = json->elements();
+        std::vector<Value> elems = CopyElements(json->elements());
         std::sort(elems.begin(), elems.end());
         *json = Value::Array(std::move(elems));
       }
@@ -86,7 +86,7 @@ Verdict Judge(const ConformanceCase& c, const ResultSet& results) {
     if (!actual.ok()) {
       return Fail(absl::StrCat("result is not JSON: ", actual.status().message()));
     }
-    Value expected = Value::Set(c.want_result->elements());
+    Value expected = Value::Set(CopyElements(c.want_result->elements()));
     if (*actual != expected) {
       return Fail(absl::StrCat("want result ", c.want_result->ToJson(),
                                ", got ", actual->ToJson()));
