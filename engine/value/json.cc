@@ -1,5 +1,6 @@
 #include "engine/value/json.h"
 
+#include "engine/value/document_builder.h"
 #include "engine/value/rep.h"
 #include "engine/value/utf8.h"
 

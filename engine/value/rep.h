@@ -15,41 +15,10 @@
 
 #include "absl/types/span.h"
 
+#include "engine/value/arena.h"
 #include "engine/value/value.h"
 
 namespace policyd::value_internal {
-
-// Arena chunks. A large document parsed from JSON is laid out in chunks
-// instead of one allocation per string, array and object: no allocator
-// header or size rounding per value, and one free per chunk. Each
-// representation in a chunk still has its own reference count; the chunk
-// counts its live representations and is freed with the last of them, so a
-// value taken out of a document may outlive the rest of it. Chunks are
-// aligned to their size, so a representation finds its chunk from its own
-// address.
-class ArenaChunk;
-
-// Allocates representations for one document (one thread at a time). The
-// chunks outlive the Arena: each is freed when its last representation is.
-class Arena {
- public:
-  Arena() = default;
-  ~Arena();
-  Arena(const Arena&) = delete;
-  Arena& operator=(const Arena&) = delete;
-
-  // Memory for a representation of `bytes` (8-byte aligned); the caller
-  // constructs it and then calls Adopt.
-  void* Allocate(size_t bytes);
-  // Marks `rep`, constructed in memory from Allocate, as living in its chunk.
-  void Adopt(Rep* rep);
-
- private:
-  ArenaChunk* current_ = nullptr;
-};
-
-// Releases the chunk holding `rep` (after its contents were destroyed).
-void ReleaseArenaRep(const Rep* rep);
 
 // Bytes of a header for a payload of size `n` (see Rep::small_size).
 inline size_t HeaderBytes(size_t n) { return sizeof(Rep) + (n >= kLargeSizeFrom ? 8 : 0); }
@@ -123,38 +92,19 @@ static_assert(sizeof(ShapedObjectRep) == 16);
 // Makes a string representation (on the heap when `arena` is null).
 Rep* MakeStringRep(std::string_view s, Arena* arena);
 
-// Builds the values of one parsed document in an Arena, sharing the key
-// lists of objects with the same keys.
-class DocumentBuilder {
- public:
-  // Documents of at least `kArenaFrom` bytes of text go into an Arena;
-  // smaller ones (request bodies) into ordinary allocations.
-  static constexpr size_t kArenaFrom = 64 * 1024;
-  explicit DocumentBuilder(size_t text_size);
-  ~DocumentBuilder();
-  DocumentBuilder(const DocumentBuilder&) = delete;
-  DocumentBuilder& operator=(const DocumentBuilder&) = delete;
-
-  Value String(std::string_view s);
-  // Takes the elements (moved out of `elems`).
-  Value Array(absl::Span<Value> elems);
-  // `entries` must be sorted by key with unique string keys; they are moved
-  // out.
-  Value ObjectFromSorted(absl::Span<ObjectEntry> entries);
-
- private:
-  const Shape* ShapeFor(absl::Span<const ObjectEntry> entries);
-  void AddShapeSlot(size_t position);
-
-  Arena* arena() { return use_arena_ ? &arena_ : nullptr; }
-
-  const bool use_arena_;
-  Arena arena_;
-  // Shapes by key list; the builder holds one reference on each.
-  std::vector<const Shape*> shapes_;
-  std::vector<size_t> shape_hashes_;   // of shapes_[i]'s keys
-  std::vector<uint32_t> shape_slots_;  // open addressing: position + 1
-};
+// Makers of representations, on the heap when `arena` is null. Those that
+// take Values move them out of their arguments.
+// An array or set (kind) of `elems`; a set's must be sorted and unique.
+Value MakeSequence(Kind kind, absl::Span<Value> elems, Arena* arena);
+// An object of sorted entries with unique keys.
+Value MakeObject(absl::Span<ObjectEntry> entries, Arena* arena);
+// A shape of the keys of sorted, unique string-keyed `entries` (copied),
+// with one reference for the caller (see ReleaseShape).
+const Shape* MakeShape(absl::Span<const ObjectEntry> entries, Arena* arena);
+void ReleaseShape(const Shape* shape);
+// An object of `shape` whose values are those of `entries`, which have the
+// shape's keys.
+Value MakeShapedObject(const Shape* shape, absl::Span<ObjectEntry> entries, Arena* arena);
 
 // Sorts object entries by key and keeps the last of equal keys, moving the
 // survivors to the front; returns their count. Entries past it are left

@@ -124,8 +124,6 @@ class HashIndex {
   size_t mask_;
 };
 
-namespace {
-
 // Builds the index over `n` keys (or set elements) into `slot`, when there
 // are enough of them to need one (see CollectionBytes).
 void BuildIndex(const Value* keys, size_t n, const HashIndex** slot) {
@@ -133,10 +131,14 @@ void BuildIndex(const Value* keys, size_t n, const HashIndex** slot) {
   *slot = new HashIndex(n, [&](size_t i) { return keys[i].Hash(); });
 }
 
+namespace {
+
 const HashIndex* SetIndex(const Rep* set) {
   size_t n = PayloadSize(set);
   return n >= kHashIndexThreshold ? *IndexSlot(PayloadValues(set), n) : nullptr;
 }
+
+}  // namespace
 
 void ReleaseShape(const Shape* shape) {
   if (shape->refs.fetch_sub(1, std::memory_order_acq_rel) != 1) return;
@@ -145,7 +147,6 @@ void ReleaseShape(const Shape* shape) {
   FreeRep(shape);
 }
 
-// An array or set of `elems` (moved out).
 Value MakeSequence(Kind kind, absl::Span<Value> elems, Arena* arena) {
   size_t n = elems.size();
   auto* rep = new (AllocateRep(CollectionBytes(n, n, kind == Kind::kSet), arena)) Rep(kind);
@@ -155,7 +156,6 @@ Value MakeSequence(Kind kind, absl::Span<Value> elems, Arena* arena) {
   return Finish(rep, arena);
 }
 
-// An object of sorted, unique `entries` (moved out), keys then values.
 Value MakeObject(absl::Span<ObjectEntry> entries, Arena* arena) {
   size_t n = entries.size();
   auto* rep = new (AllocateRep(CollectionBytes(n, 2 * n, true), arena)) Rep(Kind::kObject);
@@ -168,7 +168,25 @@ Value MakeObject(absl::Span<ObjectEntry> entries, Arena* arena) {
   return Finish(rep, arena);
 }
 
-}  // namespace
+const Shape* MakeShape(absl::Span<const ObjectEntry> entries, Arena* arena) {
+  size_t n = entries.size();
+  auto* shape = new (AllocateRep(CollectionBytes(n, n, true), arena)) Shape(Kind::kObject);
+  auto* keys = reinterpret_cast<Value*>(SetPayloadSize(shape, n));
+  for (size_t i = 0; i < n; ++i) new (keys + i) Value(entries[i].first);
+  BuildIndex(keys, n, IndexSlot(keys, n));
+  if (arena != nullptr) arena->Adopt(shape);
+  return shape;
+}
+
+Value MakeShapedObject(const Shape* shape, absl::Span<ObjectEntry> entries, Arena* arena) {
+  shape->refs.fetch_add(1, std::memory_order_relaxed);
+  void* mem = AllocateRep(sizeof(ShapedObjectRep) + entries.size() * sizeof(Value), arena);
+  auto* rep = new (mem) ShapedObjectRep(shape);
+  for (size_t i = 0; i < entries.size(); ++i) {
+    RelocateValues(&entries[i].second, 1, rep->values() + i);
+  }
+  return Finish(rep, arena);
+}
 
 void Destroy(const Rep* rep) {
   switch (rep->kind) {
@@ -204,151 +222,6 @@ void Destroy(const Rep* rep) {
     case Kind::kBoolean:
       return;
   }
-}
-
-// ---- arena ----
-
-namespace {
-// Chunks are this size and aligned to it; a representation of at least
-// kOwnChunkFrom bytes gets a chunk of its own (a multiple of the size).
-constexpr size_t kChunkBytes = size_t{1} << 18;
-constexpr size_t kOwnChunkFrom = size_t{1} << 14;
-}  // namespace
-
-// A block of representations. It lives while any of them does, plus while
-// its Arena may still allocate from it.
-class ArenaChunk {
- public:
-  static ArenaChunk* New(size_t bytes) {
-    size_t total = (sizeof(ArenaChunk) + bytes + kChunkBytes - 1) & ~(kChunkBytes - 1);
-    void* mem = std::aligned_alloc(kChunkBytes, total);
-    if (mem == nullptr) throw std::bad_alloc();
-    return new (mem) ArenaChunk(total - sizeof(ArenaChunk));
-  }
-  static ArenaChunk* Of(const Rep* rep) {
-    return reinterpret_cast<ArenaChunk*>(reinterpret_cast<uintptr_t>(rep) & ~(kChunkBytes - 1));
-  }
-  void Release() {
-    if (live_.fetch_sub(1, std::memory_order_acq_rel) == 1) {
-      this->~ArenaChunk();
-      std::free(this);
-    }
-  }
-  void Retain() { live_.fetch_add(1, std::memory_order_relaxed); }
-
-  // Null when `bytes` do not fit.
-  void* TryAllocate(size_t bytes) {
-    if (capacity_ - used_ < bytes) return nullptr;
-    void* p = reinterpret_cast<char*>(this + 1) + used_;
-    used_ += bytes;
-    return p;
-  }
-
- private:
-  explicit ArenaChunk(size_t capacity) : capacity_(capacity) {}
-
-  std::atomic<int64_t> live_{1};  // representations, +1 while the Arena fills it
-  size_t capacity_;
-  size_t used_ = 0;
-};
-static_assert(sizeof(ArenaChunk) % 8 == 0);
-
-Arena::~Arena() {
-  if (current_ != nullptr) current_->Release();
-}
-
-void* Arena::Allocate(size_t bytes) {
-  bytes = (bytes + 7) & ~size_t{7};
-  if (bytes >= kOwnChunkFrom) {
-    // Its representation is the chunk's only one; the Arena keeps no hold.
-    return ArenaChunk::New(bytes)->TryAllocate(bytes);
-  }
-  if (current_ != nullptr) {
-    if (void* p = current_->TryAllocate(bytes)) return p;
-    current_->Release();
-  }
-  current_ = ArenaChunk::New(kChunkBytes - sizeof(ArenaChunk));
-  return current_->TryAllocate(bytes);
-}
-
-void Arena::Adopt(Rep* rep) {
-  rep->flags |= kInArena;
-  // A chunk of its own already counts its one representation.
-  if (ArenaChunk::Of(rep) == current_) current_->Retain();
-}
-
-void ReleaseArenaRep(const Rep* rep) { ArenaChunk::Of(rep)->Release(); }
-
-// ---- documents ----
-
-DocumentBuilder::DocumentBuilder(size_t text_size) : use_arena_(text_size >= kArenaFrom) {}
-
-DocumentBuilder::~DocumentBuilder() {
-  for (const Shape* shape : shapes_) ReleaseShape(shape);
-}
-
-Value DocumentBuilder::String(std::string_view s) {
-  if (s.size() <= 13 || !use_arena_) return Value::String(s);
-  return Value(MakeStringRep(s, &arena_));
-}
-
-Value DocumentBuilder::Array(absl::Span<Value> elems) {
-  return MakeSequence(Kind::kArray, elems, arena());
-}
-
-Value DocumentBuilder::ObjectFromSorted(absl::Span<ObjectEntry> entries) {
-  if (!use_arena_) return MakeObject(entries, nullptr);
-  const Shape* shape = ShapeFor(entries);
-  shape->refs.fetch_add(1, std::memory_order_relaxed);
-  void* mem = arena_.Allocate(sizeof(ShapedObjectRep) + entries.size() * sizeof(Value));
-  auto* rep = new (mem) ShapedObjectRep(shape);
-  for (size_t i = 0; i < entries.size(); ++i) {
-    RelocateValues(&entries[i].second, 1, rep->values() + i);
-  }
-  return Finish(rep, &arena_);
-}
-
-const Shape* DocumentBuilder::ShapeFor(absl::Span<const ObjectEntry> entries) {
-  size_t h = entries.size();
-  for (const ObjectEntry& e : entries) h = CombineHash(h, e.first.Hash());
-  auto same_keys = [&](const Shape* shape) {
-    if (PayloadSize(shape) != entries.size()) return false;
-    const Value* keys = Keys(shape);
-    for (size_t i = 0; i < entries.size(); ++i) {
-      if (keys[i] != entries[i].first) return false;
-    }
-    return true;
-  };
-  if (!shape_slots_.empty()) {
-    size_t mask = shape_slots_.size() - 1;
-    for (size_t s = h & mask; shape_slots_[s] != 0; s = (s + 1) & mask) {
-      const Shape* shape = shapes_[shape_slots_[s] - 1];
-      if (same_keys(shape)) return shape;
-    }
-  }
-  size_t n = entries.size();
-  auto* shape = new (arena_.Allocate(CollectionBytes(n, n, true))) Shape(Kind::kObject);
-  auto* keys = reinterpret_cast<Value*>(SetPayloadSize(shape, n));
-  for (size_t i = 0; i < n; ++i) new (keys + i) Value(entries[i].first);
-  BuildIndex(keys, n, IndexSlot(keys, n));
-  arena_.Adopt(shape);
-  shapes_.push_back(shape);
-  shape_hashes_.push_back(h);
-  // Keep the table at most half full.
-  if (shapes_.size() * 2 > shape_slots_.size()) {
-    shape_slots_.assign(std::max<size_t>(16, shape_slots_.size() * 2), 0);
-    for (size_t i = 0; i < shapes_.size(); ++i) AddShapeSlot(i);
-  } else {
-    AddShapeSlot(shapes_.size() - 1);
-  }
-  return shape;
-}
-
-void DocumentBuilder::AddShapeSlot(size_t position) {
-  size_t mask = shape_slots_.size() - 1;
-  size_t s = shape_hashes_[position] & mask;
-  while (shape_slots_[s] != 0) s = (s + 1) & mask;
-  shape_slots_[s] = static_cast<uint32_t>(position + 1);
 }
 
 }  // namespace value_internal

@@ -102,6 +102,9 @@ class Value {
   static std::optional<Value> NumberFromText(std::string_view text);
   // A number from a double (non-finite values are not numbers: nullopt).
   static std::optional<Value> Double(double d);
+  // Strings of up to this many bytes are stored inside the Value (no
+  // allocation).
+  static constexpr size_t kSmallStringMax = 13;
   static Value String(std::string s);
   static Value String(std::string_view s);
   static Value String(const char* s) { return String(std::string_view(s)); }
@@ -212,9 +215,6 @@ class Value {
   void Release() noexcept;
   void Retain() const noexcept;
 
-  // Strings of up to this many bytes are stored inline, in the bytes from
-  // small_head_ through the union (13 contiguous bytes).
-  static constexpr size_t kSmallStringMax = 13;
   const char* small_bytes() const { return reinterpret_cast<const char*>(this) + 3; }
 
   Kind kind_;

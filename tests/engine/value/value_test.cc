@@ -24,6 +24,63 @@ TEST(ValueTest, KindNames) {
   EXPECT_EQ(KindName(Kind::kSet), "set");
 }
 
+// Sizes from 0xFFFF up are kept after the header instead of in it.
+TEST(ValueTest, LargeStringsKeepTheirBytesAndLength) {
+  std::string ascii(70000, 'a');
+  std::string mixed = std::string(70000, 'b') + "\xc3\xa9";  // one 2-byte rune
+  Value a = Str(ascii), m = Str(mixed);
+  EXPECT_EQ(a.string(), ascii);
+  EXPECT_EQ(a.size(), 70000u);
+  EXPECT_EQ(m.string(), mixed);
+  EXPECT_EQ(m.size(), 70001u);
+  EXPECT_EQ(a, Str(ascii));
+  EXPECT_EQ(a.Hash(), Str(ascii).Hash());
+  EXPECT_LT(a, m);
+}
+
+TEST(ValueTest, LargeCollectionsKeepTheirElements) {
+  constexpr int64_t kN = 70000;
+  std::vector<Value> elems;
+  std::vector<ObjectEntry> entries;
+  for (int64_t i = 0; i < kN; ++i) {
+    elems.push_back(Value::Int(i));
+    entries.emplace_back(Str(absl::StrCat("key-", i)), Value::Int(i));
+  }
+  Value array = Value::Array(elems);
+  Value set = Value::Set(elems);
+  Value object = Value::Object(entries);
+  ASSERT_EQ(array.size(), static_cast<size_t>(kN));
+  EXPECT_EQ(*array.At(kN - 1), Value::Int(kN - 1));
+  EXPECT_EQ(array.At(kN), nullptr);
+  EXPECT_EQ(set.size(), static_cast<size_t>(kN));
+  EXPECT_TRUE(set.Contains(Value::Int(kN - 1)));
+  EXPECT_FALSE(set.Contains(Value::Int(kN)));
+  EXPECT_EQ(object.size(), static_cast<size_t>(kN));
+  ASSERT_NE(object.Find("key-69999"), nullptr);
+  EXPECT_EQ(*object.Find("key-69999"), Value::Int(69999));
+  EXPECT_EQ(*object.Find(Str("key-0")), Value::Int(0));
+  EXPECT_EQ(object.Find("key-70000"), nullptr);
+  EXPECT_EQ(array, Value::Array(elems));
+}
+
+TEST(ValueTest, EntriesViewWalksKeysWithTheirValues) {
+  Value o = Value::Object({{Str("b"), Value::Int(2)}, {Str("a"), Value::Int(1)}});
+  EntriesView es = o.entries();
+  ASSERT_EQ(es.size(), 2u);
+  EXPECT_EQ(es[0].first, Str("a"));
+  EXPECT_EQ(es[0].second, Value::Int(1));
+  EXPECT_EQ(es.back().first, Str("b"));
+  EXPECT_EQ(es.end() - es.begin(), 2);
+  auto it = es.begin();
+  EXPECT_EQ(it->second, Value::Int(1));
+  ++it;
+  EXPECT_EQ((*it).first, Str("b"));
+  // The references are the object's own.
+  EXPECT_EQ(&es[1].second, o.Find("b"));
+  std::vector<ObjectEntry> copy = es.ToVector();
+  EXPECT_EQ(Value::Object(copy), o);
+}
+
 TEST(ValueTest, ScalarsDoNotAllocate) {
   EXPECT_EQ(Value::Null().rep(), nullptr);
   EXPECT_EQ(Value::Bool(true).rep(), nullptr);
