@@ -5,34 +5,57 @@
 #include <cstdlib>
 #include <new>
 
+#include <sys/mman.h>
+#include <unistd.h>
+
 #include "engine/value/value.h"
 
 namespace policyd::value_internal {
 
 namespace {
-// Chunks are this size and aligned to it; a representation of at least
-// kOwnChunkFrom bytes gets a chunk of its own (a multiple of the size).
-constexpr size_t kChunkBytes = size_t{1} << 18;
-constexpr size_t kOwnChunkFrom = size_t{1} << 14;
+// Chunks are mapped from the kernel, aligned to kChunkBytes, so that pages
+// a document leaves unused never become resident and a freed chunk goes
+// straight back. A representation of at least kOwnChunkFrom bytes gets a
+// chunk of its own, just big enough.
+constexpr size_t kChunkBytes = size_t{1} << 20;
+constexpr size_t kOwnChunkFrom = size_t{1} << 16;
+
+size_t PageRound(size_t n) {
+  static const size_t page = static_cast<size_t>(sysconf(_SC_PAGESIZE));
+  return (n + page - 1) & ~(page - 1);
+}
+
+// `bytes` (page-rounded) of fresh memory at a kChunkBytes boundary.
+void* MapAligned(size_t bytes) {
+  size_t span = bytes + kChunkBytes;
+  void* raw = mmap(nullptr, span, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (raw == MAP_FAILED) throw std::bad_alloc();
+  uintptr_t start = reinterpret_cast<uintptr_t>(raw);
+  uintptr_t aligned = (start + kChunkBytes - 1) & ~(kChunkBytes - 1);
+  if (aligned > start) munmap(raw, aligned - start);
+  uintptr_t end = start + span;
+  if (end > aligned + bytes) munmap(reinterpret_cast<void*>(aligned + bytes), end - aligned - bytes);
+  return reinterpret_cast<void*>(aligned);
+}
 }  // namespace
 
 // A block of representations. It lives while any of them does, plus while
 // its Arena may still allocate from it.
 class ArenaChunk {
  public:
+  // A chunk with room for `bytes`.
   static ArenaChunk* New(size_t bytes) {
-    size_t total = (sizeof(ArenaChunk) + bytes + kChunkBytes - 1) & ~(kChunkBytes - 1);
-    void* mem = std::aligned_alloc(kChunkBytes, total);
-    if (mem == nullptr) throw std::bad_alloc();
-    return new (mem) ArenaChunk(total - sizeof(ArenaChunk));
+    size_t mapped = PageRound(sizeof(ArenaChunk) + bytes);
+    return new (MapAligned(mapped)) ArenaChunk(mapped);
   }
   static ArenaChunk* Of(const Rep* rep) {
     return reinterpret_cast<ArenaChunk*>(reinterpret_cast<uintptr_t>(rep) & ~(kChunkBytes - 1));
   }
   void Release() {
     if (live_.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+      size_t mapped = mapped_;
       this->~ArenaChunk();
-      std::free(this);
+      munmap(this, mapped);
     }
   }
   void Retain() { live_.fetch_add(1, std::memory_order_relaxed); }
@@ -46,10 +69,12 @@ class ArenaChunk {
   }
 
  private:
-  explicit ArenaChunk(size_t capacity) : capacity_(capacity) {}
+  explicit ArenaChunk(size_t mapped)
+      : mapped_(mapped), capacity_(mapped - sizeof(ArenaChunk)) {}
 
   std::atomic<int64_t> live_{1};  // representations, +1 while the Arena fills it
-  size_t capacity_;
+  const size_t mapped_;
+  const size_t capacity_;
   size_t used_ = 0;
 };
 static_assert(sizeof(ArenaChunk) % 8 == 0);
