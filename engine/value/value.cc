@@ -52,10 +52,15 @@ void FreeRep(const Rep* rep) {
 }
 
 bool IsAscii(std::string_view s) {
-  for (unsigned char c : s) {
-    if (c >= 0x80) return false;
+  size_t i = 0;
+  uint64_t high = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    uint64_t w;
+    std::memcpy(&w, s.data() + i, 8);
+    high |= w;
   }
-  return true;
+  for (; i < s.size(); ++i) high |= static_cast<unsigned char>(s[i]);
+  return (high & 0x8080808080808080ULL) == 0;
 }
 
 void DestroyValues(const Value* values, size_t n) {
@@ -160,10 +165,12 @@ Value MakeObject(absl::Span<ObjectEntry> entries, Arena* arena) {
   size_t n = entries.size();
   auto* rep = new (AllocateRep(CollectionBytes(n, 2 * n, true), arena)) Rep(Kind::kObject);
   auto* keys = reinterpret_cast<Value*>(SetPayloadSize(rep, n));
+  // Relocated as bytes (see RelocateValues), the entries then nulled at once.
   for (size_t i = 0; i < n; ++i) {
-    RelocateValues(&entries[i].first, 1, keys + i);
-    RelocateValues(&entries[i].second, 1, keys + n + i);
+    std::memcpy(static_cast<void*>(keys + i), &entries[i].first, sizeof(Value));
+    std::memcpy(static_cast<void*>(keys + n + i), &entries[i].second, sizeof(Value));
   }
+  if (n > 0) std::memset(static_cast<void*>(entries.data()), 0, n * sizeof(ObjectEntry));
   BuildIndex(keys, n, IndexSlot(keys, 2 * n));
   return Finish(rep, arena);
 }
@@ -260,7 +267,20 @@ Value Value::String(std::string_view s) {
   v.kind_ = Kind::kString;
   v.inline_int_ = true;
   v.small_len_ = static_cast<uint8_t>(s.size());
-  if (!s.empty()) std::memcpy(reinterpret_cast<char*>(&v) + 3, s.data(), s.size());
+  // Copies of fixed sizes (two that may overlap) instead of a call to
+  // memcpy for a few bytes: short strings are made on every lookup.
+  char* out = reinterpret_cast<char*>(&v) + 3;
+  const char* in = s.data();
+  size_t n = s.size();
+  if (n >= 8) {
+    std::memcpy(out, in, 8);
+    std::memcpy(out + n - 8, in + n - 8, 8);
+  } else if (n >= 4) {
+    std::memcpy(out, in, 4);
+    std::memcpy(out + n - 4, in + n - 4, 4);
+  } else {
+    for (size_t i = 0; i < n; ++i) out[i] = in[i];
+  }
   return v;
 }
 
@@ -349,26 +369,35 @@ Value Value::ObjectFromSorted(std::vector<ObjectEntry> entries) {
 
 namespace {
 
-// Where an object's keys and values are, and the index over its keys.
+// An object's keys, values and the index over its keys, wherever its
+// layout keeps them. Inlined: it is the first step of every lookup.
 struct ObjectLayout {
-  EntriesView view;
-  const value_internal::HashIndex* index;
+  const Value* keys;
+  const Value* values;
+  size_t size;
+  const value_internal::HashIndex* index() const;
+  const Rep* key_owner;  // the object, or its shape
+  size_t values_per_key;
+  EntriesView view() const { return EntriesView(keys, values, size); }
 };
 
-ObjectLayout LayoutOf(const Rep* rep) {
+const value_internal::HashIndex* ObjectLayout::index() const {
+  return value_internal::KeyIndex(key_owner, values_per_key);
+}
+
+[[gnu::always_inline]] inline ObjectLayout LayoutOf(const Rep* rep) {
   if (rep->flags & value_internal::kShaped) {
     const auto* o = static_cast<const value_internal::ShapedObjectRep*>(rep);
-    return {EntriesView(value_internal::Keys(o->shape), o->values(), PayloadSize(o->shape)),
-            value_internal::KeyIndex(o->shape, 1)};
+    return {value_internal::Keys(o->shape), o->values(), PayloadSize(o->shape), o->shape, 1};
   }
   size_t n = PayloadSize(rep);
   const Value* keys = value_internal::Keys(rep);
-  return {EntriesView(keys, keys + n, n), value_internal::KeyIndex(rep, 2)};
+  return {keys, keys + n, n, rep, 2};
 }
 
 }  // namespace
 
-EntriesView Value::entries() const { return LayoutOf(rep_).view; }
+EntriesView Value::entries() const { return LayoutOf(rep_).view(); }
 
 std::vector<ObjectEntry> EntriesView::ToVector() const {
   std::vector<ObjectEntry> out;
@@ -387,7 +416,7 @@ size_t Value::size() const {
     case Kind::kSet:
       return PayloadSize(rep_);
     case Kind::kObject:
-      return LayoutOf(rep_).view.size();
+      return LayoutOf(rep_).size;
     default:
       return 0;
   }
@@ -425,8 +454,9 @@ namespace {
 // Find for keys that are not short strings, and for objects of more than
 // eight keys; kept out of line so that the common case needs no stack frame.
 [[gnu::noinline]] const Value* FindInLargeObject(const Rep* rep, const Value& key) {
-  const auto [es, index] = LayoutOf(rep);
-  if (index != nullptr) {
+  const ObjectLayout o = LayoutOf(rep);
+  const EntriesView es = o.view();
+  if (const value_internal::HashIndex* index = o.index()) {
     int64_t pos = index->Lookup(key.Hash(), [&](size_t i) { return es.key(i) == key; });
     return pos < 0 ? nullptr : &es.value(pos);
   }
@@ -435,30 +465,37 @@ namespace {
   return &es.value(pos);
 }
 
+[[gnu::noinline]] const Value* FindInLargeObject(const Rep* rep, std::string_view key) {
+  const ObjectLayout o = LayoutOf(rep);
+  if (const value_internal::HashIndex* index = o.index()) {
+    int64_t pos = index->Lookup(value_internal::HashBytes(key), [&](size_t i) {
+      const Value& k = o.keys[i];
+      return k.is_string() && k.string() == key;
+    });
+    return pos < 0 ? nullptr : o.values + pos;
+  }
+  const EntriesView es = o.view();
+  size_t pos = LowerBound(es, [&](const Value& k) { return CompareKeyToString(k, key); });
+  if (pos == es.size() || CompareKeyToString(es.key(pos), key) != 0) return nullptr;
+  return &es.value(pos);
+}
+
 }  // namespace
+
+// Objects of up to this many keys are searched by a scan: most policy
+// lookups are of a field in a small object, where a scan that rejects keys
+// on their first bytes beats hashing or a binary search.
+constexpr size_t kScanMax = 8;
 
 const Value* Value::Find(const Value& key) const {
   if (kind_ != Kind::kObject) return nullptr;
-  // A short string key is 16 bytes with zero padding (see String): in a
-  // small object it is found by comparing whole Values as words. This is
-  // the lookup of nearly every `x.field` in a policy, so it comes first.
+  // A short string key is 16 bytes with zero padding (see String): it is
+  // compared as whole Values.
   if (key.kind_ == Kind::kString && key.inline_int_) {
-    const Value* keys;
-    const Value* values;
-    size_t n;
-    if (rep_->flags & value_internal::kShaped) {
-      const auto* o = static_cast<const value_internal::ShapedObjectRep*>(rep_);
-      keys = value_internal::Keys(o->shape);
-      n = PayloadSize(o->shape);
-      values = o->values();
-    } else {
-      keys = value_internal::Keys(rep_);
-      n = PayloadSize(rep_);
-      values = keys + n;
-    }
-    if (n <= 8) {
-      for (size_t i = 0; i < n; ++i) {
-        if (std::memcmp(keys + i, &key, sizeof(Value)) == 0) return values + i;
+    const ObjectLayout o = LayoutOf(rep_);
+    if (o.size <= kScanMax) {
+      for (size_t i = 0; i < o.size; ++i) {
+        if (std::memcmp(o.keys + i, &key, sizeof(Value)) == 0) return o.values + i;
       }
       return nullptr;
     }
@@ -468,29 +505,21 @@ const Value* Value::Find(const Value& key) const {
 
 const Value* Value::Find(std::string_view key) const {
   if (kind_ != Kind::kObject) return nullptr;
-  const auto [es, index] = LayoutOf(rep_);
-  if (index != nullptr) {
-    int64_t pos = index->Lookup(value_internal::HashBytes(key), [&](size_t i) {
-      return CompareKeyToString(es.key(i), key) == 0;
-    });
-    return pos < 0 ? nullptr : &es.value(pos);
-  }
-  // Small objects (the common shape of a request or a record): a linear
-  // scan that rejects most keys on their length beats a binary search.
-  if (es.size() <= 8) {
-    for (size_t i = 0; i < es.size(); ++i) {
-      const Value& k = es.key(i);
-      if (k.kind() != Kind::kString) continue;
-      std::string_view ks = k.string();
-      if (ks.size() == key.size() && std::memcmp(ks.data(), key.data(), ks.size()) == 0) {
-        return &es.value(i);
-      }
+  const ObjectLayout o = LayoutOf(rep_);
+  if (o.size > kScanMax) return FindInLargeObject(rep_, key);
+  if (key.size() <= kSmallStringMax) {
+    // Found as the Value it would be, compared as 16 bytes.
+    const Value probe = String(key);
+    for (size_t i = 0; i < o.size; ++i) {
+      if (std::memcmp(o.keys + i, &probe, sizeof(Value)) == 0) return o.values + i;
     }
     return nullptr;
   }
-  size_t pos = LowerBound(es, [&](const Value& k) { return CompareKeyToString(k, key); });
-  if (pos == es.size() || CompareKeyToString(es.key(pos), key) != 0) return nullptr;
-  return &es.value(pos);
+  for (size_t i = 0; i < o.size; ++i) {
+    const Value& k = o.keys[i];
+    if (k.kind_ == Kind::kString && !k.inline_int_ && k.string() == key) return o.values + i;
+  }
+  return nullptr;
 }
 
 bool Value::Contains(const Value& elem) const {
