@@ -1,11 +1,15 @@
-// The gRPC Decision API (policyd.v1.DecisionService). Requests are
-// converted on the gRPC thread and evaluated on the worker pool; the gRPC
-// thread returns at once. A full queue answers RESOURCE_EXHAUSTED.
+// The gRPC Decision API (policyd.v1.DecisionService). Decide and
+// DecideBatch are served on our completion queue threads with the worker
+// pool's admission (see async_unary_method.h): usually converted, decided
+// and answered on the thread that received the call; RESOURCE_EXHAUSTED at
+// once when the pool's queue is full. GetStatus and Reload, cheap and
+// rare, run on gRPC's callback threads.
 #ifndef POLICYD_SERVICE_DECISION_SERVICE_H_
 #define POLICYD_SERVICE_DECISION_SERVICE_H_
 
 #include "bundles/store.h"
 #include "policyd/v1/decision.grpc.pb.h"
+#include "service/async_unary_method.h"
 #include "service/decider.h"
 #include "service/worker_pool.h"
 
@@ -18,19 +22,24 @@ absl::StatusOr<bool> InputFromProto(const v1::Input& proto, Value* input);
 void FillStatus(const bundles::StoreStatus& status,
                 v1::GetStatusResponse* response);
 
-class DecisionService final : public v1::DecisionService::CallbackService {
+// gRPC's generated service with Decide and DecideBatch async, GetStatus and
+// Reload callback.
+using DecisionServiceBase = v1::DecisionService::WithAsyncMethod_Decide<
+    v1::DecisionService::WithAsyncMethod_DecideBatch<
+        v1::DecisionService::WithCallbackMethod_GetStatus<
+            v1::DecisionService::WithCallbackMethod_Reload<
+                v1::DecisionService::Service>>>>;
+
+class DecisionService final : public DecisionServiceBase {
  public:
   // All must outlive the service.
   DecisionService(bundles::Store* store, const Decider* decider,
                   WorkerPool* pool);
 
-  grpc::ServerUnaryReactor* Decide(grpc::CallbackServerContext* context,
-                                   const v1::DecideRequest* request,
-                                   v1::DecideResponse* response) override;
-  grpc::ServerUnaryReactor* DecideBatch(
-      grpc::CallbackServerContext* context,
-      const v1::DecideBatchRequest* request,
-      v1::DecideBatchResponse* response) override;
+  // Serves Decide and DecideBatch on `cq` with `slots` calls of each
+  // requested; once, after the server has started.
+  void Start(grpc::ServerCompletionQueue* cq, int slots);
+
   grpc::ServerUnaryReactor* GetStatus(grpc::CallbackServerContext* context,
                                       const v1::GetStatusRequest* request,
                                       v1::GetStatusResponse* response) override;
@@ -39,9 +48,17 @@ class DecisionService final : public v1::DecisionService::CallbackService {
                                    v1::ReloadResponse* response) override;
 
  private:
+  grpc::Status Decide(const v1::DecideRequest& request, const UnaryCall& call,
+                      v1::DecideResponse* response) const;
+  grpc::Status DecideBatch(const v1::DecideBatchRequest& request,
+                           const UnaryCall& call,
+                           v1::DecideBatchResponse* response) const;
+
   bundles::Store* const store_;
   const Decider* const decider_;
-  WorkerPool* const pool_;
+  AsyncUnaryMethod<v1::DecideRequest, v1::DecideResponse> decide_;
+  AsyncUnaryMethod<v1::DecideBatchRequest, v1::DecideBatchResponse>
+      decide_batch_;
 };
 
 }  // namespace policyd
