@@ -1,10 +1,13 @@
 // One unary method of a generated gRPC AsyncService, served on
-// CompletionQueueThreads with the WorkerPool's admission. A call is
-// accepted by whichever of our threads dequeues it; then its handler runs
+// CompletionQueueThreads. A call is accepted by whichever of our threads
+// dequeues it. A decision method goes through the WorkerPool's admission:
+// its handler runs
 //   - on that same thread, when an evaluation slot is free (no hand-off);
 //   - later, from the pool's queue, when every slot is taken;
 //   - not at all when the queue is full: the call ends RESOURCE_EXHAUSTED
 //     at once.
+// A method without admission (health, status: cheap, and never to be
+// refused because decisions are) runs its handler on the receiving thread.
 // None of this blocks a gRPC thread: the threads are ours, and as long as
 // there are more of them than slots one is always free to take new calls.
 #ifndef POLICYD_SERVICE_ASYNC_UNARY_METHOD_H_
@@ -48,8 +51,9 @@ class AsyncUnaryMethod {
   using Handler = absl::AnyInvocable<grpc::Status(
       const Request&, const UnaryCall&, Response*) const>;
 
-  // Refused calls are counted as `api` errors "resource_exhausted". All
-  // pointers must outlive the completion queue's threads.
+  // With admission by `pool`; refused calls are counted as `api` errors
+  // "resource_exhausted". All pointers must outlive the completion queue's
+  // threads.
   AsyncUnaryMethod(std::string_view api, WorkerPool* pool,
                    ServiceMetrics* metrics, RequestFn request, Handler handler)
       : api_(api),
@@ -57,6 +61,11 @@ class AsyncUnaryMethod {
         metrics_(metrics),
         request_(std::move(request)),
         handler_(std::move(handler)) {}
+
+  // Without admission: every call is answered on the receiving thread.
+  AsyncUnaryMethod(RequestFn request, Handler handler)
+      : AsyncUnaryMethod("", nullptr, nullptr, std::move(request),
+                         std::move(handler)) {}
 
   AsyncUnaryMethod(const AsyncUnaryMethod&) = delete;
   AsyncUnaryMethod& operator=(const AsyncUnaryMethod&) = delete;
@@ -97,6 +106,10 @@ class AsyncUnaryMethod {
       call_.deadline = deadline == std::chrono::system_clock::time_point::max()
                            ? absl::InfiniteFuture()
                            : absl::FromChrono(deadline);
+      if (method_->pool_ == nullptr) {
+        Answer();
+        return;
+      }
       // Once Answer() has called Finish another thread may delete this
       // call: nothing here touches it after a successful admission.
       if (!method_->pool_->RunHereOrSubmit([this] { Answer(); })) {

@@ -106,11 +106,33 @@ DecisionService::DecisionService(bundles::Store* store, const Decider* decider,
           [this](const v1::DecideBatchRequest& request, const UnaryCall& call,
                  v1::DecideBatchResponse* response) {
             return DecideBatch(request, call, response);
-          }) {}
+          }),
+      get_status_(
+          [this](grpc::ServerContext* context, v1::GetStatusRequest* request,
+                 grpc::ServerAsyncResponseWriter<v1::GetStatusResponse>*
+                     writer,
+                 grpc::ServerCompletionQueue* cq, void* tag) {
+            RequestGetStatus(context, request, writer, cq, cq, tag);
+          },
+          [this](const v1::GetStatusRequest&, const UnaryCall&,
+                 v1::GetStatusResponse* response) {
+            return GetStatus(response);
+          }),
+      reload_(
+          [this](grpc::ServerContext* context, v1::ReloadRequest* request,
+                 grpc::ServerAsyncResponseWriter<v1::ReloadResponse>* writer,
+                 grpc::ServerCompletionQueue* cq, void* tag) {
+            RequestReload(context, request, writer, cq, cq, tag);
+          },
+          [this](const v1::ReloadRequest&, const UnaryCall&,
+                 v1::ReloadResponse* response) { return Reload(response); }) {}
 
 void DecisionService::Start(grpc::ServerCompletionQueue* cq, int slots) {
   decide_.Start(cq, slots);
   decide_batch_.Start(cq, slots);
+  // Rare calls: a couple requested at a time is enough.
+  get_status_.Start(cq, 2);
+  reload_.Start(cq, 2);
 }
 
 grpc::Status DecisionService::Decide(const v1::DecideRequest& request,
@@ -182,25 +204,18 @@ grpc::Status DecisionService::DecideBatch(
   return grpc::Status::OK;
 }
 
-grpc::ServerUnaryReactor* DecisionService::GetStatus(
-    grpc::CallbackServerContext* context, const v1::GetStatusRequest* request,
-    v1::GetStatusResponse* response) {
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+grpc::Status DecisionService::GetStatus(
+    v1::GetStatusResponse* response) const {
   FillStatus(store_->Status(), response);
-  reactor->Finish(grpc::Status::OK);
-  return reactor;
+  return grpc::Status::OK;
 }
 
-grpc::ServerUnaryReactor* DecisionService::Reload(
-    grpc::CallbackServerContext* context, const v1::ReloadRequest* request,
-    v1::ReloadResponse* response) {
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+grpc::Status DecisionService::Reload(v1::ReloadResponse* response) const {
   absl::Status result = store_->Reload();
   response->set_ok(result.ok());
   if (!result.ok()) response->set_error(std::string(result.message()));
   FillStatus(store_->Status(), response->mutable_status());
-  reactor->Finish(grpc::Status::OK);
-  return reactor;
+  return grpc::Status::OK;
 }
 
 }  // namespace policyd

@@ -1,9 +1,10 @@
-// The gRPC Decision API (policyd.v1.DecisionService). Decide and
-// DecideBatch are served on our completion queue threads with the worker
-// pool's admission (see async_unary_method.h): usually converted, decided
-// and answered on the thread that received the call; RESOURCE_EXHAUSTED at
-// once when the pool's queue is full. GetStatus and Reload, cheap and
-// rare, run on gRPC's callback threads.
+// The gRPC Decision API (policyd.v1.DecisionService), served on our
+// completion queue threads (see async_unary_method.h). Decide and
+// DecideBatch go through the worker pool's admission: usually converted,
+// decided and answered on the thread that received the call;
+// RESOURCE_EXHAUSTED at once when the pool's queue is full. GetStatus and
+// Reload, rare, run on the receiving thread without admission (a Reload
+// holds that thread while the bundles load).
 #ifndef POLICYD_SERVICE_DECISION_SERVICE_H_
 #define POLICYD_SERVICE_DECISION_SERVICE_H_
 
@@ -22,30 +23,15 @@ absl::StatusOr<bool> InputFromProto(const v1::Input& proto, Value* input);
 void FillStatus(const bundles::StoreStatus& status,
                 v1::GetStatusResponse* response);
 
-// gRPC's generated service with Decide and DecideBatch async, GetStatus and
-// Reload callback.
-using DecisionServiceBase = v1::DecisionService::WithAsyncMethod_Decide<
-    v1::DecisionService::WithAsyncMethod_DecideBatch<
-        v1::DecisionService::WithCallbackMethod_GetStatus<
-            v1::DecisionService::WithCallbackMethod_Reload<
-                v1::DecisionService::Service>>>>;
-
-class DecisionService final : public DecisionServiceBase {
+class DecisionService final : public v1::DecisionService::AsyncService {
  public:
   // All must outlive the service.
   DecisionService(bundles::Store* store, const Decider* decider,
                   WorkerPool* pool);
 
-  // Serves Decide and DecideBatch on `cq` with `slots` calls of each
-  // requested; once, after the server has started.
+  // Serves the methods on `cq` with `slots` calls of Decide and DecideBatch
+  // requested (a couple of the others); once, after the server has started.
   void Start(grpc::ServerCompletionQueue* cq, int slots);
-
-  grpc::ServerUnaryReactor* GetStatus(grpc::CallbackServerContext* context,
-                                      const v1::GetStatusRequest* request,
-                                      v1::GetStatusResponse* response) override;
-  grpc::ServerUnaryReactor* Reload(grpc::CallbackServerContext* context,
-                                   const v1::ReloadRequest* request,
-                                   v1::ReloadResponse* response) override;
 
  private:
   grpc::Status Decide(const v1::DecideRequest& request, const UnaryCall& call,
@@ -54,11 +40,16 @@ class DecisionService final : public DecisionServiceBase {
                            const UnaryCall& call,
                            v1::DecideBatchResponse* response) const;
 
+  grpc::Status GetStatus(v1::GetStatusResponse* response) const;
+  grpc::Status Reload(v1::ReloadResponse* response) const;
+
   bundles::Store* const store_;
   const Decider* const decider_;
   AsyncUnaryMethod<v1::DecideRequest, v1::DecideResponse> decide_;
   AsyncUnaryMethod<v1::DecideBatchRequest, v1::DecideBatchResponse>
       decide_batch_;
+  AsyncUnaryMethod<v1::GetStatusRequest, v1::GetStatusResponse> get_status_;
+  AsyncUnaryMethod<v1::ReloadRequest, v1::ReloadResponse> reload_;
 };
 
 }  // namespace policyd

@@ -38,7 +38,7 @@ namespace {
 // shutdown cuts the connections.
 constexpr absl::Duration kFlushTime = absl::Milliseconds(200);
 
-// Calls of each async method kept requested per completion queue thread,
+// Calls of each decision method kept requested per completion queue thread,
 // so that a burst finds calls to match without waiting for re-requests.
 constexpr int kRequestsPerThread = 4;
 
@@ -206,6 +206,7 @@ int RunServe(const std::vector<std::string>& args, std::ostream& out,
   CompletionQueueThreads cq_threads(std::move(cq), cq_thread_count);
   decision_service.Start(cq_threads.cq(), kRequestsPerThread * cq_thread_count);
   ext_authz.Start(cq_threads.cq(), kRequestsPerThread * cq_thread_count);
+  health.Start(cq_threads.cq());
   for (size_t i = 0; i < config.grpc_addr.size(); ++i) {
     const ListenAddress& a = config.grpc_addr[i];
     if (a.is_unix) {
