@@ -29,6 +29,8 @@ bool KnownService(const std::string& service) {
 // started under the stream's lock.
 class HealthService::Watcher final : public CompletionQueueTag {
  public:
+  using ServingStatus = HealthCheckResponse::ServingStatus;
+
   // Requests the next Watch call.
   explicit Watcher(HealthService* health)
       : health_(health), writer_(&context_), over_tag_(this) {
@@ -42,7 +44,7 @@ class HealthService::Watcher final : public CompletionQueueTag {
 
   // Sends `status` unless it was the last one sent; with `last`, the stream
   // ends after it. Called with health_->mu_ held.
-  void Push(HealthCheckResponse::ServingStatus status, bool last) {
+  void Push(ServingStatus status, bool last) {
     absl::MutexLock lock(&mu_);
     PushLocked(status, last);
   }
@@ -106,7 +108,7 @@ class HealthService::Watcher final : public CompletionQueueTag {
     if (end) End();
   }
 
-  void PushLocked(HealthCheckResponse::ServingStatus status, bool last)
+  void PushLocked(ServingStatus status, bool last)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
     pending_ = status;
     finish_after_ = finish_after_ || last;
@@ -150,8 +152,8 @@ class HealthService::Watcher final : public CompletionQueueTag {
   absl::Mutex mu_;
   // Written from `pending_` under mu_, read by gRPC until the write ends.
   HealthCheckResponse response_;
-  std::optional<HealthCheckResponse::ServingStatus> pending_ ABSL_GUARDED_BY(mu_);
-  std::optional<HealthCheckResponse::ServingStatus> sent_ ABSL_GUARDED_BY(mu_);
+  std::optional<ServingStatus> pending_ ABSL_GUARDED_BY(mu_);
+  std::optional<ServingStatus> sent_ ABSL_GUARDED_BY(mu_);
   bool registered_ ABSL_GUARDED_BY(mu_) = false;  // in health_->watchers_
   bool in_flight_ ABSL_GUARDED_BY(mu_) = false;   // a write or the finish
   bool finish_after_ ABSL_GUARDED_BY(mu_) = false;

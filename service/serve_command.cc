@@ -191,7 +191,8 @@ int RunServe(const std::vector<std::string>& args, std::ostream& out,
   builder.RegisterService(&decision_service);
   builder.RegisterService(&ext_authz);
   builder.RegisterService(&health);
-  std::unique_ptr<grpc::ServerCompletionQueue> cq = builder.AddCompletionQueue();
+  std::unique_ptr<grpc::ServerCompletionQueue> cq =
+      builder.AddCompletionQueue();
   std::unique_ptr<grpc::Server> grpc_server = builder.BuildAndStart();
   if (grpc_server == nullptr) {
     err << "policyd serve: cannot listen for gRPC on";
@@ -204,8 +205,9 @@ int RunServe(const std::vector<std::string>& args, std::ostream& out,
   // once.
   const int cq_thread_count = pool.threads() + 1;
   CompletionQueueThreads cq_threads(std::move(cq), cq_thread_count);
-  decision_service.Start(cq_threads.cq(), kRequestsPerThread * cq_thread_count);
-  ext_authz.Start(cq_threads.cq(), kRequestsPerThread * cq_thread_count);
+  const int requests = kRequestsPerThread * cq_thread_count;
+  decision_service.Start(cq_threads.cq(), requests);
+  ext_authz.Start(cq_threads.cq(), requests);
   health.Start(cq_threads.cq());
   for (size_t i = 0; i < config.grpc_addr.size(); ++i) {
     const ListenAddress& a = config.grpc_addr[i];

@@ -64,8 +64,8 @@ TEST_F(CompletionQueueThreadsTest, HandsEachEventToItsTagOnAPollingThread) {
 TEST_F(CompletionQueueThreadsTest, CancelledOperationsAreNotOk) {
   RecordingTag tag;
   grpc::Alarm alarm;
-  alarm.Set(threads_->cq(),
-            std::chrono::system_clock::now() + std::chrono::hours(1), tag.tag());
+  auto later = std::chrono::system_clock::now() + std::chrono::hours(1);
+  alarm.Set(threads_->cq(), later, tag.tag());
   alarm.Cancel();
   EXPECT_FALSE(tag.WaitOk());
 }

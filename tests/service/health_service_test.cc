@@ -28,7 +28,8 @@ class HealthServiceTest : public ::testing::Test {
     store_ = std::make_unique<bundles::Store>(dir_.string(),
                                               bundles::StoreOptions());
     health_ = std::make_unique<HealthService>(store_.get());
-    store_->AddListener([this](const bundles::ReloadEvent&) { health_->Notify(); });
+    store_->AddListener(
+        [this](const bundles::ReloadEvent&) { health_->Notify(); });
     grpc::ServerBuilder builder;
     int port = 0;
     builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(),
@@ -55,8 +56,8 @@ class HealthServiceTest : public ::testing::Test {
     ASSERT_TRUE(store_->Reload().ok());
   }
 
-  HealthCheckResponse::ServingStatus Check(const std::string& service,
-                                           grpc::StatusCode code = grpc::StatusCode::OK) {
+  HealthCheckResponse::ServingStatus Check(
+      const std::string& service, grpc::StatusCode code = grpc::StatusCode::OK) {
     grpc::ClientContext context;
     HealthCheckRequest request;
     request.set_service(service);

@@ -63,13 +63,14 @@ TEST(WorkerPoolTest, RefusesAfterShutdown) {
 TEST(WorkerPoolTest, RunHereOrSubmitRunsOnTheCallerWhenASlotIsFree) {
   WorkerPool pool(2, 10);
   std::thread::id ran_on;
-  ASSERT_TRUE(pool.RunHereOrSubmit([&] { ran_on = std::this_thread::get_id(); }));
+  ASSERT_TRUE(
+      pool.RunHereOrSubmit([&] { ran_on = std::this_thread::get_id(); }));
   // Run before the call returned, on this thread.
   EXPECT_EQ(ran_on, std::this_thread::get_id());
   EXPECT_EQ(pool.queue_depth(), 0u);
 }
 
-TEST(WorkerPoolTest, RunHereOrSubmitQueuesWhenEverySlotIsTakenAndRefusesWhenFull) {
+TEST(WorkerPoolTest, RunHereOrSubmitQueuesWhenNoSlotIsFreeAndRefusesWhenFull) {
   WorkerPool pool(1, 1);
   absl::Notification running, release;
   // The one slot, taken by a pool thread.
