@@ -1,7 +1,8 @@
 // Makes one decision: takes the store's current snapshot, evaluates the
 // prepared query for a decision path with an input under a deadline, and
 // records the outcome (latency histogram, counters, decision log). Every API
-// (Decision API, ext_authz, REST) goes through here, on a worker thread.
+// (Decision API, ext_authz, REST) goes through here, on a thread holding one
+// of the WorkerPool's evaluation slots.
 #ifndef POLICYD_SERVICE_DECIDER_H_
 #define POLICYD_SERVICE_DECIDER_H_
 

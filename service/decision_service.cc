@@ -1,6 +1,8 @@
 #include "service/decision_service.h"
 
+#include <optional>
 #include <utility>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -24,14 +26,6 @@ void SetTimestamp(absl::Time t, google::protobuf::Timestamp* proto) {
   int64_t ns = absl::ToUnixNanos(t);
   proto->set_seconds(ns / 1000000000);
   proto->set_nanos(static_cast<int32_t>(ns % 1000000000));
-}
-
-absl::Time Deadline(const grpc::CallbackServerContext* context) {
-  auto deadline = context->deadline();
-  if (deadline == std::chrono::system_clock::time_point::max()) {
-    return absl::InfiniteFuture();
-  }
-  return absl::FromChrono(deadline);
 }
 
 void FillRevisions(const Decision& decision,
@@ -88,127 +82,140 @@ void FillStatus(const bundles::StoreStatus& status,
 
 DecisionService::DecisionService(bundles::Store* store, const Decider* decider,
                                  WorkerPool* pool)
-    : store_(store), decider_(decider), pool_(pool) {}
+    : store_(store),
+      decider_(decider),
+      decide_(
+          kApi, pool, decider->metrics(),
+          [this](grpc::ServerContext* context, v1::DecideRequest* request,
+                 grpc::ServerAsyncResponseWriter<v1::DecideResponse>* writer,
+                 grpc::ServerCompletionQueue* cq, void* tag) {
+            RequestDecide(context, request, writer, cq, cq, tag);
+          },
+          [this](const v1::DecideRequest& request, const UnaryCall& call,
+                 v1::DecideResponse* response) {
+            return Decide(request, call, response);
+          }),
+      decide_batch_(
+          kApi, pool, decider->metrics(),
+          [this](grpc::ServerContext* context, v1::DecideBatchRequest* request,
+                 grpc::ServerAsyncResponseWriter<v1::DecideBatchResponse>*
+                     writer,
+                 grpc::ServerCompletionQueue* cq, void* tag) {
+            RequestDecideBatch(context, request, writer, cq, cq, tag);
+          },
+          [this](const v1::DecideBatchRequest& request, const UnaryCall& call,
+                 v1::DecideBatchResponse* response) {
+            return DecideBatch(request, call, response);
+          }),
+      get_status_(
+          [this](grpc::ServerContext* context, v1::GetStatusRequest* request,
+                 grpc::ServerAsyncResponseWriter<v1::GetStatusResponse>*
+                     writer,
+                 grpc::ServerCompletionQueue* cq, void* tag) {
+            RequestGetStatus(context, request, writer, cq, cq, tag);
+          },
+          [this](const v1::GetStatusRequest&, const UnaryCall&,
+                 v1::GetStatusResponse* response) {
+            return GetStatus(response);
+          }),
+      reload_(
+          [this](grpc::ServerContext* context, v1::ReloadRequest* request,
+                 grpc::ServerAsyncResponseWriter<v1::ReloadResponse>* writer,
+                 grpc::ServerCompletionQueue* cq, void* tag) {
+            RequestReload(context, request, writer, cq, cq, tag);
+          },
+          [this](const v1::ReloadRequest&, const UnaryCall&,
+                 v1::ReloadResponse* response) { return Reload(response); }) {}
 
-grpc::ServerUnaryReactor* DecisionService::Decide(
-    grpc::CallbackServerContext* context, const v1::DecideRequest* request,
-    v1::DecideResponse* response) {
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  absl::Time start = absl::Now();
-  Value input;
-  absl::StatusOr<bool> has_input = InputFromProto(request->input(), &input);
-  if (!has_input.ok()) {
-    decider_->metrics()->CountError(kApi, "invalid_argument");
-    reactor->Finish(ToGrpcStatus(has_input.status()));
-    return reactor;
-  }
-  absl::Time deadline = Deadline(context);
-  bool queued = pool_->TrySubmit([this, reactor, request, response, start,
-                                  deadline, input = std::move(input),
-                                  has_input = *has_input]() {
-    const Value* in = has_input ? &input : nullptr;
-    Decision decision = decider_->Decide(request->path(), in, deadline);
-    Outcome outcome = ClassifyDecision(decision);
-    decider_->Record(kApi, request->path(), in, decision, outcome, start);
-    if (!decision.status.ok()) {
-      reactor->Finish(ToGrpcStatus(decision.status));
-      return;
-    }
-    if (decision.result.has_value()) {
-      ValueToProto(*decision.result, response->mutable_result());
-    } else {
-      response->set_undefined(true);
-    }
-    response->set_decision_id(decision.decision_id);
-    FillRevisions(decision, response->mutable_revisions());
-    SetDuration(decision.eval_time, response->mutable_eval_time());
-    reactor->Finish(grpc::Status::OK);
-  });
-  if (!queued) {
-    decider_->metrics()->CountError(kApi, "resource_exhausted");
-    reactor->Finish(grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
-                                 "too many decisions in flight; retry later"));
-  }
-  return reactor;
+void DecisionService::Start(grpc::ServerCompletionQueue* cq, int slots) {
+  decide_.Start(cq, slots);
+  decide_batch_.Start(cq, slots);
+  // Rare calls: a couple requested at a time is enough.
+  get_status_.Start(cq, 2);
+  reload_.Start(cq, 2);
 }
 
-grpc::ServerUnaryReactor* DecisionService::DecideBatch(
-    grpc::CallbackServerContext* context,
-    const v1::DecideBatchRequest* request, v1::DecideBatchResponse* response) {
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  absl::Time start = absl::Now();
+grpc::Status DecisionService::Decide(const v1::DecideRequest& request,
+                                     const UnaryCall& call,
+                                     v1::DecideResponse* response) const {
+  Value input;
+  absl::StatusOr<bool> has_input = InputFromProto(request.input(), &input);
+  if (!has_input.ok()) {
+    decider_->metrics()->CountError(kApi, "invalid_argument");
+    return ToGrpcStatus(has_input.status());
+  }
+  const Value* in = *has_input ? &input : nullptr;
+  Decision decision = decider_->Decide(request.path(), in, call.deadline);
+  Outcome outcome = ClassifyDecision(decision);
+  decider_->Record(kApi, request.path(), in, decision, outcome, call.start);
+  if (!decision.status.ok()) return ToGrpcStatus(decision.status);
+  if (decision.result.has_value()) {
+    ValueToProto(*decision.result, response->mutable_result());
+  } else {
+    response->set_undefined(true);
+  }
+  response->set_decision_id(decision.decision_id);
+  FillRevisions(decision, response->mutable_revisions());
+  SetDuration(decision.eval_time, response->mutable_eval_time());
+  return grpc::Status::OK;
+}
+
+grpc::Status DecisionService::DecideBatch(
+    const v1::DecideBatchRequest& request, const UnaryCall& call,
+    v1::DecideBatchResponse* response) const {
   std::vector<std::optional<Value>> inputs;
-  inputs.reserve(request->inputs_size());
-  for (int i = 0; i < request->inputs_size(); ++i) {
+  inputs.reserve(request.inputs_size());
+  for (int i = 0; i < request.inputs_size(); ++i) {
     Value input;
-    absl::StatusOr<bool> has = InputFromProto(request->inputs(i), &input);
+    absl::StatusOr<bool> has = InputFromProto(request.inputs(i), &input);
     if (!has.ok()) {
       decider_->metrics()->CountError(kApi, "invalid_argument");
-      reactor->Finish(ToGrpcStatus(absl::InvalidArgumentError(
-          absl::StrCat("inputs[", i, "]: ", has.status().message()))));
-      return reactor;
+      return ToGrpcStatus(absl::InvalidArgumentError(
+          absl::StrCat("inputs[", i, "]: ", has.status().message())));
     }
     inputs.push_back(*has ? std::optional<Value>(std::move(input))
                           : std::nullopt);
   }
-  absl::Time deadline = Deadline(context);
-  bool queued = pool_->TrySubmit([this, reactor, request, response, start,
-                                  deadline, inputs = std::move(inputs)]() {
-    for (const std::optional<Value>& input : inputs) {
-      const Value* in = input.has_value() ? &*input : nullptr;
-      Decision decision = decider_->Decide(request->path(), in, deadline);
-      decider_->Record(kApi, request->path(), in, decision,
-                       ClassifyDecision(decision), start);
-      // The call fails as a whole only when no decision can be made.
-      if (decision.status.code() == absl::StatusCode::kFailedPrecondition ||
-          (decision.status.code() == absl::StatusCode::kInvalidArgument &&
-           ErrorCodeOf(decision.status) == "invalid_argument")) {
-        reactor->Finish(ToGrpcStatus(decision.status));
-        return;
-      }
-      if (response->revisions().empty()) {
-        FillRevisions(decision, response->mutable_revisions());
-      }
-      auto* result = response->add_results();
-      result->set_decision_id(decision.decision_id);
-      SetDuration(decision.eval_time, result->mutable_eval_time());
-      if (!decision.status.ok()) {
-        FillErrorDetail(decision.status, result->mutable_error());
-      } else if (decision.result.has_value()) {
-        ValueToProto(*decision.result, result->mutable_result());
-      } else {
-        result->set_undefined(true);
-      }
+  for (const std::optional<Value>& input : inputs) {
+    const Value* in = input.has_value() ? &*input : nullptr;
+    Decision decision = decider_->Decide(request.path(), in, call.deadline);
+    decider_->Record(kApi, request.path(), in, decision,
+                     ClassifyDecision(decision), call.start);
+    // The call fails as a whole only when no decision can be made.
+    if (decision.status.code() == absl::StatusCode::kFailedPrecondition ||
+        (decision.status.code() == absl::StatusCode::kInvalidArgument &&
+         ErrorCodeOf(decision.status) == "invalid_argument")) {
+      return ToGrpcStatus(decision.status);
     }
-    reactor->Finish(grpc::Status::OK);
-  });
-  if (!queued) {
-    decider_->metrics()->CountError(kApi, "resource_exhausted");
-    reactor->Finish(grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
-                                 "too many decisions in flight; retry later"));
+    if (response->revisions().empty()) {
+      FillRevisions(decision, response->mutable_revisions());
+    }
+    auto* result = response->add_results();
+    result->set_decision_id(decision.decision_id);
+    SetDuration(decision.eval_time, result->mutable_eval_time());
+    if (!decision.status.ok()) {
+      FillErrorDetail(decision.status, result->mutable_error());
+    } else if (decision.result.has_value()) {
+      ValueToProto(*decision.result, result->mutable_result());
+    } else {
+      result->set_undefined(true);
+    }
   }
-  return reactor;
+  return grpc::Status::OK;
 }
 
-grpc::ServerUnaryReactor* DecisionService::GetStatus(
-    grpc::CallbackServerContext* context, const v1::GetStatusRequest* request,
-    v1::GetStatusResponse* response) {
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+grpc::Status DecisionService::GetStatus(
+    v1::GetStatusResponse* response) const {
   FillStatus(store_->Status(), response);
-  reactor->Finish(grpc::Status::OK);
-  return reactor;
+  return grpc::Status::OK;
 }
 
-grpc::ServerUnaryReactor* DecisionService::Reload(
-    grpc::CallbackServerContext* context, const v1::ReloadRequest* request,
-    v1::ReloadResponse* response) {
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+grpc::Status DecisionService::Reload(v1::ReloadResponse* response) const {
   absl::Status result = store_->Reload();
   response->set_ok(result.ok());
   if (!result.ok()) response->set_error(std::string(result.message()));
   FillStatus(store_->Status(), response->mutable_status());
-  reactor->Finish(grpc::Status::OK);
-  return reactor;
+  return grpc::Status::OK;
 }
 
 }  // namespace policyd

@@ -2,12 +2,13 @@
 
 #include <optional>
 #include <string>
-#include <vector>
 
+#include "service/completion_queue_threads.h"
 #include "service/decider.h"
 
 namespace policyd {
 
+using grpc::health::v1::HealthCheckRequest;
 using grpc::health::v1::HealthCheckResponse;
 
 namespace {
@@ -19,114 +20,168 @@ bool KnownService(const std::string& service) {
 
 }  // namespace
 
-// Set while Notify() holds the service's lock, so that a stream ending
-// inline from a call made there does not take that lock again.
-thread_local bool in_notify = false;
-
-// One Watch stream: writes one status at a time, always the latest, and
-// skips repeats. gRPC calls are made outside the stream's lock, since gRPC
-// may run a reaction inline.
-class HealthService::Watcher
-    : public grpc::ServerWriteReactor<HealthCheckResponse> {
+// One Watch stream, from its request to its end: writes one status at a
+// time, always the latest, and skips repeats. Its events come under two
+// tags: its own operations (the accepted call, each write, the finish) and
+// gRPC's notice that the call is over (after the finish, or when the client
+// has gone). It is deleted once it has had the notice and no operation is
+// left in flight. Async operations never complete inline, so they are
+// started under the stream's lock.
+class HealthService::Watcher final : public CompletionQueueTag {
  public:
-  Watcher(HealthService* health, std::string service)
-      : health_(health), service_(std::move(service)) {}
+  using ServingStatus = HealthCheckResponse::ServingStatus;
 
-  const std::string& service() const { return service_; }
-
-  void Push(HealthCheckResponse::ServingStatus status, bool last) {
-    Action action;
-    {
-      absl::MutexLock lock(&mu_);
-      pending_ = status;
-      finish_after_ = finish_after_ || last;
-      action = NextLocked();
-    }
-    Act(action);
+  // Requests the next Watch call.
+  explicit Watcher(HealthService* health)
+      : health_(health), writer_(&context_), over_tag_(this) {
+    // Delivered only if the call is accepted.
+    context_.AsyncNotifyWhenDone(over_tag_.tag());
+    health_->RequestWatch(&context_, &request_, &writer_, health_->cq_,
+                          health_->cq_, tag());
   }
 
-  void OnWriteDone(bool ok) override {
-    Action action;
+  const std::string& service() const { return request_.service(); }
+
+  // Sends `status` unless it was the last one sent; with `last`, the stream
+  // ends after it. Called with health_->mu_ held.
+  void Push(ServingStatus status, bool last) {
+    absl::MutexLock lock(&mu_);
+    PushLocked(status, last);
+  }
+
+  void Proceed(bool ok) override {
+    if (!accepted_) {
+      // Not ok: the server is shutting down before a call came.
+      if (ok) {
+        Accept();
+      } else {
+        delete this;
+      }
+      return;
+    }
+    bool end;
     {
       absl::MutexLock lock(&mu_);
-      writing_ = false;
-      if (!ok) cancelled_ = true;
-      action = NextLocked();
+      in_flight_ = false;
+      if (!ok) broken_ = true;
+      StartNextLocked();
+      end = CanEndLocked();
     }
-    Act(action);
+    if (end) End();
   }
-  void OnCancel() override {
-    Action action;
+
+ private:
+  // gRPC's notice that the call is over.
+  class OverTag final : public CompletionQueueTag {
+   public:
+    explicit OverTag(Watcher* watcher) : watcher_(watcher) {}
+    void Proceed(bool) override { watcher_->Over(); }
+
+   private:
+    Watcher* const watcher_;
+  };
+
+  void Accept() {
+    accepted_ = true;
+    new Watcher(health_);
+    bool end;
+    {
+      absl::MutexLock health_lock(&health_->mu_);
+      health_->watchers_.insert(this);
+      absl::MutexLock lock(&mu_);
+      registered_ = true;
+      PushLocked(health_->StatusOf(service()),
+                 health_->shutting_down_.load());
+      // The notice may have come already, on another thread.
+      end = CanEndLocked();
+    }
+    if (end) End();
+  }
+
+  void Over() {
+    bool end;
     {
       absl::MutexLock lock(&mu_);
-      cancelled_ = true;
-      action = NextLocked();
+      over_ = true;
+      end = CanEndLocked();
     }
-    Act(action);
+    if (end) End();
   }
-  void OnDone() override {
-    if (in_notify) {
-      health_->watchers_.erase(this);
-    } else {
+
+  void PushLocked(ServingStatus status, bool last)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    pending_ = status;
+    finish_after_ = finish_after_ || last;
+    StartNextLocked();
+  }
+
+  void StartNextLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    if (in_flight_ || finishing_ || over_ || broken_) return;
+    if (pending_.has_value() && pending_ != sent_) {
+      response_.set_status(*pending_);
+      sent_ = pending_;
+      pending_.reset();
+      in_flight_ = true;
+      writer_.Write(response_, tag());
+    } else if (finish_after_) {
+      finishing_ = true;
+      in_flight_ = true;
+      writer_.Finish(grpc::Status::OK, tag());
+    }
+  }
+
+  // True once, for the one event after which nothing more can come.
+  bool CanEndLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    return registered_ && over_ && !in_flight_;
+  }
+
+  void End() {
+    {
       absl::MutexLock lock(&health_->mu_);
       health_->watchers_.erase(this);
     }
     delete this;
   }
 
- private:
-  enum class Action { kNone, kWrite, kFinishOk, kFinishCancelled };
-
-  Action NextLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-    if (done_ || writing_) return Action::kNone;
-    if (cancelled_) {
-      done_ = true;
-      return Action::kFinishCancelled;
-    }
-    if (pending_.has_value() && pending_ != sent_) {
-      response_.set_status(*pending_);
-      sent_ = pending_;
-      pending_.reset();
-      writing_ = true;
-      return Action::kWrite;
-    }
-    if (finish_after_) {
-      done_ = true;
-      return Action::kFinishOk;
-    }
-    return Action::kNone;
-  }
-
-  // `response_` is only touched again after the write completes.
-  void Act(Action action) ABSL_NO_THREAD_SAFETY_ANALYSIS {
-    switch (action) {
-      case Action::kNone:
-        return;
-      case Action::kWrite:
-        StartWrite(&response_);
-        return;
-      case Action::kFinishOk:
-        Finish(grpc::Status::OK);
-        return;
-      case Action::kFinishCancelled:
-        Finish(grpc::Status::CANCELLED);
-        return;
-    }
-  }
-
   HealthService* const health_;
-  const std::string service_;
+  grpc::ServerContext context_;
+  HealthCheckRequest request_;
+  grpc::ServerAsyncWriter<HealthCheckResponse> writer_;
+  OverTag over_tag_;
+  bool accepted_ = false;  // only the operations' events touch it
   absl::Mutex mu_;
+  // Written from `pending_` under mu_, read by gRPC until the write ends.
   HealthCheckResponse response_;
-  std::optional<HealthCheckResponse::ServingStatus> pending_ ABSL_GUARDED_BY(mu_);
-  std::optional<HealthCheckResponse::ServingStatus> sent_ ABSL_GUARDED_BY(mu_);
-  bool writing_ ABSL_GUARDED_BY(mu_) = false;
+  std::optional<ServingStatus> pending_ ABSL_GUARDED_BY(mu_);
+  std::optional<ServingStatus> sent_ ABSL_GUARDED_BY(mu_);
+  bool registered_ ABSL_GUARDED_BY(mu_) = false;  // in health_->watchers_
+  bool in_flight_ ABSL_GUARDED_BY(mu_) = false;   // a write or the finish
   bool finish_after_ ABSL_GUARDED_BY(mu_) = false;
-  bool cancelled_ ABSL_GUARDED_BY(mu_) = false;
-  bool done_ ABSL_GUARDED_BY(mu_) = false;
+  bool finishing_ ABSL_GUARDED_BY(mu_) = false;
+  bool broken_ ABSL_GUARDED_BY(mu_) = false;  // a write failed
+  bool over_ ABSL_GUARDED_BY(mu_) = false;    // gRPC's notice came
 };
 
-HealthService::HealthService(const bundles::Store* store) : store_(store) {}
+HealthService::HealthService(const bundles::Store* store)
+    : store_(store),
+      check_(
+          [this](grpc::ServerContext* context, HealthCheckRequest* request,
+                 grpc::ServerAsyncResponseWriter<HealthCheckResponse>* writer,
+                 grpc::ServerCompletionQueue* cq, void* tag) {
+            RequestCheck(context, request, writer, cq, cq, tag);
+          },
+          [this](const HealthCheckRequest& request, const UnaryCall&,
+                 HealthCheckResponse* response) {
+            return Check(request, response);
+          }) {}
+
+void HealthService::Start(grpc::ServerCompletionQueue* cq) {
+  // Probes are rare: a couple of calls of each requested at a time.
+  constexpr int kRequested = 2;
+  cq_ = cq;
+  check_.Start(cq, kRequested);
+  for (int i = 0; i < kRequested; ++i) new Watcher(this);
+}
 
 HealthCheckResponse::ServingStatus HealthService::StatusOf(
     const std::string& service) const {
@@ -136,45 +191,21 @@ HealthCheckResponse::ServingStatus HealthService::StatusOf(
                  : HealthCheckResponse::NOT_SERVING;
 }
 
-grpc::ServerUnaryReactor* HealthService::Check(
-    grpc::CallbackServerContext* context,
-    const grpc::health::v1::HealthCheckRequest* request,
-    HealthCheckResponse* response) {
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  if (!KnownService(request->service())) {
-    reactor->Finish(
-        grpc::Status(grpc::StatusCode::NOT_FOUND, "unknown service"));
-    return reactor;
+grpc::Status HealthService::Check(const HealthCheckRequest& request,
+                                  HealthCheckResponse* response) const {
+  if (!KnownService(request.service())) {
+    return grpc::Status(grpc::StatusCode::NOT_FOUND, "unknown service");
   }
-  response->set_status(StatusOf(request->service()));
-  reactor->Finish(grpc::Status::OK);
-  return reactor;
-}
-
-grpc::ServerWriteReactor<HealthCheckResponse>* HealthService::Watch(
-    grpc::CallbackServerContext* context,
-    const grpc::health::v1::HealthCheckRequest* request) {
-  auto* watcher = new Watcher(this, request->service());
-  absl::MutexLock lock(&mu_);
-  watchers_.insert(watcher);
-  // The first write starts once the reactor is returned; an inline end of
-  // the stream finds the lock held (in_notify).
-  in_notify = true;
-  watcher->Push(StatusOf(request->service()), shutting_down_.load());
-  in_notify = false;
-  return watcher;
+  response->set_status(StatusOf(request.service()));
+  return grpc::Status::OK;
 }
 
 void HealthService::Notify() {
   absl::MutexLock lock(&mu_);
   bool last = shutting_down_.load();
-  // A copy: a stream may end, and leave the set, inline from Push.
-  std::vector<Watcher*> watchers(watchers_.begin(), watchers_.end());
-  in_notify = true;
-  for (Watcher* watcher : watchers) {
+  for (Watcher* watcher : watchers_) {
     watcher->Push(StatusOf(watcher->service()), last);
   }
-  in_notify = false;
 }
 
 void HealthService::SetShuttingDown() {

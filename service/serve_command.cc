@@ -19,6 +19,7 @@
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/grpcpp.h"
 #include "grpcpp/security/server_credentials.h"
+#include "service/completion_queue_threads.h"
 #include "service/decider.h"
 #include "service/decision_log.h"
 #include "service/decision_service.h"
@@ -36,6 +37,10 @@ namespace {
 // Time given to answers already handed to gRPC to reach their clients before
 // shutdown cuts the connections.
 constexpr absl::Duration kFlushTime = absl::Milliseconds(200);
+
+// Calls of each decision method kept requested per completion queue thread,
+// so that a burst finds calls to match without waiting for re-requests.
+constexpr int kRequestsPerThread = 4;
 
 absl::StatusOr<std::string> ReadFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -186,6 +191,8 @@ int RunServe(const std::vector<std::string>& args, std::ostream& out,
   builder.RegisterService(&decision_service);
   builder.RegisterService(&ext_authz);
   builder.RegisterService(&health);
+  std::unique_ptr<grpc::ServerCompletionQueue> cq =
+      builder.AddCompletionQueue();
   std::unique_ptr<grpc::Server> grpc_server = builder.BuildAndStart();
   if (grpc_server == nullptr) {
     err << "policyd serve: cannot listen for gRPC on";
@@ -193,6 +200,15 @@ int RunServe(const std::vector<std::string>& args, std::ostream& out,
     err << "\n";
     return 1;
   }
+  // One thread more than the pool has evaluation slots: with every slot
+  // taken, one thread still takes new calls and queues or refuses them at
+  // once.
+  const int cq_thread_count = pool.threads() + 1;
+  CompletionQueueThreads cq_threads(std::move(cq), cq_thread_count);
+  const int requests = kRequestsPerThread * cq_thread_count;
+  decision_service.Start(cq_threads.cq(), requests);
+  ext_authz.Start(cq_threads.cq(), requests);
+  health.Start(cq_threads.cq());
   for (size_t i = 0; i < config.grpc_addr.size(); ++i) {
     const ListenAddress& a = config.grpc_addr[i];
     if (a.is_unix) {
@@ -216,6 +232,7 @@ int RunServe(const std::vector<std::string>& args, std::ostream& out,
     if (!server.ok()) {
       err << "policyd serve: HTTP: " << server.status().message() << "\n";
       grpc_server->Shutdown();
+      pool.Shutdown();  // before the completion queue goes
       return 1;
     }
     if (a.is_unix) {
@@ -260,7 +277,10 @@ int RunServe(const std::vector<std::string>& args, std::ostream& out,
   grpc_server_cancel_all_calls(grpc_server->c_server());
   grpc_stop.join();
   http_stop.join();
+  // Decisions still queued or running answer their (cancelled) calls, so
+  // the completion queue must outlive them.
   pool.Shutdown();
+  cq_threads.Shutdown();
   watcher.reset();
   err << "policyd: stopped" << std::endl;
   return 0;

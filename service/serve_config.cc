@@ -110,7 +110,8 @@ const std::vector<Setting>& Settings() {
        }},
       STRING_SETTING(default_decision,
                      "decision path of POST / (default system/main)"),
-      {"workers", Kind::kInt, "decision threads (default: one per core)",
+      {"workers", Kind::kInt,
+       "decisions evaluated at once (default: one per core)",
        [](ServeConfig* c, const std::string& v, bool) -> absl::Status {
          absl::StatusOr<int> n = ParseInt<int>("workers", v, 0);
          if (!n.ok()) return n.status();
@@ -118,7 +119,7 @@ const std::vector<Setting>& Settings() {
          return absl::OkStatus();
        }},
       {"queue_size", Kind::kInt,
-       "decisions that may wait for a thread before callers get "
+       "decisions that may wait for a free slot before callers get "
        "RESOURCE_EXHAUSTED / 429 (default 1024)",
        [](ServeConfig* c, const std::string& v, bool) -> absl::Status {
          absl::StatusOr<int> n = ParseInt<int>("queue_size", v, 1);

@@ -27,7 +27,7 @@ struct ServeConfig {
   bool envoy_dry_run = false;
   std::string default_decision = "system/main";  // POST /
   int workers = 0;          // 0: one per core
-  int queue_size = 1024;    // decisions waiting for a worker
+  int queue_size = 1024;    // decisions waiting for a free slot
   int64_t max_steps = 0;    // per decision; 0: no limit
   bool strict_builtin_errors = false;
   absl::Duration shutdown_grace = absl::Seconds(10);

@@ -35,7 +35,7 @@ ServiceMetrics::ServiceMetrics() {
       {"api", "reason"});
   queue_depth_ = registry_
                      .AddGauge("policyd_worker_queue_depth",
-                               "Decisions waiting for a worker thread.")
+                               "Decisions waiting for an evaluation slot.")
                      ->Get({});
   log_dropped_ = registry_.AddCounter(
       "policyd_decision_log_dropped_total",

@@ -106,6 +106,8 @@ class PolicydProcess {
       int status;
       if (::waitpid(pid, &status, WNOHANG) == pid) {
         p->pid_ = -1;
+        // All of what it wrote: the reader stops at the end of the pipe.
+        p->reader_.join();
         if (log != nullptr) *log = p->Stderr();
         return nullptr;
       }
@@ -120,7 +122,7 @@ class PolicydProcess {
       ::kill(pid_, SIGKILL);
       ::waitpid(pid_, nullptr, 0);
     }
-    reader_.join();
+    if (reader_.joinable()) reader_.join();
     ::close(fd_);
   }
 
