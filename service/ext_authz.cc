@@ -9,16 +9,21 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/time.h"
 #include "engine/value/json.h"
 #include "service/proto_value.h"
+#include "service/proto_wire.h"
 
 namespace policyd {
 namespace {
 
 namespace auth = envoy::service::auth::v3;
 namespace core = envoy::config::core::v3;
+
+// Debian's abseil has its own string_view.
+absl::string_view AbslView(std::string_view s) { return {s.data(), s.size()}; }
 
 // Builds an object whose keys are added in sorted order (the callers below
 // list them so), which Value::Object then takes without sorting.
@@ -32,152 +37,318 @@ class ObjectBuilder {
   void Add(const char* key, Value value) {
     entries_.emplace_back(Value::String(key), std::move(value));
   }
-  void AddString(const char* key, const std::string& s) {
+  // Proto3's JSON form leaves empty strings out.
+  void AddString(const char* key, std::string_view s) {
     if (!s.empty()) Add(key, Value::String(s));
   }
-  bool empty() const { return entries_.empty(); }
   Value Build() { return Value::Object(std::move(entries_)); }
 
  private:
   std::vector<ObjectEntry> entries_;
 };
 
-Value StringMap(const google::protobuf::Map<std::string, std::string>& map) {
-  std::vector<ObjectEntry> entries;
-  entries.reserve(map.size());
-  for (const auto& [k, v] : map) {
-    entries.emplace_back(Value::String(k), Value::String(v));
-  }
-  return Value::Object(std::move(entries));
-}
+// Decodes a CheckRequest's wire bytes straight into the input document
+// (protobuf's JSON form of the message, as OPA's plugin sees it). Fields
+// follow protobuf's rules: a repeated scalar or string keeps its last
+// value, a map its last value per key; unknown fields are skipped. Any
+// malformed bytes make the whole request malformed.
+class CheckRequestDecoder {
+ public:
+  // The fields the parsed_* members of the input are made from.
+  struct HttpFields {
+    std::string_view path, body, raw_body, content_type, content_length;
+  };
 
-Value AddressValue(const core::Address& address) {
-  ObjectBuilder out(1);
-  if (address.has_socket_address()) {
-    const core::SocketAddress& s = address.socket_address();
-    ObjectBuilder sock(5);
-    sock.AddString("address", s.address());
-    if (s.ipv4_compat()) sock.Add("ipv4Compat", Value::Bool(true));
-    if (s.port_specifier_case() == core::SocketAddress::kNamedPort) {
-      sock.Add("namedPort", Value::String(s.named_port()));
-    } else if (s.port_specifier_case() == core::SocketAddress::kPortValue) {
-      sock.Add("portValue", Value::Int(s.port_value()));
-    }
-    if (s.protocol() == core::SocketAddress::UDP) {
-      sock.Add("protocol", Value::String("UDP"));
-    }
-    sock.AddString("resolverName", s.resolver_name());
-    out.Add("socketAddress", sock.Build());
-  } else if (address.has_pipe()) {
-    ObjectBuilder pipe(2);
-    if (address.pipe().mode() != 0) {
-      pipe.Add("mode", Value::Int(address.pipe().mode()));
-    }
-    pipe.AddString("path", address.pipe().path());
-    out.Add("pipe", pipe.Build());
-  } else if (address.has_envoy_internal_address()) {
-    ObjectBuilder internal(2);
-    internal.AddString("endpointId",
-                       address.envoy_internal_address().endpoint_id());
-    internal.AddString("serverListenerName",
-                       address.envoy_internal_address().server_listener_name());
-    out.Add("envoyInternalAddress", internal.Build());
-  }
-  return out.Build();
-}
+  bool ok() const { return ok_; }
+  const HttpFields& http() const { return http_; }
 
-Value PeerValue(const auth::AttributeContext::Peer& peer) {
-  ObjectBuilder out(5);
-  if (peer.has_address()) out.Add("address", AddressValue(peer.address()));
-  out.AddString("certificate", peer.certificate());
-  if (!peer.labels().empty()) out.Add("labels", StringMap(peer.labels()));
-  out.AddString("principal", peer.principal());
-  out.AddString("service", peer.service());
-  return out.Build();
-}
-
-Value MetadataValue(const core::Metadata& metadata) {
-  ObjectBuilder out(1);
-  if (!metadata.filter_metadata().empty()) {
-    std::vector<ObjectEntry> entries;
-    for (const auto& [name, fields] : metadata.filter_metadata()) {
-      entries.emplace_back(Value::String(name), ValueFromProto(fields));
-    }
-    out.Add("filterMetadata", Value::Object(std::move(entries)));
-  }
-  return out.Build();
-}
-
-std::string Timestamp(const google::protobuf::Timestamp& t) {
-  absl::Time time = absl::FromUnixSeconds(t.seconds()) +
-                    absl::Nanoseconds(t.nanos());
-  return absl::FormatTime("%Y-%m-%dT%H:%M:%E*SZ", time, absl::UTCTimeZone());
-}
-
-Value HttpValue(const auth::AttributeContext::HttpRequest& http) {
-  ObjectBuilder out(13);
-  out.AddString("body", http.body());
-  out.AddString("fragment", http.fragment());
-  if (http.has_header_map()) {
-    std::vector<Value> headers;
-    headers.reserve(http.header_map().headers_size());
-    for (const core::HeaderValue& h : http.header_map().headers()) {
-      ObjectBuilder header(3);
-      header.AddString("key", h.key());
-      if (!h.raw_value().empty()) {
-        header.Add("rawValue", Value::String(absl::Base64Escape(h.raw_value())));
+  Value Attributes(std::string_view bytes) {
+    std::string_view source, destination, request, metadata, route_metadata, tls;
+    bool has_source = false, has_destination = false, has_request = false;
+    bool has_metadata = false, has_route_metadata = false, has_tls = false;
+    std::vector<ObjectEntry> extensions;
+    WireReader r(bytes);
+    while (r.Next()) {
+      switch (r.field()) {
+        case 1: source = r.bytes(), has_source = true; break;
+        case 2: destination = r.bytes(), has_destination = true; break;
+        case 4: request = r.bytes(), has_request = true; break;
+        case 10: AddMapEntry(r.bytes(), &extensions); break;
+        case 11: metadata = r.bytes(), has_metadata = true; break;
+        case 12: tls = r.bytes(), has_tls = true; break;
+        case 13: route_metadata = r.bytes(), has_route_metadata = true; break;
       }
-      header.AddString("value", h.value());
+    }
+    Check(r);
+    ObjectBuilder out(7);
+    if (!extensions.empty()) out.Add("contextExtensions", Value::Object(std::move(extensions)));
+    if (has_destination) out.Add("destination", Peer(destination));
+    if (has_metadata) out.Add("metadataContext", Metadata(metadata));
+    if (has_request) out.Add("request", Request(request));
+    if (has_route_metadata) out.Add("routeMetadataContext", Metadata(route_metadata));
+    if (has_source) out.Add("source", Peer(source));
+    if (has_tls) {
+      std::string_view sni;
+      WireReader t(tls);
+      while (t.Next()) {
+        if (t.field() == 1) sni = t.bytes();
+      }
+      Check(t);
+      ObjectBuilder session(1);
+      session.AddString("sni", sni);
+      out.Add("tlsSession", session.Build());
+    }
+    return out.Build();
+  }
+
+ private:
+  void Check(const WireReader& r) { ok_ = ok_ && r.ok(); }
+
+  // A map<string, string> entry (key = 1, value = 2), added to `out`;
+  // returns its key and value as views of the wire bytes.
+  std::pair<std::string_view, std::string_view> AddMapEntry(std::string_view bytes,
+                                                            std::vector<ObjectEntry>* out) {
+    std::string_view key, value;
+    WireReader r(bytes);
+    while (r.Next()) {
+      if (r.field() == 1) key = r.bytes();
+      if (r.field() == 2) value = r.bytes();
+    }
+    Check(r);
+    out->emplace_back(Value::String(key), Value::String(value));
+    return {key, value};
+  }
+
+  Value Peer(std::string_view bytes) {
+    std::string_view address, service, principal, certificate;
+    bool has_address = false;
+    std::vector<ObjectEntry> labels;
+    WireReader r(bytes);
+    while (r.Next()) {
+      switch (r.field()) {
+        case 1: address = r.bytes(), has_address = true; break;
+        case 2: service = r.bytes(); break;
+        case 3: AddMapEntry(r.bytes(), &labels); break;
+        case 4: principal = r.bytes(); break;
+        case 5: certificate = r.bytes(); break;
+      }
+    }
+    Check(r);
+    ObjectBuilder out(5);
+    if (has_address) out.Add("address", Address(address));
+    out.AddString("certificate", certificate);
+    if (!labels.empty()) out.Add("labels", Value::Object(std::move(labels)));
+    out.AddString("principal", principal);
+    out.AddString("service", service);
+    return out.Build();
+  }
+
+  // config.core.v3.Address: a oneof of socket_address (1), pipe (2) and
+  // envoy_internal_address (3); the last one set wins.
+  Value Address(std::string_view bytes) {
+    uint32_t which = 0;
+    std::string_view chosen;
+    WireReader r(bytes);
+    while (r.Next()) {
+      if (r.field() >= 1 && r.field() <= 3) which = r.field(), chosen = r.bytes();
+    }
+    Check(r);
+    ObjectBuilder out(1);
+    if (which == 1) out.Add("socketAddress", SocketAddress(chosen));
+    if (which == 2) {
+      uint64_t mode = 0;
+      std::string_view path;
+      WireReader p(chosen);
+      while (p.Next()) {
+        if (p.field() == 1) path = p.bytes();
+        if (p.field() == 2) mode = p.varint();
+      }
+      Check(p);
+      ObjectBuilder pipe(2);
+      if (static_cast<uint32_t>(mode) != 0) pipe.Add("mode", Value::Int(static_cast<uint32_t>(mode)));
+      pipe.AddString("path", path);
+      out.Add("pipe", pipe.Build());
+    }
+    if (which == 3) {
+      std::string_view listener, endpoint;
+      WireReader e(chosen);
+      while (e.Next()) {
+        if (e.field() == 1) listener = e.bytes();
+        if (e.field() == 2) endpoint = e.bytes();
+      }
+      Check(e);
+      ObjectBuilder internal(2);
+      internal.AddString("endpointId", endpoint);
+      internal.AddString("serverListenerName", listener);
+      out.Add("envoyInternalAddress", internal.Build());
+    }
+    return out.Build();
+  }
+
+  Value SocketAddress(std::string_view bytes) {
+    std::string_view address, named_port, resolver;
+    uint64_t protocol = 0, port_value = 0, ipv4_compat = 0;
+    uint32_t port_field = 0;  // the port oneof: 3 (value) or 4 (name)
+    WireReader r(bytes);
+    while (r.Next()) {
+      switch (r.field()) {
+        case 1: protocol = r.varint(); break;
+        case 2: address = r.bytes(); break;
+        case 3: port_value = r.varint(), port_field = 3; break;
+        case 4: named_port = r.bytes(), port_field = 4; break;
+        case 5: resolver = r.bytes(); break;
+        case 6: ipv4_compat = r.varint(); break;
+      }
+    }
+    Check(r);
+    ObjectBuilder out(6);
+    out.AddString("address", address);
+    if (ipv4_compat != 0) out.Add("ipv4Compat", Value::Bool(true));
+    if (port_field == 4) out.Add("namedPort", Value::String(named_port));
+    if (port_field == 3) out.Add("portValue", Value::Int(static_cast<uint32_t>(port_value)));
+    if (static_cast<int32_t>(protocol) == core::SocketAddress::UDP) {
+      out.Add("protocol", Value::String("UDP"));
+    }
+    out.AddString("resolverName", resolver);
+    return out.Build();
+  }
+
+  // config.core.v3.Metadata holds google.protobuf.Structs: rare in requests,
+  // so protobuf's own parser decodes it.
+  Value Metadata(std::string_view bytes) {
+    core::Metadata metadata;
+    if (!metadata.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
+      ok_ = false;
+      return Value();
+    }
+    ObjectBuilder out(1);
+    if (!metadata.filter_metadata().empty()) {
+      std::vector<ObjectEntry> entries;
+      for (const auto& [name, fields] : metadata.filter_metadata()) {
+        entries.emplace_back(Value::String(name), ValueFromProto(fields));
+      }
+      out.Add("filterMetadata", Value::Object(std::move(entries)));
+    }
+    return out.Build();
+  }
+
+  Value Request(std::string_view bytes) {
+    std::string_view time, http;
+    bool has_time = false, has_http = false;
+    WireReader r(bytes);
+    while (r.Next()) {
+      if (r.field() == 1) time = r.bytes(), has_time = true;
+      if (r.field() == 2) http = r.bytes(), has_http = true;
+    }
+    Check(r);
+    ObjectBuilder out(2);
+    if (has_http) out.Add("http", HttpRequest(http));
+    if (has_time) out.Add("time", Timestamp(time));
+    return out.Build();
+  }
+
+  // google.protobuf.Timestamp in RFC 3339, as protobuf's JSON writes it:
+  // 0, 3, 6 or 9 fractional digits.
+  Value Timestamp(std::string_view bytes) {
+    int64_t seconds = 0;
+    int32_t nanos = 0;
+    WireReader r(bytes);
+    while (r.Next()) {
+      if (r.field() == 1) seconds = static_cast<int64_t>(r.varint());
+      if (r.field() == 2) nanos = static_cast<int32_t>(r.varint());
+    }
+    Check(r);
+    std::string text = absl::FormatTime("%Y-%m-%dT%H:%M:%S", absl::FromUnixSeconds(seconds),
+                                        absl::UTCTimeZone());
+    if (nanos > 0 && nanos < 1000000000) {
+      std::string digits = absl::StrFormat("%09d", nanos);
+      while (digits.size() > 3 && digits.compare(digits.size() - 3, 3, "000") == 0) {
+        digits.resize(digits.size() - 3);
+      }
+      absl::StrAppend(&text, ".", digits);
+    }
+    return Value::String(text + "Z");
+  }
+
+  Value HttpRequest(std::string_view bytes) {
+    std::string_view id, method, host, scheme, query, fragment, protocol;
+    std::string_view header_map;
+    bool has_header_map = false;
+    int64_t size = 0;
+    std::vector<ObjectEntry> headers;
+    WireReader r(bytes);
+    while (r.Next()) {
+      switch (r.field()) {
+        case 1: id = r.bytes(); break;
+        case 2: method = r.bytes(); break;
+        case 3: {
+          // The last value of a repeated header name is the map's.
+          auto [name, value] = AddMapEntry(r.bytes(), &headers);
+          if (name == "content-type") http_.content_type = value;
+          if (name == "content-length") http_.content_length = value;
+          break;
+        }
+        case 4: http_.path = r.bytes(); break;
+        case 5: host = r.bytes(); break;
+        case 6: scheme = r.bytes(); break;
+        case 7: query = r.bytes(); break;
+        case 8: fragment = r.bytes(); break;
+        case 9: size = static_cast<int64_t>(r.varint()); break;
+        case 10: protocol = r.bytes(); break;
+        case 11: http_.body = r.bytes(); break;
+        case 12: http_.raw_body = r.bytes(); break;
+        case 13: header_map = r.bytes(), has_header_map = true; break;
+      }
+    }
+    Check(r);
+    ObjectBuilder out(13);
+    out.AddString("body", http_.body);
+    out.AddString("fragment", fragment);
+    if (has_header_map) out.Add("headerMap", HeaderMap(header_map));
+    if (!headers.empty()) out.Add("headers", Value::Object(std::move(headers)));
+    out.AddString("host", host);
+    out.AddString("id", id);
+    out.AddString("method", method);
+    out.AddString("path", http_.path);
+    out.AddString("protocol", protocol);
+    out.AddString("query", query);
+    if (!http_.raw_body.empty()) {
+      out.Add("rawBody", Value::String(absl::Base64Escape(AbslView(http_.raw_body))));
+    }
+    out.AddString("scheme", scheme);
+    // protobuf's JSON writes int64 as a string.
+    if (size != 0) out.Add("size", Value::String(absl::StrCat(size)));
+    return out.Build();
+  }
+
+  Value HeaderMap(std::string_view bytes) {
+    std::vector<Value> headers;
+    WireReader r(bytes);
+    while (r.Next()) {
+      if (r.field() != 1) continue;
+      std::string_view key, value, raw_value;
+      WireReader h(r.bytes());
+      while (h.Next()) {
+        if (h.field() == 1) key = h.bytes();
+        if (h.field() == 2) value = h.bytes();
+        if (h.field() == 3) raw_value = h.bytes();
+      }
+      Check(h);
+      ObjectBuilder header(3);
+      header.AddString("key", key);
+      if (!raw_value.empty()) header.Add("rawValue", Value::String(absl::Base64Escape(AbslView(raw_value))));
+      header.AddString("value", value);
       headers.push_back(header.Build());
     }
-    ObjectBuilder map(1);
-    if (!headers.empty()) map.Add("headers", Value::Array(std::move(headers)));
-    out.Add("headerMap", map.Build());
+    Check(r);
+    ObjectBuilder out(1);
+    if (!headers.empty()) out.Add("headers", Value::Array(std::move(headers)));
+    return out.Build();
   }
-  if (!http.headers().empty()) out.Add("headers", StringMap(http.headers()));
-  out.AddString("host", http.host());
-  out.AddString("id", http.id());
-  out.AddString("method", http.method());
-  out.AddString("path", http.path());
-  out.AddString("protocol", http.protocol());
-  out.AddString("query", http.query());
-  if (!http.raw_body().empty()) {
-    out.Add("rawBody", Value::String(absl::Base64Escape(http.raw_body())));
-  }
-  out.AddString("scheme", http.scheme());
-  // protobuf's JSON writes int64 as a string.
-  if (http.size() != 0) out.Add("size", Value::String(absl::StrCat(http.size())));
-  return out.Build();
-}
 
-Value AttributesValue(const auth::AttributeContext& a) {
-  ObjectBuilder out(7);
-  if (!a.context_extensions().empty()) {
-    out.Add("contextExtensions", StringMap(a.context_extensions()));
-  }
-  if (a.has_destination()) out.Add("destination", PeerValue(a.destination()));
-  if (a.has_metadata_context()) {
-    out.Add("metadataContext", MetadataValue(a.metadata_context()));
-  }
-  if (a.has_request()) {
-    ObjectBuilder request(2);
-    if (a.request().has_http()) request.Add("http", HttpValue(a.request().http()));
-    if (a.request().has_time()) {
-      request.Add("time", Value::String(Timestamp(a.request().time())));
-    }
-    out.Add("request", request.Build());
-  }
-  if (a.has_route_metadata_context()) {
-    out.Add("routeMetadataContext", MetadataValue(a.route_metadata_context()));
-  }
-  if (a.has_source()) out.Add("source", PeerValue(a.source()));
-  if (a.has_tls_session()) {
-    ObjectBuilder tls(1);
-    tls.AddString("sni", a.tls_session().sni());
-    out.Add("tlsSession", tls.Build());
-  }
-  return out.Build();
-}
+  bool ok_ = true;
+  HttpFields http_;
+};
 
 int HexDigit(char c) {
   if (c >= '0' && c <= '9') return c - '0';
@@ -225,18 +396,22 @@ Value ParseQuery(absl::string_view query) {
   return Value::ObjectFromSorted(std::move(entries));
 }
 
-const std::string* Header(const auth::AttributeContext::HttpRequest& http,
-                          const std::string& name) {
-  auto it = http.headers().find(name);
-  return it == http.headers().end() ? nullptr : &it->second;
-}
-
 }  // namespace
 
-absl::StatusOr<Value> CheckRequestToInput(const auth::CheckRequest& request) {
-  const auth::AttributeContext::HttpRequest& http =
-      request.attributes().request().http();
-  absl::string_view full_path = http.path();
+absl::StatusOr<Value> CheckRequestToInput(std::string_view wire) {
+  CheckRequestDecoder decoder;
+  std::string_view attributes_bytes;
+  WireReader r(wire);
+  while (r.Next()) {
+    if (r.field() == 1) attributes_bytes = r.bytes();
+  }
+  Value attributes = decoder.Attributes(attributes_bytes);
+  if (!r.ok() || !decoder.ok()) {
+    return absl::InvalidArgumentError("malformed CheckRequest (protobuf wire format)");
+  }
+  const CheckRequestDecoder::HttpFields& http = decoder.http();
+
+  absl::string_view full_path = AbslView(http.path);
   size_t question = full_path.find('?');
   absl::string_view path = full_path.substr(0, question);
   absl::string_view query = question == absl::string_view::npos
@@ -254,32 +429,32 @@ absl::StatusOr<Value> CheckRequestToInput(const auth::CheckRequest& request) {
     parsed_path.push_back(Value::String(Unescape(part, false)));
   }
 
-  const std::string& body = http.raw_body().empty() ? http.body() : http.raw_body();
+  std::string_view body = http.raw_body.empty() ? http.body : http.raw_body;
   bool truncated = false;
-  if (const std::string* length = Header(http, "content-length")) {
+  if (!http.content_length.empty()) {
     int64_t n = 0;
-    if (absl::SimpleAtoi(*length, &n) && n > static_cast<int64_t>(body.size())) {
+    if (absl::SimpleAtoi(AbslView(http.content_length), &n) &&
+        n > static_cast<int64_t>(body.size())) {
       truncated = true;
     }
   }
   Value parsed_body;
   if (!body.empty() && !truncated) {
-    const std::string* type = Header(http, "content-type");
-    if (type != nullptr && absl::StrContains(*type, "application/json")) {
+    if (absl::StrContains(AbslView(http.content_type), "application/json")) {
       absl::StatusOr<Value> json = ParseJson(body);
       if (!json.ok()) {
         return absl::InvalidArgumentError(absl::StrCat(
             "request body is not valid JSON: ", json.status().message()));
       }
       parsed_body = *std::move(json);
-    } else if (type != nullptr &&
-               absl::StrContains(*type, "application/x-www-form-urlencoded")) {
-      parsed_body = ParseQuery(body);
+    } else if (absl::StrContains(AbslView(http.content_type),
+                                 "application/x-www-form-urlencoded")) {
+      parsed_body = ParseQuery(AbslView(body));
     }
   }
 
   ObjectBuilder input(6);
-  input.Add("attributes", AttributesValue(request.attributes()));
+  input.Add("attributes", std::move(attributes));
   input.Add("parsed_body", std::move(parsed_body));
   input.Add("parsed_path", Value::Array(std::move(parsed_path)));
   input.Add("parsed_query", ParseQuery(query));
@@ -290,6 +465,10 @@ absl::StatusOr<Value> CheckRequestToInput(const auth::CheckRequest& request) {
                      {Value::String("ext_authz"), Value::String("v3")}}));
   input.Add("version", *kVersion);
   return input.Build();
+}
+
+absl::StatusOr<Value> CheckRequestToInput(const auth::CheckRequest& request) {
+  return CheckRequestToInput(request.SerializeAsString());
 }
 
 namespace {

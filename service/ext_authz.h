@@ -21,6 +21,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -30,7 +31,11 @@
 
 namespace policyd {
 
-// InvalidArgument when the body claims JSON or a form and is malformed.
+// The input document of a CheckRequest, decoded from its protobuf wire
+// bytes (what the service receives). InvalidArgument when the bytes are not
+// a CheckRequest, or the body claims JSON and is malformed.
+absl::StatusOr<Value> CheckRequestToInput(std::string_view wire);
+// The same for a message (clients, tests).
 absl::StatusOr<Value> CheckRequestToInput(
     const envoy::service::auth::v3::CheckRequest& request);
 

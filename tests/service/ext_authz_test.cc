@@ -1,6 +1,7 @@
 #include "service/ext_authz.h"
 
 #include "engine/value/json.h"
+#include "google/protobuf/util/json_util.h"
 #include "gtest/gtest.h"
 
 namespace policyd {
@@ -73,6 +74,83 @@ TEST(ExtAuthzTest, JsonAndFormBodies) {
             Json(R"({"a": ["1", "2"], "b": ["x+y"]})"));
   EXPECT_NE(parsed->Find("attributes")->Find("request")->Find("http")->Find("rawBody"),
             nullptr);
+}
+
+// The input's `attributes` is the CheckRequest's attributes in protobuf's
+// JSON form: compared with protobuf's own printer over every field the
+// decoder reads from the wire.
+TEST(ExtAuthzTest, AttributesMatchProtobufJson) {
+  auth::CheckRequest request = Request("POST", "/a/b?c=d");
+  auth::AttributeContext* a = request.mutable_attributes();
+  auto* src = a->mutable_source();
+  auto* sock = src->mutable_address()->mutable_socket_address();
+  sock->set_address("10.0.0.7");
+  sock->set_port_value(0);  // set, so printed although 0
+  sock->set_protocol(envoy::config::core::v3::SocketAddress::UDP);
+  sock->set_resolver_name("r");
+  sock->set_ipv4_compat(true);
+  src->set_service("svc");
+  (*src->mutable_labels())["app"] = "web";
+  src->set_principal("spiffe://src");
+  src->set_certificate("PEM");
+  auto* dst = a->mutable_destination();
+  dst->mutable_address()->mutable_socket_address()->set_named_port("http");
+  a->mutable_source()->mutable_address();  // merged, still a socket address
+  (*a->mutable_context_extensions())["zone"] = "eu";
+  auto& filter = (*a->mutable_metadata_context()->mutable_filter_metadata())["f"];
+  (*filter.mutable_fields())["n"].set_number_value(1.5);
+  (*filter.mutable_fields())["s"].set_string_value("x");
+  a->mutable_route_metadata_context();
+  a->mutable_tls_session()->set_sni("example.com");
+  auto* time = a->mutable_request()->mutable_time();
+  time->set_seconds(1700000000);
+  time->set_nanos(500000000);
+  auto* http = a->mutable_request()->mutable_http();
+  http->set_id("42");
+  http->set_host("example.com");
+  http->set_scheme("https");
+  http->set_query("c=d");
+  http->set_fragment("frag");
+  http->set_size(-3);
+  http->set_protocol("HTTP/2");
+  http->set_body("hello");
+  http->set_raw_body(std::string("\x00\xff", 2));
+  auto* header = http->mutable_header_map()->add_headers();
+  header->set_key("k");
+  header->set_value("v");
+  header->set_raw_value("raw");
+
+  std::string json;
+  ASSERT_TRUE(google::protobuf::util::MessageToJsonString(*a, &json).ok());
+  absl::StatusOr<Value> input = CheckRequestToInput(request);
+  ASSERT_TRUE(input.ok()) << input.status();
+  EXPECT_EQ(input->Find("attributes")->ToJson(), Json(json.c_str()).ToJson());
+
+  // A pipe address and an internal address, the other members of the oneof.
+  auth::CheckRequest other;
+  auto* o = other.mutable_attributes();
+  o->mutable_source()->mutable_address()->mutable_pipe()->set_path("/run/x.sock");
+  o->mutable_source()->mutable_address()->mutable_pipe()->set_mode(0600);
+  auto* internal = o->mutable_destination()->mutable_address()->mutable_envoy_internal_address();
+  internal->set_server_listener_name("l");
+  internal->set_endpoint_id("e");
+  json.clear();
+  ASSERT_TRUE(google::protobuf::util::MessageToJsonString(*o, &json).ok());
+  EXPECT_EQ(CheckRequestToInput(other)->Find("attributes")->ToJson(), Json(json.c_str()).ToJson());
+}
+
+TEST(ExtAuthzTest, MalformedWireBytesAreInvalidArgument) {
+  auth::CheckRequest request = Request("GET", "/x");
+  std::string wire = request.SerializeAsString();
+  EXPECT_TRUE(CheckRequestToInput(wire).ok());
+  for (size_t cut = 1; cut < wire.size(); ++cut) {
+    absl::StatusOr<Value> input = CheckRequestToInput(std::string_view(wire).substr(0, cut));
+    EXPECT_EQ(input.status().code(), absl::StatusCode::kInvalidArgument) << cut;
+  }
+  EXPECT_EQ(CheckRequestToInput(std::string("\x0a\xff\xff", 3)).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  // No attributes at all is a valid (empty) request.
+  EXPECT_TRUE(CheckRequestToInput(std::string_view()).ok());
 }
 
 TEST(ExtAuthzTest, BooleanDecisions) {
