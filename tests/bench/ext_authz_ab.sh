@@ -10,7 +10,8 @@
 # turn, ROUNDS times. Per run: throughput, the server's context switches and
 # CPU microseconds per request (all its threads), errors, latency, and the
 # ratio to the null run just before. RATE=N runs at a fixed rate instead;
-# EXTRA="--workers 1" is passed to every policyd.
+# EXTRA="--workers 1" is passed to every policyd, LOADGEN_FLAGS="--threads 2"
+# to every loadgen run.
 set -u
 build=$1 rounds=$2
 shift 2
@@ -43,7 +44,7 @@ run() {
   local s0 t0 out calls
   s0=$(switches "$2") t0=$(ticks "$2")
   out=$("$loadgen" --addr 127.0.0.1:"$1" --api ext_authz --input "$input" \
-    --concurrency 32 --duration 5 ${RATE:+--rate $RATE})
+    --concurrency 32 --duration 5 ${RATE:+--rate $RATE} ${LOADGEN_FLAGS:-})
   calls=$(grep -o 'calls=[0-9]*' <<<"$out" | cut -d= -f2)
   echo "$(grep -o 'throughput=[0-9]*' <<<"$out" | cut -d= -f2)" \
     "$(awk -v d=$(($(switches "$2") - s0)) -v n="$calls" 'BEGIN {printf "%.2f", d / n}')" \
