@@ -260,28 +260,10 @@ Value Value::String(std::string s) { return String(std::string_view(s)); }
 
 // Inline strings keep every byte past their text zero, so that equal short
 // strings are equal as bytes (Find relies on it).
-Value Value::String(std::string_view s) {
+Value Value::LongString(std::string_view s) {
+  // String() writes short strings from byte 3 on.
   static_assert(offsetof(Value, small_head_) == 3, "inline strings start at byte 3");
-  if (s.size() > kSmallStringMax) return Value(value_internal::MakeStringRep(s, nullptr));
-  Value v;
-  v.kind_ = Kind::kString;
-  v.inline_int_ = true;
-  v.small_len_ = static_cast<uint8_t>(s.size());
-  // Copies of fixed sizes (two that may overlap) instead of a call to
-  // memcpy for a few bytes: short strings are made on every lookup.
-  char* out = reinterpret_cast<char*>(&v) + 3;
-  const char* in = s.data();
-  size_t n = s.size();
-  if (n >= 8) {
-    std::memcpy(out, in, 8);
-    std::memcpy(out + n - 8, in + n - 8, 8);
-  } else if (n >= 4) {
-    std::memcpy(out, in, 4);
-    std::memcpy(out + n - 4, in + n - 4, 4);
-  } else {
-    for (size_t i = 0; i < n; ++i) out[i] = in[i];
-  }
-  return v;
+  return Value(value_internal::MakeStringRep(s, nullptr));
 }
 
 Value Value::Array(std::vector<Value> elems) {

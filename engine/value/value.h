@@ -106,7 +106,29 @@ class Value {
   // allocation).
   static constexpr size_t kSmallStringMax = 13;
   static Value String(std::string s);
-  static Value String(std::string_view s);
+  // Inline: short strings are made on every lookup of a constant key.
+  static Value String(std::string_view s) {
+    if (s.size() > kSmallStringMax) return LongString(s);
+    Value v;
+    v.kind_ = Kind::kString;
+    v.inline_int_ = true;
+    v.small_len_ = static_cast<uint8_t>(s.size());
+    // Copies of fixed sizes (two that may overlap) rather than a call to
+    // memcpy for a few bytes.
+    char* out = reinterpret_cast<char*>(&v) + 3;
+    const char* in = s.data();
+    size_t n = s.size();
+    if (n >= 8) {
+      std::memcpy(out, in, 8);
+      std::memcpy(out + n - 8, in + n - 8, 8);
+    } else if (n >= 4) {
+      std::memcpy(out, in, 4);
+      std::memcpy(out + n - 4, in + n - 4, 4);
+    } else {
+      for (size_t i = 0; i < n; ++i) out[i] = in[i];
+    }
+    return v;
+  }
   static Value String(const char* s) { return String(std::string_view(s)); }
   static Value Array(std::vector<Value> elems);
   // Sorts and removes duplicates.
@@ -214,6 +236,7 @@ class Value {
  private:
   void Release() noexcept;
   void Retain() const noexcept;
+  static Value LongString(std::string_view s);
 
   const char* small_bytes() const { return reinterpret_cast<const char*>(this) + 3; }
 
