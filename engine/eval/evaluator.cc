@@ -955,7 +955,7 @@ class Evaluator {
     }
     if (key.op == TermOp::kConst) {
       if (key.value.is_string() && v.is_object()) {
-        const Value* found = v.Find(key.value.string());
+        const Value* found = v.Find(key.value);
         return found ? Deref(*found, items, i + 1, f, k, json_keys) : true;
       }
       return DerefKey(v, key.value, items, i, f, k, json_keys);
@@ -979,7 +979,7 @@ class Evaluator {
                 ValueCont k, bool json_keys) {
     switch (v.kind()) {
       case Kind::kObject: {
-        const Value* found = key.is_string() ? v.Find(key.string()) : v.Find(key);
+        const Value* found = v.Find(key);
         if (!found && json_keys && key.is_number()) {
           found = v.Find(key.NumberText());
         }

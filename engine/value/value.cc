@@ -439,7 +439,9 @@ namespace {
   const ObjectLayout o = LayoutOf(rep);
   const EntriesView es = o.view();
   if (const value_internal::HashIndex* index = o.index()) {
-    int64_t pos = index->Lookup(key.Hash(), [&](size_t i) { return es.key(i) == key; });
+    // Hash() of a string is HashBytes of its bytes; called directly here.
+    size_t hash = key.is_string() ? value_internal::HashBytes(key.string()) : key.Hash();
+    int64_t pos = index->Lookup(hash, [&](size_t i) { return es.key(i) == key; });
     return pos < 0 ? nullptr : &es.value(pos);
   }
   size_t pos = LowerBound(es, [&](const Value& k) { return k.Compare(key); });

@@ -203,8 +203,11 @@ class Value {
         return bool_ == other.bool_;
       case Kind::kString:
         if (inline_int_ && other.inline_int_) {
-          return small_len_ == other.small_len_ &&
-                 std::memcmp(small_bytes(), other.small_bytes(), small_len_) == 0;
+          // Inline strings are zero-padded (see String): equal as 16 bytes.
+          uint64_t a[2], b[2];
+          std::memcpy(a, this, sizeof(Value));
+          std::memcpy(b, &other, sizeof(Value));
+          return a[0] == b[0] && a[1] == b[1];
         }
         return string() == other.string();
       case Kind::kNumber:
