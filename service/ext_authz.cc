@@ -104,17 +104,24 @@ class CheckRequestDecoder {
  private:
   void Check(const WireReader& r) { ok_ = ok_ && r.ok(); }
 
-  // A map<string, string> entry (key = 1, value = 2), added to `out`;
-  // returns its key and value as views of the wire bytes.
-  std::pair<std::string_view, std::string_view> AddMapEntry(std::string_view bytes,
-                                                            std::vector<ObjectEntry>* out) {
-    std::string_view key, value;
+  // Fields 1 and 2 of a message whose both are strings, as views of the
+  // wire bytes.
+  std::pair<std::string_view, std::string_view> StringFields12(std::string_view bytes) {
+    std::string_view first, second;
     WireReader r(bytes);
     while (r.Next()) {
-      if (r.field() == 1) key = r.bytes();
-      if (r.field() == 2) value = r.bytes();
+      if (r.field() == 1) first = r.bytes();
+      if (r.field() == 2) second = r.bytes();
     }
     Check(r);
+    return {first, second};
+  }
+
+  // A map<string, string> entry (key = 1, value = 2), added to `out`;
+  // returns its key and value.
+  std::pair<std::string_view, std::string_view> AddMapEntry(std::string_view bytes,
+                                                            std::vector<ObjectEntry>* out) {
+    auto [key, value] = StringFields12(bytes);
     out->emplace_back(Value::String(key), Value::String(value));
     return {key, value};
   }
@@ -170,13 +177,7 @@ class CheckRequestDecoder {
       out.Add("pipe", pipe.Build());
     }
     if (which == 3) {
-      std::string_view listener, endpoint;
-      WireReader e(chosen);
-      while (e.Next()) {
-        if (e.field() == 1) listener = e.bytes();
-        if (e.field() == 2) endpoint = e.bytes();
-      }
-      Check(e);
+      auto [listener, endpoint] = StringFields12(chosen);
       ObjectBuilder internal(2);
       internal.AddString("endpointId", endpoint);
       internal.AddString("serverListenerName", listener);

@@ -5,11 +5,24 @@
 #include <thread>
 #include <vector>
 
+#include "absl/functional/any_invocable.h"
 #include "absl/synchronization/notification.h"
 #include "gtest/gtest.h"
 
 namespace policyd {
 namespace {
+
+// A task that says when it has started and then holds its evaluation slot
+// until released.
+struct BlockingTask {
+  absl::AnyInvocable<void() &&> Task() {
+    return [this] {
+      running.Notify();
+      release.WaitForNotification();
+    };
+  }
+  absl::Notification running, release;
+};
 
 TEST(WorkerPoolTest, RunsEveryQueuedTask) {
   std::atomic<int> ran{0};
@@ -25,31 +38,25 @@ TEST(WorkerPoolTest, RunsEveryQueuedTask) {
 
 TEST(WorkerPoolTest, FullQueueRefusesAtOnce) {
   WorkerPool pool(1, 1);
-  absl::Notification running, release;
-  ASSERT_TRUE(pool.TrySubmit([&] {
-    running.Notify();
-    release.WaitForNotification();
-  }));
-  running.WaitForNotification();
+  BlockingTask block;
+  ASSERT_TRUE(pool.TrySubmit(block.Task()));
+  block.running.WaitForNotification();
   EXPECT_TRUE(pool.TrySubmit([] {}));   // waits in the queue
   EXPECT_EQ(pool.queue_depth(), 1u);
   EXPECT_FALSE(pool.TrySubmit([] {}));  // queue full
-  release.Notify();
+  block.release.Notify();
 }
 
 TEST(WorkerPoolTest, WaitIdleWaitsForRunningAndQueuedTasks) {
   WorkerPool pool(1, 10);
   EXPECT_TRUE(pool.WaitIdle(absl::InfinitePast()));  // nothing to do
-  absl::Notification running, release;
+  BlockingTask block;
   std::atomic<bool> second_ran{false};
-  ASSERT_TRUE(pool.TrySubmit([&] {
-    running.Notify();
-    release.WaitForNotification();
-  }));
+  ASSERT_TRUE(pool.TrySubmit(block.Task()));
   ASSERT_TRUE(pool.TrySubmit([&] { second_ran.store(true); }));
-  running.WaitForNotification();
+  block.running.WaitForNotification();
   EXPECT_FALSE(pool.WaitIdle(absl::Now() + absl::Milliseconds(20)));
-  release.Notify();
+  block.release.Notify();
   EXPECT_TRUE(pool.WaitIdle(absl::InfiniteFuture()));
   EXPECT_TRUE(second_ran.load());
 }
@@ -72,43 +79,37 @@ TEST(WorkerPoolTest, RunHereOrSubmitRunsOnTheCallerWhenASlotIsFree) {
 
 TEST(WorkerPoolTest, RunHereOrSubmitQueuesWhenNoSlotIsFreeAndRefusesWhenFull) {
   WorkerPool pool(1, 1);
-  absl::Notification running, release;
+  BlockingTask block;
   // The one slot, taken by a pool thread.
-  ASSERT_TRUE(pool.TrySubmit([&] {
-    running.Notify();
-    release.WaitForNotification();
-  }));
-  running.WaitForNotification();
+  ASSERT_TRUE(pool.TrySubmit(block.Task()));
+  block.running.WaitForNotification();
   std::atomic<bool> queued_ran{false};
   ASSERT_TRUE(pool.RunHereOrSubmit([&] { queued_ran.store(true); }));
   EXPECT_EQ(pool.queue_depth(), 1u);
   EXPECT_FALSE(queued_ran.load());
   EXPECT_FALSE(pool.RunHereOrSubmit([] {}));  // queue full
   EXPECT_FALSE(pool.TrySubmit([] {}));        // the same queue
-  release.Notify();
+  block.release.Notify();
   EXPECT_TRUE(pool.WaitIdle(absl::InfiniteFuture()));
   EXPECT_TRUE(queued_ran.load());
 }
 
 TEST(WorkerPoolTest, TheThreadThatFreesASlotRunsTheQueuedTask) {
   WorkerPool pool(1, 10);
-  absl::Notification running, release;
+  BlockingTask block;
   std::thread::id holder, queued_on;
   // The one slot, taken by a caller of RunHereOrSubmit: the pool's thread
   // cannot start the queued task, the holder runs it before giving the
   // slot back.
   std::thread caller([&] {
     holder = std::this_thread::get_id();
-    ASSERT_TRUE(pool.RunHereOrSubmit([&] {
-      running.Notify();
-      release.WaitForNotification();
-    }));
+    ASSERT_TRUE(pool.RunHereOrSubmit(block.Task()));
   });
-  running.WaitForNotification();
+  block.running.WaitForNotification();
   ASSERT_TRUE(pool.RunHereOrSubmit(
       [&] { queued_on = std::this_thread::get_id(); }));
   EXPECT_EQ(pool.queue_depth(), 1u);
-  release.Notify();
+  block.release.Notify();
   caller.join();
   EXPECT_EQ(queued_on, holder);
   EXPECT_EQ(pool.queue_depth(), 0u);
@@ -116,17 +117,14 @@ TEST(WorkerPoolTest, TheThreadThatFreesASlotRunsTheQueuedTask) {
 
 TEST(WorkerPoolTest, WaitIdleCountsTasksRunByTheCaller) {
   WorkerPool pool(1, 10);
-  absl::Notification running, release;
+  BlockingTask block;
   std::thread caller([&] {
-    ASSERT_TRUE(pool.RunHereOrSubmit([&] {
-      running.Notify();
-      release.WaitForNotification();
-    }));
+    ASSERT_TRUE(pool.RunHereOrSubmit(block.Task()));
   });
-  running.WaitForNotification();
+  block.running.WaitForNotification();
   EXPECT_EQ(pool.queue_depth(), 0u);
   EXPECT_FALSE(pool.WaitIdle(absl::Now() + absl::Milliseconds(20)));
-  release.Notify();
+  block.release.Notify();
   EXPECT_TRUE(pool.WaitIdle(absl::InfiniteFuture()));
   caller.join();
 }
