@@ -397,6 +397,12 @@ BuiltinResult Split(BuiltinContext&, Args args) {
       i += w;
     }
   } else {
+    // Counted first, so that the parts are gathered in one allocation.
+    size_t parts = 1;
+    for (size_t at = s.find(sep); at != std::string_view::npos; at = s.find(sep, at + sep.size())) {
+      ++parts;
+    }
+    out.reserve(parts);
     size_t last = 0;
     for (size_t at = s.find(sep); at != std::string_view::npos;
          at = s.find(sep, last)) {
