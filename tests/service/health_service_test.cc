@@ -3,6 +3,9 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <system_error>
+
+#include <unistd.h>
 
 #include "absl/strings/str_cat.h"
 #include "grpcpp/grpcpp.h"
@@ -22,7 +25,10 @@ using grpc::health::v1::HealthCheckResponse;
 class HealthServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::path(::testing::TempDir()) / "health_service_test";
+    // Of its own: ctest runs the tests of this suite in parallel processes.
+    dir_ = fs::path(::testing::TempDir()) /
+           absl::StrCat("health_service_test_", getpid(), "_",
+                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(dir_);
     fs::create_directories(dir_);
     store_ = std::make_unique<bundles::Store>(dir_.string(),
@@ -46,8 +52,10 @@ class HealthServiceTest : public ::testing::Test {
   }
 
   void TearDown() override {
-    server_->Shutdown();
-    threads_->Shutdown();
+    if (server_ != nullptr) server_->Shutdown();
+    if (threads_ != nullptr) threads_->Shutdown();
+    std::error_code ignored;
+    fs::remove_all(dir_, ignored);
   }
 
   void LoadABundle() {
