@@ -491,17 +491,11 @@ const Value* Value::Find(const Value& key) const {
 }
 
 const Value* Value::Find(std::string_view key) const {
+  // A short key is found as the Value it would be (see Find(const Value&)).
+  if (key.size() <= kSmallStringMax) return Find(String(key));
   if (kind_ != Kind::kObject) return nullptr;
   const ObjectLayout o = LayoutOf(rep_);
   if (o.size > kScanMax) return FindInLargeObject(rep_, key);
-  if (key.size() <= kSmallStringMax) {
-    // Found as the Value it would be, compared as 16 bytes.
-    const Value probe = String(key);
-    for (size_t i = 0; i < o.size; ++i) {
-      if (std::memcmp(o.keys + i, &probe, sizeof(Value)) == 0) return o.values + i;
-    }
-    return nullptr;
-  }
   for (size_t i = 0; i < o.size; ++i) {
     const Value& k = o.keys[i];
     if (k.kind_ == Kind::kString && !k.inline_int_ && k.string() == key) return o.values + i;
