@@ -3,9 +3,6 @@
 #include <string>
 #include <string_view>
 #include <utility>
-#include <vector>
-
-#include "grpcpp/support/proto_buffer_writer.h"
 
 #include "service/ext_authz.h"
 #include "service/grpc_status.h"
@@ -45,21 +42,12 @@ grpc::Status ExtAuthzService::Check(const grpc::ByteBuffer& request,
                                     grpc::ByteBuffer* response) const {
   // The bytes are read in place when gRPC holds them in one slice (the
   // usual case for a request of a few kilobytes), else joined once.
-  std::vector<grpc::Slice> slices;
-  std::string joined;
-  std::string_view wire;
-  if (!request.Dump(&slices).ok()) {
+  grpc::Slice slice;
+  if (!request.TrySingleSlice(&slice).ok() && !request.DumpToSingleSlice(&slice).ok()) {
     decider_->metrics()->CountError(kApi, "invalid_argument");
     return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "unreadable request");
   }
-  if (slices.size() == 1) {
-    wire = std::string_view(reinterpret_cast<const char*>(slices[0].begin()), slices[0].size());
-  } else {
-    for (const grpc::Slice& slice : slices) {
-      joined.append(reinterpret_cast<const char*>(slice.begin()), slice.size());
-    }
-    wire = joined;
-  }
+  std::string_view wire(reinterpret_cast<const char*>(slice.begin()), slice.size());
   absl::StatusOr<Value> input = CheckRequestToInput(wire);
   if (!input.ok()) {
     decider_->metrics()->CountError(kApi, "invalid_argument");
