@@ -177,24 +177,47 @@ unsigned long PrefixPower(char c) {
   }
 }
 
+// A resource string ("1.5Gi", quotes ignored) read into its amount and
+// unit. `amount_name` ("amount", "byte amount") names the amount in errors.
+struct Resource {
+  std::string text;  // without quotes; amount and unit point into it
+  std::string_view amount, unit;
+  Decimal value;     // the amount
+};
+
+absl::Status ReadResource(std::string_view name, const Value& arg,
+                          std::string_view amount_name, Resource* out) {
+  POLICYD_RETURN_IF_ERROR(CheckOperand(name, 1, arg, Kind::kString));
+  out->text = WithoutQuotes(arg.string());
+  if (out->text.find(' ') != std::string::npos) {
+    return BuiltinError(name, "spaces not allowed in resource strings");
+  }
+  SplitAmount(out->text, &out->amount, &out->unit);
+  if (out->amount.empty()) return BuiltinError(name, Concat("no ", amount_name, " provided"));
+  if (!out->value.Parse(out->amount)) {
+    return BuiltinError(name, Concat("could not parse ", amount_name, " to a number"));
+  }
+  return absl::OkStatus();
+}
+
+// Multiplies `d` by 1024^power (binary) or 1000^power.
+void Scale(Decimal& d, bool binary, unsigned long power) {
+  if (binary) {
+    d.MultiplyPow(1024, power);
+  } else {
+    d.MultiplyPow(10, 3 * power);
+  }
+}
+
 BuiltinResult Parse(BuiltinContext&, Args args) {
   constexpr std::string_view kName = "units.parse";
-  POLICYD_RETURN_IF_ERROR(CheckOperand(kName, 1, args[0], Kind::kString));
-  std::string s = WithoutQuotes(args[0].string());
-  if (s.find(' ') != std::string::npos) {
-    return BuiltinError(kName, "spaces not allowed in resource strings");
-  }
-  std::string_view amount, unit;
-  SplitAmount(s, &amount, &unit);
-  if (amount.empty()) return BuiltinError(kName, "no amount provided");
+  Resource r;
+  POLICYD_RETURN_IF_ERROR(ReadResource(kName, args[0], "amount", &r));
+  Decimal& d = r.value;
   // Only the first letter keeps its case, to tell milli 'm' from mega 'M'.
-  std::string u(unit);
+  std::string u(r.unit);
   for (size_t i = 1; i < u.size(); ++i) {
     u[i] = static_cast<char>(std::tolower(static_cast<unsigned char>(u[i])));
-  }
-  Decimal d;
-  if (!d.Parse(amount)) {
-    return BuiltinError(kName, "could not parse amount to a number");
   }
   if (u == "m") {
     d.DivideByThousand();
@@ -209,11 +232,7 @@ BuiltinResult Parse(BuiltinContext&, Args args) {
     if (power == 0 || (!binary && !decimal)) {
       return BuiltinError(kName, Concat("unit ", u, " not recognized"));
     }
-    if (binary) {
-      d.MultiplyPow(1024, power);
-    } else {
-      d.MultiplyPow(10, 3 * power);
-    }
+    Scale(d, binary, power);
   }
   std::optional<Value> v = d.ToNumber();
   if (!v.has_value()) return BuiltinError(kName, "number too large");
@@ -222,21 +241,12 @@ BuiltinResult Parse(BuiltinContext&, Args args) {
 
 BuiltinResult ParseBytes(BuiltinContext&, Args args) {
   constexpr std::string_view kName = "units.parse_bytes";
-  POLICYD_RETURN_IF_ERROR(CheckOperand(kName, 1, args[0], Kind::kString));
-  std::string s = WithoutQuotes(args[0].string());
-  if (s.find(' ') != std::string::npos) {
-    return BuiltinError(kName, "spaces not allowed in resource strings");
-  }
-  std::string_view amount, unit;
-  SplitAmount(s, &amount, &unit);
-  if (amount.empty()) return BuiltinError(kName, "no byte amount provided");
-  std::string u(unit);
+  Resource r;
+  POLICYD_RETURN_IF_ERROR(ReadResource(kName, args[0], "byte amount", &r));
+  Decimal& d = r.value;
+  std::string u(r.unit);
   for (char& c : u) {
     c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  }
-  Decimal d;
-  if (!d.Parse(amount)) {
-    return BuiltinError(kName, "could not parse byte amount to a number");
   }
   if (!u.empty()) {
     unsigned long power = PrefixPower(u[0]);
@@ -245,11 +255,7 @@ BuiltinResult ParseBytes(BuiltinContext&, Args args) {
     if (power == 0 || (!binary && !rest.empty() && rest != "b")) {
       return BuiltinError(kName, Concat("byte unit ", u, " not recognized"));
     }
-    if (binary) {
-      d.MultiplyPow(1024, power);
-    } else {
-      d.MultiplyPow(10, 3 * power);
-    }
+    Scale(d, binary, power);
   }
   std::optional<Value> v = d.ToTruncatedInteger();
   if (!v.has_value()) return BuiltinError(kName, "number too large");
