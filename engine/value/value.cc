@@ -85,9 +85,9 @@ void* AllocateRep(size_t bytes, Arena* arena) {
 }
 
 // Rep `rep` is constructed; makes it the arena's when there is one.
-Value Finish(Rep* rep, Arena* arena) {
+Rep* Adopted(Rep* rep, Arena* arena) {
   if (arena != nullptr) arena->Adopt(rep);
-  return Value(rep);
+  return rep;
 }
 
 }  // namespace
@@ -96,8 +96,7 @@ Rep* MakeStringRep(std::string_view s, Arena* arena) {
   auto* rep = new (AllocateRep(HeaderBytes(s.size()) + s.size(), arena)) Rep(Kind::kString);
   if (IsAscii(s)) rep->flags |= kAscii;
   if (!s.empty()) std::memcpy(SetPayloadSize(rep, s.size()), s.data(), s.size());
-  if (arena != nullptr) arena->Adopt(rep);
-  return rep;
+  return Adopted(rep, arena);
 }
 
 size_t HashBytes(std::string_view s) { return absl::Hash<std::string_view>{}(s); }
@@ -163,7 +162,7 @@ Value MakeSequence(Kind kind, absl::Span<Value> elems, Arena* arena) {
   auto* out = reinterpret_cast<Value*>(SetPayloadSize(rep, n));
   RelocateValues(elems.data(), n, out);
   if (kind == Kind::kSet) BuildIndex(out, n, IndexSlot(out, n));
-  return Finish(rep, arena);
+  return Value(Adopted(rep, arena));
 }
 
 Value MakeObject(absl::Span<ObjectEntry> entries, Arena* arena) {
@@ -175,7 +174,7 @@ Value MakeObject(absl::Span<ObjectEntry> entries, Arena* arena) {
     RelocateValues(&entries[i].second, 1, keys + n + i);
   }
   BuildIndex(keys, n, IndexSlot(keys, 2 * n));
-  return Finish(rep, arena);
+  return Value(Adopted(rep, arena));
 }
 
 const Shape* MakeShape(absl::Span<const ObjectEntry> entries, Arena* arena) {
@@ -184,8 +183,7 @@ const Shape* MakeShape(absl::Span<const ObjectEntry> entries, Arena* arena) {
   auto* keys = reinterpret_cast<Value*>(SetPayloadSize(shape, n));
   for (size_t i = 0; i < n; ++i) new (keys + i) Value(entries[i].first);
   BuildIndex(keys, n, IndexSlot(keys, n));
-  if (arena != nullptr) arena->Adopt(shape);
-  return shape;
+  return Adopted(shape, arena);
 }
 
 Value MakeShapedObject(const Shape* shape, absl::Span<ObjectEntry> entries, Arena* arena) {
@@ -195,7 +193,7 @@ Value MakeShapedObject(const Shape* shape, absl::Span<ObjectEntry> entries, Aren
   for (size_t i = 0; i < entries.size(); ++i) {
     RelocateValues(&entries[i].second, 1, rep->values() + i);
   }
-  return Finish(rep, arena);
+  return Value(Adopted(rep, arena));
 }
 
 void Destroy(const Rep* rep) {
