@@ -17,10 +17,10 @@
 #include "absl/time/time.h"
 #include "engine/builtins/args.h"
 #include "engine/builtins/builtin.h"
-#include "engine/builtins/go_json.h"
-#include "engine/builtins/go_quote.h"
+#include "engine/builtins/go/json.h"
+#include "engine/builtins/go/quote.h"
 #include "engine/builtins/http_request.h"
-#include "engine/builtins/jws.h"
+#include "engine/builtins/jose/jws.h"
 #include "engine/value/value.h"
 
 namespace policyd {

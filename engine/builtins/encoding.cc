@@ -7,7 +7,7 @@
 #include "engine/builtins/base64.h"
 #include "engine/builtins/builtin.h"
 #include "engine/builtins/encoding_parts.h"
-#include "engine/builtins/go_json.h"
+#include "engine/builtins/go/json.h"
 #include "engine/value/json.h"
 
 namespace policyd {

@@ -11,7 +11,7 @@
 #include "engine/builtins/args.h"
 #include "engine/builtins/builtin.h"
 #include "engine/builtins/encoding_parts.h"
-#include "engine/builtins/go_json.h"
+#include "engine/builtins/go/json.h"
 #include "engine/builtins/ip_address.h"
 #include "engine/builtins/regex_cache.h"
 #include "engine/value/utf8.h"

@@ -16,7 +16,7 @@
 #include "absl/strings/ascii.h"
 #include "engine/builtins/args.h"
 #include "engine/builtins/builtin.h"
-#include "engine/builtins/go_template.h"
+#include "engine/builtins/go/template.h"
 #include "engine/value/utf8.h"
 #include "engine/value/value.h"
 

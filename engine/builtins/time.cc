@@ -10,7 +10,7 @@
 #include "absl/time/time.h"
 #include "engine/builtins/args.h"
 #include "engine/builtins/builtin.h"
-#include "engine/builtins/go_time.h"
+#include "engine/builtins/go/time.h"
 
 namespace policyd {
 namespace {

@@ -9,8 +9,8 @@
 #include "engine/builtins/args.h"
 #include "engine/builtins/builtin.h"
 #include "engine/builtins/encoding_parts.h"
-#include "engine/builtins/go_json.h"
-#include "engine/builtins/go_quote.h"
+#include "engine/builtins/go/json.h"
+#include "engine/builtins/go/quote.h"
 
 namespace policyd {
 namespace {

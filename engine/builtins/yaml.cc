@@ -15,7 +15,7 @@
 #include "engine/builtins/args.h"
 #include "engine/builtins/builtin.h"
 #include "engine/builtins/encoding_parts.h"
-#include "engine/builtins/go_json.h"
+#include "engine/builtins/go/json.h"
 #include "engine/value/utf8.h"
 #include "yaml-cpp/yaml.h"
 

@@ -26,7 +26,7 @@
 #include "absl/strings/strip.h"
 #include "engine/engine.h"
 #include "engine/value/json.h"
-#include "service/files.h"
+#include "util/files.h"
 
 namespace policyd {
 namespace {

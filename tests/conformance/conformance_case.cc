@@ -7,7 +7,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "engine/value/json.h"
-#include "service/files.h"
+#include "util/files.h"
 
 namespace policyd::conformance {
 namespace fs = std::filesystem;

@@ -8,7 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
-#include "service/files.h"
+#include "util/files.h"
 
 namespace policyd::conformance {
 

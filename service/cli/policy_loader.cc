@@ -1,0 +1,127 @@
+#include "service/cli/policy_loader.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <system_error>
+#include <utility>
+
+#include "absl/status/status.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "bundles/data_tree.h"
+#include "bundles/yaml_data.h"
+#include "engine/value/json.h"
+#include "util/files.h"
+
+namespace policyd {
+namespace fs = std::filesystem;
+namespace {
+
+bool IsYamlName(const std::string& name) {
+  return absl::EndsWith(name, ".yaml") || absl::EndsWith(name, ".yml");
+}
+
+bool IsDataFileName(const std::string& name) {
+  return name == "data.json" || name == "data.yaml" || name == "data.yml";
+}
+
+bundles::DataPath FolderPath(const fs::path& folder) {
+  bundles::DataPath path;
+  for (const fs::path& part : folder) {
+    std::string text = part.string();
+    if (!text.empty() && text != ".") path.push_back(std::move(text));
+  }
+  return path;
+}
+
+class Loader {
+ public:
+  explicit Loader(ast::RegoVersion version) : version_(version) {}
+
+  absl::Status AddPath(const std::string& path) {
+    std::error_code ec;
+    fs::file_status status = fs::status(path, ec);
+    if (ec || !fs::exists(status)) {
+      return absl::NotFoundError(
+          absl::StrCat(path, ": no such file or directory"));
+    }
+    if (fs::is_directory(status)) return AddDirectory(path);
+    if (absl::EndsWith(path, ".rego")) return AddModule(path);
+    return AddData(path, {});
+  }
+
+  LoadedPolicies Finish() && {
+    return {std::move(modules_), data_.Build()};
+  }
+
+ private:
+  absl::Status AddModule(const std::string& path) {
+    absl::StatusOr<std::string> text = ReadFile(path);
+    if (!text.ok()) return text.status();
+    modules_.push_back({path, *std::move(text), version_});
+    return absl::OkStatus();
+  }
+
+  absl::Status AddData(const std::string& path, bundles::DataPath at) {
+    absl::StatusOr<Value> doc = LoadDocumentFile(path);
+    if (!doc.ok()) return doc.status();
+    return data_.Insert(at, *std::move(doc), path);
+  }
+
+  absl::Status AddDirectory(const fs::path& root) {
+    std::error_code ec;
+    std::vector<fs::path> files;
+    for (fs::recursive_directory_iterator
+             it(root, fs::directory_options::follow_directory_symlink, ec),
+         end;
+         !ec && it != end; it.increment(ec)) {
+      if (it->is_regular_file(ec)) files.push_back(it->path());
+    }
+    if (ec) {
+      return absl::NotFoundError(absl::StrCat(root.string(), ": ", ec.message()));
+    }
+    std::sort(files.begin(), files.end());
+    for (const fs::path& file : files) {
+      std::string name = file.filename().string();
+      absl::Status status = absl::OkStatus();
+      if (absl::EndsWith(name, ".rego")) {
+        status = AddModule(file.string());
+      } else if (IsDataFileName(name)) {
+        status = AddData(file.string(),
+                         FolderPath(file.parent_path().lexically_relative(root)));
+      }
+      if (!status.ok()) return status;
+    }
+    return absl::OkStatus();
+  }
+
+  ast::RegoVersion version_;
+  std::vector<SourceModule> modules_;
+  bundles::DataTree data_;
+};
+
+}  // namespace
+
+absl::StatusOr<Value> LoadDocumentFile(const std::string& path) {
+  absl::StatusOr<std::string> text = ReadFile(path);
+  if (!text.ok()) return text.status();
+  absl::StatusOr<Value> doc =
+      IsYamlName(path) ? bundles::ParseYaml(*text) : ParseJson(*text);
+  if (!doc.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(path, ": ", doc.status().message()));
+  }
+  return doc;
+}
+
+absl::StatusOr<LoadedPolicies> LoadPolicyPaths(
+    const std::vector<std::string>& paths, ast::RegoVersion version) {
+  Loader loader(version);
+  for (const std::string& path : paths) {
+    absl::Status status = loader.AddPath(path);
+    if (!status.ok()) return status;
+  }
+  return std::move(loader).Finish();
+}
+
+}  // namespace policyd

@@ -1,0 +1,34 @@
+// Loads policies and data from the paths given to `policyd eval -d`, the way
+// OPA's loader does for directories: every `.rego` file below a directory is
+// a module, and every `data.json` / `data.yaml` / `data.yml` is placed in
+// `data` at its folder's path relative to that directory
+// (`-d dir` with `dir/a/b/data.json` gives `data.a.b`). A JSON or YAML file
+// named directly is merged at the root of `data`. Documents that meet at the
+// same path must both be objects (they are merged key by key, as in bundles).
+#ifndef POLICYD_SERVICE_CLI_POLICY_LOADER_H_
+#define POLICYD_SERVICE_CLI_POLICY_LOADER_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "engine/engine.h"
+#include "engine/syntax/ast.h"
+#include "engine/value/value.h"
+
+namespace policyd {
+
+struct LoadedPolicies {
+  std::vector<SourceModule> modules;  // in path order, then file name order
+  Value data;                         // an object
+};
+
+absl::StatusOr<LoadedPolicies> LoadPolicyPaths(
+    const std::vector<std::string>& paths, ast::RegoVersion version);
+
+// A JSON document, or YAML when the name ends in .yaml or .yml.
+absl::StatusOr<Value> LoadDocumentFile(const std::string& path);
+
+}  // namespace policyd
+
+#endif  // POLICYD_SERVICE_CLI_POLICY_LOADER_H_
