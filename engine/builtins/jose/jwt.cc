@@ -34,14 +34,14 @@ struct Token {
 
 // Unwraps a StatusOr into `lhs` or returns BuiltinError(name, prefix + msg).
 #define JWT_ASSIGN_OR_FAIL(lhs, rexpr, name, prefix)                          \
-  auto POLICYD_BUILTIN_CONCAT_(_jwt_, __LINE__) = (rexpr);                    \
-  if (!POLICYD_BUILTIN_CONCAT_(_jwt_, __LINE__).ok()) {                       \
-    return BuiltinError(name, absl::StrCat(prefix, POLICYD_BUILTIN_CONCAT_(   \
+  auto POLICYD_STATUS_CONCAT_(_jwt_, __LINE__) = (rexpr);                    \
+  if (!POLICYD_STATUS_CONCAT_(_jwt_, __LINE__).ok()) {                       \
+    return BuiltinError(name, absl::StrCat(prefix, POLICYD_STATUS_CONCAT_(   \
                                                        _jwt_, __LINE__)       \
                                                        .status()              \
                                                        .message()));          \
   }                                                                           \
-  lhs = *std::move(POLICYD_BUILTIN_CONCAT_(_jwt_, __LINE__))
+  lhs = *std::move(POLICYD_STATUS_CONCAT_(_jwt_, __LINE__))
 
 absl::StatusOr<Token> SplitToken(std::string_view name, const Value& v) {
   POLICYD_RETURN_IF_ERROR(CheckOperand(name, 1, v, Kind::kString));
