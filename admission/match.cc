@@ -1,0 +1,180 @@
+#include "admission/match.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "admission/fields.h"
+
+namespace policyd::admission {
+namespace {
+
+bool Holds(const std::vector<std::string>& list, absl::string_view item) {
+  return list.empty() ||
+         std::find(list.begin(), list.end(), "*") != list.end() ||
+         std::find(list.begin(), list.end(), item) != list.end();
+}
+
+bool AnyGlob(const std::vector<std::string>& patterns, absl::string_view s) {
+  return std::any_of(patterns.begin(), patterns.end(),
+                     [&](const std::string& p) { return GlobMatches(p, s); });
+}
+
+absl::StatusOr<std::vector<KindSelector>> ParseKinds(const Value* v) {
+  std::vector<KindSelector> out;
+  if (v == nullptr || v->is_null()) return out;
+  if (!v->is_array()) return FieldError("spec.match.kinds", "expected a list");
+  for (size_t i = 0; i < v->size(); ++i) {
+    const Value& e = v->elements()[i];
+    std::string at = absl::StrCat("spec.match.kinds[", i, "]");
+    if (!e.is_object()) return FieldError(at, "expected an object");
+    KindSelector k;
+    absl::StatusOr<std::vector<std::string>> groups =
+        StringList(e.Find("apiGroups"), absl::StrCat(at, ".apiGroups"));
+    if (!groups.ok()) return groups.status();
+    absl::StatusOr<std::vector<std::string>> kinds =
+        StringList(e.Find("kinds"), absl::StrCat(at, ".kinds"));
+    if (!kinds.ok()) return kinds.status();
+    out.push_back({*std::move(groups), *std::move(kinds)});
+  }
+  return out;
+}
+
+absl::StatusOr<std::optional<LabelSelector>> ParseSelector(
+    const Value& match, const char* key) {
+  const Value* v = match.Find(key);
+  if (v == nullptr || v->is_null()) return std::nullopt;
+  absl::StatusOr<LabelSelector> s =
+      ParseLabelSelector(*v, absl::StrCat("spec.match.", key));
+  if (!s.ok()) return s.status();
+  return *std::move(s);
+}
+
+const Value* Labels(const Value* object) {
+  return object == nullptr ? nullptr : FieldAt(*object, {"metadata", "labels"});
+}
+
+}  // namespace
+
+absl::StatusOr<Match> ParseMatch(const Value* v) {
+  Match m;
+  if (v == nullptr || v->is_null()) return m;
+  if (!v->is_object()) return FieldError("spec.match", "expected an object");
+  absl::StatusOr<std::vector<KindSelector>> kinds = ParseKinds(v->Find("kinds"));
+  if (!kinds.ok()) return kinds.status();
+  m.kinds = *std::move(kinds);
+  for (auto [key, list] :
+       {std::pair{"namespaces", &m.namespaces},
+        std::pair{"excludedNamespaces", &m.excluded_namespaces}}) {
+    absl::StatusOr<std::vector<std::string>> l =
+        StringList(v->Find(key), absl::StrCat("spec.match.", key));
+    if (!l.ok()) return l.status();
+    *list = *std::move(l);
+  }
+  for (auto [key, selector] :
+       {std::pair{"labelSelector", &m.label_selector},
+        std::pair{"namespaceSelector", &m.namespace_selector}}) {
+    absl::StatusOr<std::optional<LabelSelector>> s = ParseSelector(*v, key);
+    if (!s.ok()) return s.status();
+    *selector = *std::move(s);
+  }
+  if (const Value* name = v->Find("name"); name != nullptr && !name->is_null()) {
+    if (!name->is_string()) return FieldError("spec.match.name", "expected a string");
+    m.name = std::string(name->string());
+  }
+  if (const Value* scope = v->Find("scope"); scope != nullptr && !scope->is_null()) {
+    std::string_view s = scope->is_string() ? scope->string() : "";
+    if (s == "*") {
+      m.scope = Match::Scope::kAll;
+    } else if (s == "Namespaced") {
+      m.scope = Match::Scope::kNamespaced;
+    } else if (s == "Cluster") {
+      m.scope = Match::Scope::kCluster;
+    } else {
+      return FieldError("spec.match.scope",
+                        "expected \"*\", \"Namespaced\" or \"Cluster\"");
+    }
+  }
+  if (const Value* source = v->Find("source");
+      source != nullptr && !source->is_null()) {
+    std::string_view s = source->is_string() ? source->string() : "";
+    if (s == "All") {
+      m.source = Match::Source::kAll;
+    } else if (s == "Original") {
+      m.source = Match::Source::kOriginal;
+    } else if (s == "Generated") {
+      m.source = Match::Source::kGenerated;
+    } else {
+      return FieldError("spec.match.source",
+                        "expected \"All\", \"Original\" or \"Generated\"");
+    }
+  }
+  return m;
+}
+
+MatchTarget TargetOf(const Value& request, const Value& inventory) {
+  MatchTarget t;
+  t.group = StringAt(request, {"kind", "group"});
+  t.kind = StringAt(request, {"kind", "kind"});
+  t.namespace_name = StringAt(request, {"namespace"});
+  const Value* object = FieldAt(request, {"object"});
+  if (object == nullptr || !object->is_object()) {
+    object = FieldAt(request, {"oldObject"});
+  }
+  if (object != nullptr && !object->is_object()) object = nullptr;
+  t.name = StringAt(request, {"name"});
+  if (t.name.empty() && object != nullptr) {
+    t.name = StringAt(*object, {"metadata", "name"});
+  }
+  if (t.namespace_name.empty() && object != nullptr) {
+    t.namespace_name = StringAt(*object, {"metadata", "namespace"});
+  }
+  t.labels = Labels(object);
+  t.is_namespace = t.group.empty() && t.kind == "Namespace";
+  if (t.is_namespace) {
+    t.namespace_name.clear();
+  } else if (!t.namespace_name.empty()) {
+    t.namespace_object = FieldAt(
+        inventory, {"cluster", "v1", "Namespace", t.namespace_name});
+  }
+  return t;
+}
+
+absl::StatusOr<bool> Matches(const Match& m, const MatchTarget& t) {
+  if (!m.kinds.empty() &&
+      std::none_of(m.kinds.begin(), m.kinds.end(), [&](const KindSelector& k) {
+        return Holds(k.api_groups, t.group) && Holds(k.kinds, t.kind);
+      })) {
+    return false;
+  }
+  bool cluster_scoped = t.namespace_name.empty();
+  if (m.scope == Match::Scope::kNamespaced && cluster_scoped) return false;
+  if (m.scope == Match::Scope::kCluster && !cluster_scoped) return false;
+  if (m.source != Match::Source::kAll && m.source != t.source) return false;
+  if (!m.name.empty() && !GlobMatches(m.name, t.name)) return false;
+  // The namespace a Namespace object stands for is itself.
+  const std::string& ns = t.is_namespace ? t.name : t.namespace_name;
+  bool has_namespace = t.is_namespace || !cluster_scoped;
+  if (has_namespace && !m.namespaces.empty() && !AnyGlob(m.namespaces, ns)) {
+    return false;
+  }
+  if (has_namespace && AnyGlob(m.excluded_namespaces, ns)) return false;
+  if (m.label_selector.has_value() &&
+      !SelectorMatches(*m.label_selector, t.labels)) {
+    return false;
+  }
+  if (m.namespace_selector.has_value() && has_namespace) {
+    const Value* labels = t.labels;
+    if (!t.is_namespace) {
+      if (t.namespace_object == nullptr) {
+        return absl::FailedPreconditionError(absl::StrCat(
+            "namespaceSelector: namespace \"", ns,
+            "\" is not in the inventory (data.inventory.cluster.v1.Namespace)"));
+      }
+      labels = Labels(t.namespace_object);
+    }
+    if (!SelectorMatches(*m.namespace_selector, labels)) return false;
+  }
+  return true;
+}
+
+}  // namespace policyd::admission
