@@ -68,7 +68,7 @@ std::vector<std::string> ResultMessages(
   return out;
 }
 
-std::string AdmissionResponse(const AdmissionReview& review,
+Value AdmissionResponse(const AdmissionReview& review,
                               const Decision& decision) {
   std::vector<ObjectEntry> response = {
       {Str("uid"), Str(review.uid)},
@@ -91,8 +91,7 @@ std::string AdmissionResponse(const AdmissionReview& review,
   }
   return Value::Object({{Str("apiVersion"), Str(review.api_version)},
                         {Str("kind"), Str("AdmissionReview")},
-                        {Str("response"), Value::Object(std::move(response))}})
-      .ToJson();
+                        {Str("response"), Value::Object(std::move(response))}});
 }
 
 Value RequestForObject(const Value& object, std::string_view operation) {

@@ -30,8 +30,8 @@ absl::StatusOr<AdmissionReview> ParseAdmissionReview(std::string_view json);
 // "[constraint-name] message" for each result.
 std::vector<std::string> ResultMessages(const std::vector<ReviewResult>& results);
 
-// The AdmissionReview answering `review` with `decision`, as JSON.
-std::string AdmissionResponse(const AdmissionReview& review,
+// The AdmissionReview answering `review` with `decision`.
+Value AdmissionResponse(const AdmissionReview& review,
                               const Decision& decision);
 
 // An AdmissionRequest for `object` as the API server would send it on
