@@ -103,7 +103,7 @@ std::string RunCase(const Paths& paths, const std::vector<ObjectSource>& policy,
   absl::StatusOr<std::vector<ObjectSource>> object =
       paths.Read(c.Find("object"), "object");
   if (!object.ok()) return std::string(object.status().message());
-  if (object->size() != 1) return "object: the file must hold one object";
+  if (object->empty()) return "object: the file holds no object";
   std::vector<ObjectSource> inventory_objects;
   if (const Value* inv = c.Find("inventory"); inv != nullptr && !inv->is_null()) {
     if (!inv->is_array()) return "inventory: expected a list of file paths";
@@ -121,8 +121,13 @@ std::string RunCase(const Paths& paths, const std::vector<ObjectSource>& policy,
   if (!set.ok()) return std::string(set.status().message());
   EvalOptions options;
   options.deadline = absl::Now() + kCaseDeadline;
-  std::vector<ReviewResult> results = (*set)->Audit(
-      RequestForObject((*object)[0].object, "CREATE"), options);
+  std::vector<ReviewResult> results;
+  for (const ObjectSource& o : *object) {
+    for (ReviewResult& r :
+         (*set)->Audit(RequestForObject(o.object, "CREATE"), options)) {
+      results.push_back(std::move(r));
+    }
+  }
   absl::StatusOr<std::string> failure = CheckAssertions(c, results);
   return failure.ok() ? *failure : std::string(failure.status().message());
 }

@@ -3,6 +3,11 @@
 // object, optional inventory files and assertions on the violations the
 // object gets. Paths are relative to the suite file.
 //
+// Beyond `gator verify`: `template` and `constraint` may name directories
+// (every template and constraint below them) or files of several objects,
+// and an `object` file of several objects (manifests holding a Deployment,
+// a Service, ...) reviews each of them, the violations adding up.
+//
 //   tests:
 //   - name: required-labels
 //     template: template.yaml
