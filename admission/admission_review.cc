@@ -50,8 +50,8 @@ absl::StatusOr<AdmissionReview> ParseAdmissionReview(std::string_view json) {
   for (const char* field : {"object", "oldObject", "userInfo"}) {
     const Value* v = request->Find(field);
     if (v != nullptr && !v->is_null() && !v->is_object()) {
-      return ReviewError(absl::StrCat("request.", field,
-                                      ": expected an object"));
+      return ReviewError(
+          absl::StrCat("request.", field, ": expected an object"));
     }
   }
   out.request = *request;
@@ -69,7 +69,7 @@ std::vector<std::string> ResultMessages(
 }
 
 Value AdmissionResponse(const AdmissionReview& review,
-                              const Decision& decision) {
+                        const Decision& decision) {
   std::vector<ObjectEntry> response = {
       {Str("uid"), Str(review.uid)},
       {Str("allowed"), Value::Bool(decision.allowed)}};
@@ -102,9 +102,10 @@ Value RequestForObject(const Value& object, std::string_view operation) {
           : std::pair<std::string, std::string>(
                 absl::StrSplit(api_version, absl::MaxSplits('/', 1)));
   std::vector<ObjectEntry> request = {
-      {Str("kind"), Value::Object({{Str("group"), Str(gv.first)},
-                                   {Str("version"), Str(gv.second)},
-                                   {Str("kind"), Str(StringAt(object, {"kind"}))}})},
+      {Str("kind"),
+       Value::Object({{Str("group"), Str(gv.first)},
+                      {Str("version"), Str(gv.second)},
+                      {Str("kind"), Str(StringAt(object, {"kind"}))}})},
       {Str("name"), Str(StringAt(object, {"metadata", "name"}))},
       {Str("namespace"), Str(StringAt(object, {"metadata", "namespace"}))},
       {Str("operation"), Str(operation)},

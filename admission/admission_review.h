@@ -7,10 +7,10 @@
 
 #include <string>
 #include <string_view>
-#include "absl/strings/string_view.h"
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "admission/policy_set.h"
 #include "engine/value/value.h"
 
@@ -28,11 +28,12 @@ struct AdmissionReview {
 absl::StatusOr<AdmissionReview> ParseAdmissionReview(std::string_view json);
 
 // "[constraint-name] message" for each result.
-std::vector<std::string> ResultMessages(const std::vector<ReviewResult>& results);
+std::vector<std::string> ResultMessages(
+    const std::vector<ReviewResult>& results);
 
 // The AdmissionReview answering `review` with `decision`.
 Value AdmissionResponse(const AdmissionReview& review,
-                              const Decision& decision);
+                        const Decision& decision);
 
 // An AdmissionRequest for `object` as the API server would send it on
 // CREATE (for suites, which give objects, not requests).

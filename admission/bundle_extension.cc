@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "admission/inventory.h"
 #include "bundles/data_tree.h"
+#include "util/status_macros.h"
 
 namespace policyd::admission {
 namespace {
@@ -39,22 +40,18 @@ absl::Status CollectObjects(const BundleList& list,
 
 absl::StatusOr<Value> Inventory(const Value& data,
                                 const std::string& inventory_dir) {
-  const Value* from_bundles = data.is_object() ? data.Find("inventory") : nullptr;
+  const Value* from_bundles =
+      data.is_object() ? data.Find("inventory") : nullptr;
   if (inventory_dir.empty()) {
     return from_bundles != nullptr ? *from_bundles : Value::Object({});
   }
-  absl::StatusOr<std::vector<ObjectSource>> objects = ReadObjects(inventory_dir);
-  if (!objects.ok()) return objects.status();
-  absl::StatusOr<Value> from_dir = BuildInventory(*objects);
+  POLICYD_ASSIGN_OR_RETURN(std::vector<ObjectSource> objects,
+                           ReadObjects(inventory_dir));
+  absl::StatusOr<Value> from_dir = BuildInventory(objects);
   if (!from_dir.ok() || from_bundles == nullptr) return from_dir;
   bundles::DataTree tree;
-  if (absl::Status s = tree.Insert({}, *from_bundles, "data.inventory");
-      !s.ok()) {
-    return s;
-  }
-  if (absl::Status s = tree.Insert({}, *from_dir, inventory_dir); !s.ok()) {
-    return s;
-  }
+  POLICYD_RETURN_IF_ERROR(tree.Insert({}, *from_bundles, "data.inventory"));
+  POLICYD_RETURN_IF_ERROR(tree.Insert({}, *from_dir, inventory_dir));
   return tree.Build();
 }
 
@@ -79,9 +76,9 @@ bundles::ExtensionBuilder AdmissionExtensionBuilder(std::string inventory_dir) {
     if (!CollectObjects(list, &objects, errors).ok()) return nullptr;
     absl::StatusOr<Value> inventory = Inventory(data, inventory_dir);
     if (!inventory.ok()) {
-      errors->push_back({"", inventory_dir, 0, 0,
-                         absl::StrCat("inventory: ",
-                                      inventory.status().message())});
+      errors->push_back(
+          {"", inventory_dir, 0, 0,
+           absl::StrCat("inventory: ", inventory.status().message())});
       return nullptr;
     }
     absl::StatusOr<std::shared_ptr<const PolicySet>> set =

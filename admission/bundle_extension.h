@@ -20,9 +20,7 @@ class AdmissionExtension : public bundles::SnapshotExtension {
  public:
   explicit AdmissionExtension(std::shared_ptr<const PolicySet> policies)
       : policies_(std::move(policies)) {}
-  const std::shared_ptr<const PolicySet>& policies() const {
-    return policies_;
-  }
+  const std::shared_ptr<const PolicySet>& policies() const { return policies_; }
 
  private:
   std::shared_ptr<const PolicySet> policies_;

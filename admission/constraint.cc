@@ -5,6 +5,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "admission/fields.h"
+#include "util/status_macros.h"
 
 namespace policyd::admission {
 namespace {
@@ -29,22 +30,22 @@ absl::StatusOr<std::vector<Action>> ScopedActions(const Value* scoped) {
     const Value& entry = scoped->elements()[i];
     std::string at = absl::StrCat(kField, "[", i, "]");
     if (!entry.is_object()) return FieldError(at, "expected an object");
-    absl::StatusOr<Action> action =
-        ParseAction(StringAt(entry, {"action"}), absl::StrCat(at, ".action"));
-    if (!action.ok()) return action.status();
+    POLICYD_ASSIGN_OR_RETURN(
+        Action action,
+        ParseAction(StringAt(entry, {"action"}), absl::StrCat(at, ".action")));
     const Value* points = entry.Find("enforcementPoints");
     if (points == nullptr || !points->is_array()) {
       return FieldError(absl::StrCat(at, ".enforcementPoints"),
                         "expected a list of {name: ...}");
     }
-    bool here = std::any_of(
-        points->elements().begin(), points->elements().end(),
-        [](const Value& p) {
-          std::string name = StringAt(p, {"name"});
-          return name == "*" || name == kWebhookEnforcementPoint;
-        });
-    if (here && std::find(out.begin(), out.end(), *action) == out.end()) {
-      out.push_back(*action);
+    bool here =
+        std::any_of(points->elements().begin(), points->elements().end(),
+                    [](const Value& p) {
+                      std::string name = StringAt(p, {"name"});
+                      return name == "*" || name == kWebhookEnforcementPoint;
+                    });
+    if (here && std::find(out.begin(), out.end(), action) == out.end()) {
+      out.push_back(action);
     }
   }
   return out;
@@ -54,9 +55,12 @@ absl::StatusOr<std::vector<Action>> ScopedActions(const Value* scoped) {
 
 absl::string_view ActionName(Action action) {
   switch (action) {
-    case Action::kDeny: return "deny";
-    case Action::kWarn: return "warn";
-    case Action::kDryrun: return "dryrun";
+    case Action::kDeny:
+      return "deny";
+    case Action::kWarn:
+      return "warn";
+    case Action::kDryrun:
+      return "dryrun";
   }
   return "deny";
 }
@@ -79,9 +83,8 @@ absl::StatusOr<Constraint> ParseConstraint(const Value& object,
   }
   static const Value kEmpty = Value::Object({});
   if (spec == nullptr || spec->is_null()) spec = &kEmpty;
-  absl::StatusOr<Match> match = ParseMatch(spec->Find("match"));
-  if (!match.ok()) return match.status();
-  c.match = *std::move(match);
+  POLICYD_ASSIGN_OR_RETURN(Match match, ParseMatch(spec->Find("match")));
+  c.match = std::move(match);
   const Value* parameters = spec->Find("parameters");
   c.parameters =
       parameters == nullptr || parameters->is_null() ? kEmpty : *parameters;
@@ -90,14 +93,14 @@ absl::StatusOr<Constraint> ParseConstraint(const Value& object,
                      : action->is_string() ? std::string(action->string())
                                            : "";
   if (text == "scoped") {
-    absl::StatusOr<std::vector<Action>> actions =
-        ScopedActions(spec->Find("scopedEnforcementActions"));
-    if (!actions.ok()) return actions.status();
-    c.actions = *std::move(actions);
+    POLICYD_ASSIGN_OR_RETURN(
+        std::vector<Action> actions,
+        ScopedActions(spec->Find("scopedEnforcementActions")));
+    c.actions = std::move(actions);
   } else {
-    absl::StatusOr<Action> a = ParseAction(text, "spec.enforcementAction");
-    if (!a.ok()) return a.status();
-    c.actions = {*a};
+    POLICYD_ASSIGN_OR_RETURN(Action a,
+                             ParseAction(text, "spec.enforcementAction"));
+    c.actions = {a};
   }
   return c;
 }

@@ -5,10 +5,10 @@
 #define POLICYD_ADMISSION_CONSTRAINT_H_
 
 #include <string>
-#include "absl/strings/string_view.h"
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "admission/match.h"
 #include "engine/value/value.h"
 

@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "admission/fields.h"
 #include "engine/syntax/parser.h"
+#include "util/status_macros.h"
 
 namespace policyd::admission {
 namespace {
@@ -23,11 +24,11 @@ absl::Status ReadRego(const Value& source, absl::string_view at,
   if (rego == nullptr || !rego->is_string() || rego->string().empty()) {
     return FieldError(absl::StrCat(at, ".rego"), "expected Rego text");
   }
-  absl::StatusOr<std::vector<std::string>> libs =
-      StringList(source.Find("libs"), absl::StrCat(at, ".libs"));
-  if (!libs.ok()) return libs.status();
+  POLICYD_ASSIGN_OR_RETURN(
+      std::vector<std::string> libs,
+      StringList(source.Find("libs"), absl::StrCat(at, ".libs")));
   out->rego = std::string(rego->string());
-  out->libs = *std::move(libs);
+  out->libs = std::move(libs);
   return absl::OkStatus();
 }
 
@@ -40,10 +41,10 @@ absl::Status ReadCode(const Value& code, absl::string_view at, TargetCode* out,
     std::string item = absl::StrCat(at, "[", i, "]");
     std::string engine = StringAt(entry, {"engine"});
     if (engine != "Rego") {
-      warnings->push_back(absl::StrCat(
-          item, ": engine \"", engine,
-          engine == "K8sNativeValidation" ? "\" (CEL)" : "\"",
-          " is not supported by policyd; this code is skipped"));
+      warnings->push_back(
+          absl::StrCat(item, ": engine \"", engine,
+                       engine == "K8sNativeValidation" ? "\" (CEL)" : "\"",
+                       " is not supported by policyd; this code is skipped"));
       continue;
     }
     if (out->version.has_value()) {
@@ -54,7 +55,7 @@ absl::Status ReadCode(const Value& code, absl::string_view at, TargetCode* out,
     if (source == nullptr || !source->is_object()) {
       return FieldError(source_at, "expected an object");
     }
-    if (absl::Status s = ReadRego(*source, source_at, out); !s.ok()) return s;
+    POLICYD_RETURN_IF_ERROR(ReadRego(*source, source_at, out));
     std::string version = StringAt(*source, {"version"});
     if (version == "v1") {
       out->version = ast::RegoVersion::kV1;
@@ -73,24 +74,23 @@ absl::Status ReadTarget(const Value& target, absl::string_view at,
   TargetCode code;
   if (const Value* list = target.Find("code");
       list != nullptr && !list->is_null()) {
-    if (absl::Status s = ReadCode(*list, absl::StrCat(at, ".code"), &code,
-                                  &out->warnings);
-        !s.ok()) {
-      return s;
-    }
+    POLICYD_RETURN_IF_ERROR(
+        ReadCode(*list, absl::StrCat(at, ".code"), &code, &out->warnings));
   }
   if (const Value* rego = target.Find("rego");
       rego != nullptr && !rego->is_null()) {
     if (code.version.has_value()) {
-      return FieldError(at, "both `rego` and a `code` entry with engine Rego; "
-                            "give one");
+      return FieldError(at,
+                        "both `rego` and a `code` entry with engine Rego; "
+                        "give one");
     }
-    if (absl::Status s = ReadRego(target, at, &code); !s.ok()) return s;
+    POLICYD_RETURN_IF_ERROR(ReadRego(target, at, &code));
     code.version = ast::RegoVersion::kV0;
   }
   if (!code.version.has_value()) {
-    return FieldError(at, "no Rego (`rego`, or `code` with engine Rego); "
-                          "policyd evaluates Rego only");
+    return FieldError(at,
+                      "no Rego (`rego`, or `code` with engine Rego); "
+                      "policyd evaluates Rego only");
   }
   out->version = *code.version;
   out->rego = std::move(code.rego);
@@ -171,13 +171,11 @@ absl::StatusOr<ConstraintTemplate> ParseConstraintTemplate(
   const Value& target = targets->elements()[0];
   std::string name = StringAt(target, {"target"});
   if (name != kAdmissionTarget) {
-    return FieldError("spec.targets[0].target",
-                      absl::StrCat("\"", name, "\" is not \"",
-                                   kAdmissionTarget, "\""));
+    return FieldError(
+        "spec.targets[0].target",
+        absl::StrCat("\"", name, "\" is not \"", kAdmissionTarget, "\""));
   }
-  if (absl::Status s = ReadTarget(target, "spec.targets[0]", &t); !s.ok()) {
-    return s;
-  }
+  POLICYD_RETURN_IF_ERROR(ReadTarget(target, "spec.targets[0]", &t));
   return t;
 }
 
@@ -186,45 +184,47 @@ CompiledTemplate::Compile(const ConstraintTemplate& tmpl,
                           const Value& inventory) {
   std::string prefix = absl::StrCat(tmpl.file, "#", tmpl.name);
   std::vector<ast::Module> modules;
-  absl::StatusOr<ast::Module> main =
-      ast::ParseModule(absl::StrCat(prefix, "/rego"), tmpl.rego, tmpl.version);
-  if (!main.ok()) return main.status();
-  std::vector<std::string> package = PackagePath(*main);
+  POLICYD_ASSIGN_OR_RETURN(
+      ast::Module main,
+      ast::ParseModule(absl::StrCat(prefix, "/rego"), tmpl.rego, tmpl.version));
+  std::vector<std::string> package = PackagePath(main);
   if (!package.empty() && package[0] == "lib") {
     return absl::InvalidArgumentError(
         "rego: the template's package must not be under data.lib (that is "
         "for libs)");
   }
-  if (!DefinesViolation(*main)) {
+  if (!DefinesViolation(main)) {
     return absl::InvalidArgumentError(
         "rego: no `violation` rule (Gatekeeper templates report through "
         "violation[{\"msg\": msg}])");
   }
-  modules.push_back(*std::move(main));
+  modules.push_back(std::move(main));
   for (size_t i = 0; i < tmpl.libs.size(); ++i) {
-    absl::StatusOr<ast::Module> lib = ast::ParseModule(
-        absl::StrCat(prefix, "/libs[", i, "]"), tmpl.libs[i], tmpl.version);
-    if (!lib.ok()) return lib.status();
-    std::vector<std::string> lib_package = PackagePath(*lib);
+    POLICYD_ASSIGN_OR_RETURN(
+        ast::Module lib,
+        ast::ParseModule(absl::StrCat(prefix, "/libs[", i, "]"), tmpl.libs[i],
+                         tmpl.version));
+    std::vector<std::string> lib_package = PackagePath(lib);
     if (lib_package.empty() || lib_package[0] != "lib") {
       return absl::InvalidArgumentError(absl::StrCat(
           "libs[", i, "]: a lib's package must be under data.lib"));
     }
-    modules.push_back(*std::move(lib));
+    modules.push_back(std::move(lib));
   }
-  absl::StatusOr<std::shared_ptr<const Engine>> engine = Engine::CompileParsed(
-      std::move(modules),
-      Value::Object({{Value::String("inventory"),
-                      inventory.is_null() ? Value::Object({}) : inventory}}));
-  if (!engine.ok()) return engine.status();
+  POLICYD_ASSIGN_OR_RETURN(
+      std::shared_ptr<const Engine> engine,
+      Engine::CompileParsed(
+          std::move(modules),
+          Value::Object(
+              {{Value::String("inventory"),
+                inventory.is_null() ? Value::Object({}) : inventory}})));
   std::string query = "data";
   for (const std::string& part : package) {
     absl::StrAppend(&query, "[", Value::String(part).ToJson(), "]");
   }
   absl::StrAppend(&query, ".violation");
-  absl::StatusOr<PreparedQuery> violation = (*engine)->Prepare(query);
-  if (!violation.ok()) return violation.status();
-  return std::make_shared<const CompiledTemplate>(tmpl, *std::move(violation));
+  POLICYD_ASSIGN_OR_RETURN(PreparedQuery violation, (engine)->Prepare(query));
+  return std::make_shared<const CompiledTemplate>(tmpl, std::move(violation));
 }
 
 CompiledTemplate::CompiledTemplate(ConstraintTemplate source,
@@ -235,12 +235,11 @@ absl::StatusOr<std::vector<Violation>> CompiledTemplate::Violations(
     const Value& input, const EvalOptions& options) const {
   EvalOptions with_input = options;
   with_input.input = &input;
-  absl::StatusOr<std::optional<Value>> result =
-      violation_.EvalValue(with_input);
-  if (!result.ok()) return result.status();
+  POLICYD_ASSIGN_OR_RETURN(std::optional<Value> result,
+                           violation_.EvalValue(with_input));
   std::vector<Violation> out;
-  if (!result->has_value()) return out;
-  const Value& set = **result;
+  if (!result.has_value()) return out;
+  const Value& set = *result;
   if (!set.is_set() && !set.is_array()) {
     return absl::InvalidArgumentError(
         "violation is not a set (write violation[{\"msg\": msg}])");

@@ -43,8 +43,7 @@ bool GlobMatches(absl::string_view pattern, absl::string_view candidate) {
   bool trailing = pattern.size() > 1 && absl::EndsWith(pattern, "*");
   if (pattern == "*") return true;
   if (leading && trailing) {
-    return absl::StrContains(candidate,
-                             pattern.substr(1, pattern.size() - 2));
+    return absl::StrContains(candidate, pattern.substr(1, pattern.size() - 2));
   }
   if (leading) return absl::EndsWith(candidate, pattern.substr(1));
   if (trailing) {

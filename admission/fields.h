@@ -6,22 +6,23 @@
 
 #include <initializer_list>
 #include <string>
-#include "absl/strings/string_view.h"
+#include <string_view>
 #include <vector>
 
-#include <string_view>
-
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "engine/value/value.h"
 
 namespace policyd::admission {
 
 // The value at `path` below `v` (object keys only); nullptr when a step is
 // missing or not an object.
-const Value* FieldAt(const Value& v, std::initializer_list<std::string_view> path);
+const Value* FieldAt(const Value& v,
+                     std::initializer_list<std::string_view> path);
 
 // The string at `path`; "" when missing or not a string.
-std::string StringAt(const Value& v, std::initializer_list<std::string_view> path);
+std::string StringAt(const Value& v,
+                     std::initializer_list<std::string_view> path);
 
 // `v` as a list of strings (nullptr: empty). `field` names it in errors.
 absl::StatusOr<std::vector<std::string>> StringList(const Value* v,

@@ -15,16 +15,17 @@ absl::StatusOr<Value> BuildInventory(const std::vector<ObjectSource>& objects) {
     std::string ns = StringAt(o.object, {"metadata", "namespace"});
     std::string label = absl::StrCat(o.file, ": ", ObjectLabel(o.object));
     if (api_version.empty() || kind.empty() || name.empty()) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          label, ": an inventory object needs apiVersion, kind and "
-                 "metadata.name"));
+      return absl::InvalidArgumentError(
+          absl::StrCat(label,
+                       ": an inventory object needs apiVersion, kind and "
+                       "metadata.name"));
     }
     bundles::DataPath path =
-        ns.empty() ? bundles::DataPath{"cluster", api_version, kind, name}
-                   : bundles::DataPath{"namespace", ns, api_version, kind, name};
+        ns.empty()
+            ? bundles::DataPath{"cluster", api_version, kind, name}
+            : bundles::DataPath{"namespace", ns, api_version, kind, name};
     if (absl::Status s = tree.Insert(path, o.object, label); !s.ok()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(label, ": ", s.message()));
+      return absl::InvalidArgumentError(absl::StrCat(label, ": ", s.message()));
     }
   }
   return tree.Build();

@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "admission/fields.h"
+#include "util/status_macros.h"
 
 namespace policyd::admission {
 namespace {
@@ -15,8 +16,9 @@ absl::StatusOr<Op> ParseOp(absl::string_view text, absl::string_view field) {
   if (text == "NotIn") return Op::kNotIn;
   if (text == "Exists") return Op::kExists;
   if (text == "DoesNotExist") return Op::kDoesNotExist;
-  return FieldError(field, absl::StrCat("unknown operator \"", text,
-                                        "\" (In, NotIn, Exists, DoesNotExist)"));
+  return FieldError(field,
+                    absl::StrCat("unknown operator \"", text,
+                                 "\" (In, NotIn, Exists, DoesNotExist)"));
 }
 
 }  // namespace
@@ -50,14 +52,13 @@ absl::StatusOr<LabelSelector> ParseLabelSelector(const Value& v,
     LabelRequirement r;
     r.key = StringAt(e, {"key"});
     if (r.key.empty()) return FieldError(item, "key is required");
-    absl::StatusOr<Op> op = ParseOp(StringAt(e, {"operator"}),
-                                    absl::StrCat(item, ".operator"));
-    if (!op.ok()) return op.status();
-    r.op = *op;
-    absl::StatusOr<std::vector<std::string>> values =
-        StringList(e.Find("values"), absl::StrCat(item, ".values"));
-    if (!values.ok()) return values.status();
-    r.values = *std::move(values);
+    POLICYD_ASSIGN_OR_RETURN(Op op, ParseOp(StringAt(e, {"operator"}),
+                                            absl::StrCat(item, ".operator")));
+    r.op = op;
+    POLICYD_ASSIGN_OR_RETURN(
+        std::vector<std::string> values,
+        StringList(e.Find("values"), absl::StrCat(item, ".values")));
+    r.values = std::move(values);
     bool needs_values = r.op == Op::kIn || r.op == Op::kNotIn;
     if (needs_values && r.values.empty()) {
       return FieldError(item, "operators In and NotIn need values");
@@ -73,18 +74,26 @@ absl::StatusOr<LabelSelector> ParseLabelSelector(const Value& v,
 
 bool SelectorMatches(const LabelSelector& selector, const Value* labels) {
   for (const LabelRequirement& r : selector.requirements) {
-    const Value* value =
-        labels != nullptr && labels->is_object() ? labels->Find(r.key) : nullptr;
+    const Value* value = labels != nullptr && labels->is_object()
+                             ? labels->Find(r.key)
+                             : nullptr;
     bool present = value != nullptr && value->is_string();
-    bool listed =
-        present && std::find(r.values.begin(), r.values.end(),
-                             value->string()) != r.values.end();
+    bool listed = present && std::find(r.values.begin(), r.values.end(),
+                                       value->string()) != r.values.end();
     bool ok = false;
     switch (r.op) {
-      case Op::kIn: ok = listed; break;
-      case Op::kNotIn: ok = !listed; break;
-      case Op::kExists: ok = present; break;
-      case Op::kDoesNotExist: ok = !present; break;
+      case Op::kIn:
+        ok = listed;
+        break;
+      case Op::kNotIn:
+        ok = !listed;
+        break;
+      case Op::kExists:
+        ok = present;
+        break;
+      case Op::kDoesNotExist:
+        ok = !present;
+        break;
     }
     if (!ok) return false;
   }

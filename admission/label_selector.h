@@ -5,10 +5,10 @@
 #define POLICYD_ADMISSION_LABEL_SELECTOR_H_
 
 #include <string>
-#include "absl/strings/string_view.h"
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "engine/value/value.h"
 
 namespace policyd::admission {

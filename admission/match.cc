@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "admission/fields.h"
+#include "util/status_macros.h"
 
 namespace policyd::admission {
 namespace {
@@ -28,25 +29,25 @@ absl::StatusOr<std::vector<KindSelector>> ParseKinds(const Value* v) {
     std::string at = absl::StrCat("spec.match.kinds[", i, "]");
     if (!e.is_object()) return FieldError(at, "expected an object");
     KindSelector k;
-    absl::StatusOr<std::vector<std::string>> groups =
-        StringList(e.Find("apiGroups"), absl::StrCat(at, ".apiGroups"));
-    if (!groups.ok()) return groups.status();
-    absl::StatusOr<std::vector<std::string>> kinds =
-        StringList(e.Find("kinds"), absl::StrCat(at, ".kinds"));
-    if (!kinds.ok()) return kinds.status();
-    out.push_back({*std::move(groups), *std::move(kinds)});
+    POLICYD_ASSIGN_OR_RETURN(
+        std::vector<std::string> groups,
+        StringList(e.Find("apiGroups"), absl::StrCat(at, ".apiGroups")));
+    POLICYD_ASSIGN_OR_RETURN(
+        std::vector<std::string> kinds,
+        StringList(e.Find("kinds"), absl::StrCat(at, ".kinds")));
+    out.push_back({std::move(groups), std::move(kinds)});
   }
   return out;
 }
 
-absl::StatusOr<std::optional<LabelSelector>> ParseSelector(
-    const Value& match, const char* key) {
+absl::StatusOr<std::optional<LabelSelector>> ParseSelector(const Value& match,
+                                                           const char* key) {
   const Value* v = match.Find(key);
   if (v == nullptr || v->is_null()) return std::nullopt;
-  absl::StatusOr<LabelSelector> s =
-      ParseLabelSelector(*v, absl::StrCat("spec.match.", key));
-  if (!s.ok()) return s.status();
-  return *std::move(s);
+  POLICYD_ASSIGN_OR_RETURN(
+      LabelSelector s,
+      ParseLabelSelector(*v, absl::StrCat("spec.match.", key)));
+  return std::move(s);
 }
 
 const Value* Labels(const Value* object) {
@@ -59,29 +60,32 @@ absl::StatusOr<Match> ParseMatch(const Value* v) {
   Match m;
   if (v == nullptr || v->is_null()) return m;
   if (!v->is_object()) return FieldError("spec.match", "expected an object");
-  absl::StatusOr<std::vector<KindSelector>> kinds = ParseKinds(v->Find("kinds"));
-  if (!kinds.ok()) return kinds.status();
-  m.kinds = *std::move(kinds);
+  POLICYD_ASSIGN_OR_RETURN(std::vector<KindSelector> kinds,
+                           ParseKinds(v->Find("kinds")));
+  m.kinds = std::move(kinds);
   for (auto [key, list] :
        {std::pair{"namespaces", &m.namespaces},
         std::pair{"excludedNamespaces", &m.excluded_namespaces}}) {
-    absl::StatusOr<std::vector<std::string>> l =
-        StringList(v->Find(key), absl::StrCat("spec.match.", key));
-    if (!l.ok()) return l.status();
-    *list = *std::move(l);
+    POLICYD_ASSIGN_OR_RETURN(
+        std::vector<std::string> l,
+        StringList(v->Find(key), absl::StrCat("spec.match.", key)));
+    *list = std::move(l);
   }
   for (auto [key, selector] :
        {std::pair{"labelSelector", &m.label_selector},
         std::pair{"namespaceSelector", &m.namespace_selector}}) {
-    absl::StatusOr<std::optional<LabelSelector>> s = ParseSelector(*v, key);
-    if (!s.ok()) return s.status();
-    *selector = *std::move(s);
+    POLICYD_ASSIGN_OR_RETURN(std::optional<LabelSelector> s,
+                             ParseSelector(*v, key));
+    *selector = std::move(s);
   }
-  if (const Value* name = v->Find("name"); name != nullptr && !name->is_null()) {
-    if (!name->is_string()) return FieldError("spec.match.name", "expected a string");
+  if (const Value* name = v->Find("name");
+      name != nullptr && !name->is_null()) {
+    if (!name->is_string())
+      return FieldError("spec.match.name", "expected a string");
     m.name = std::string(name->string());
   }
-  if (const Value* scope = v->Find("scope"); scope != nullptr && !scope->is_null()) {
+  if (const Value* scope = v->Find("scope");
+      scope != nullptr && !scope->is_null()) {
     std::string_view s = scope->is_string() ? scope->string() : "";
     if (s == "*") {
       m.scope = Match::Scope::kAll;
@@ -133,8 +137,8 @@ MatchTarget TargetOf(const Value& request, const Value& inventory) {
   if (t.is_namespace) {
     t.namespace_name.clear();
   } else if (!t.namespace_name.empty()) {
-    t.namespace_object = FieldAt(
-        inventory, {"cluster", "v1", "Namespace", t.namespace_name});
+    t.namespace_object =
+        FieldAt(inventory, {"cluster", "v1", "Namespace", t.namespace_name});
   }
   return t;
 }
@@ -166,9 +170,10 @@ absl::StatusOr<bool> Matches(const Match& m, const MatchTarget& t) {
     const Value* labels = t.labels;
     if (!t.is_namespace) {
       if (t.namespace_object == nullptr) {
-        return absl::FailedPreconditionError(absl::StrCat(
-            "namespaceSelector: namespace \"", ns,
-            "\" is not in the inventory (data.inventory.cluster.v1.Namespace)"));
+        return absl::FailedPreconditionError(
+            absl::StrCat("namespaceSelector: namespace \"", ns,
+                         "\" is not in the inventory "
+                         "(data.inventory.cluster.v1.Namespace)"));
       }
       labels = Labels(t.namespace_object);
     }

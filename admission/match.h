@@ -54,7 +54,7 @@ struct MatchTarget {
   std::string name;
   std::string namespace_name;  // empty for cluster-scoped objects
   const Value* labels = nullptr;
-  bool is_namespace = false;   // the object is a core/v1 Namespace
+  bool is_namespace = false;  // the object is a core/v1 Namespace
   // The namespace object from the inventory, when there is one.
   const Value* namespace_object = nullptr;
   Match::Source source = Match::Source::kOriginal;

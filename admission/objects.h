@@ -6,10 +6,10 @@
 
 #include <string>
 #include <string_view>
-#include "absl/strings/string_view.h"
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "engine/value/value.h"
 
 namespace policyd::admission {

@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "engine/engine.h"
+#include "util/status_macros.h"
 
 namespace policyd::admission {
 namespace {
@@ -34,44 +35,43 @@ absl::StatusOr<Value> Run(const PreparedQuery& query, Value input) {
   EvalOptions options;
   options.input = &input;
   options.strict_builtin_errors = true;
-  absl::StatusOr<std::optional<Value>> result = query.EvalValue(options);
-  if (!result.ok()) return result.status();
-  if (!result->has_value() || !(*result)->is_array() || (*result)->size() != 2) {
+  POLICYD_ASSIGN_OR_RETURN(std::optional<Value> result,
+                           query.EvalValue(options));
+  if (!result.has_value() || !(result)->is_array() || (result)->size() != 2) {
     return absl::InternalError("schema check gave no result");
   }
-  return **result;
+  return *result;
 }
 
 }  // namespace
 
 absl::Status CheckParameterSchema(const Value& schema) {
-  absl::StatusOr<Value> r = Run(
-      *Queries().verify, Value::Object({{Value::String("schema"), schema}}));
-  if (!r.ok()) return r.status();
-  if (r->elements()[0] == Value::Bool(true)) return absl::OkStatus();
-  const Value& why = r->elements()[1];
-  return absl::InvalidArgumentError(absl::StrCat(
-      "invalid openAPIV3Schema: ",
-      why.is_string() ? std::string(why.string()) : why.ToJson()));
+  POLICYD_ASSIGN_OR_RETURN(
+      Value r, Run(*Queries().verify,
+                   Value::Object({{Value::String("schema"), schema}})));
+  if (r.elements()[0] == Value::Bool(true)) return absl::OkStatus();
+  const Value& why = r.elements()[1];
+  return absl::InvalidArgumentError(
+      absl::StrCat("invalid openAPIV3Schema: ",
+                   why.is_string() ? std::string(why.string()) : why.ToJson()));
 }
 
 absl::Status ValidateParameters(const Value& schema, const Value& parameters) {
-  absl::StatusOr<Value> r =
-      Run(*Queries().match,
-          Value::Object({{Value::String("document"), parameters},
-                         {Value::String("schema"), schema}}));
-  if (!r.ok()) return r.status();
-  if (r->elements()[0] == Value::Bool(true)) return absl::OkStatus();
+  POLICYD_ASSIGN_OR_RETURN(
+      Value r, Run(*Queries().match,
+                   Value::Object({{Value::String("document"), parameters},
+                                  {Value::String("schema"), schema}})));
+  if (r.elements()[0] == Value::Bool(true)) return absl::OkStatus();
   std::vector<std::string> lines;
-  for (const Value& e : r->elements()[1].elements()) {
+  for (const Value& e : r.elements()[1].elements()) {
     const Value* error = e.is_object() ? e.Find("error") : nullptr;
     lines.push_back(error != nullptr && error->is_string()
                         ? std::string(error->string())
                         : e.ToJson());
   }
-  return absl::InvalidArgumentError(absl::StrCat(
-      "parameters do not match the template's schema: ",
-      absl::StrJoin(lines, "; ")));
+  return absl::InvalidArgumentError(
+      absl::StrCat("parameters do not match the template's schema: ",
+                   absl::StrJoin(lines, "; ")));
 }
 
 }  // namespace policyd::admission

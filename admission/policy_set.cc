@@ -13,9 +13,9 @@ namespace policyd::admission {
 namespace {
 
 absl::Status ObjectError(const ObjectSource& o, const absl::Status& s) {
-  return absl::Status(s.code(), absl::StrCat(o.file, ": ",
-                                             ObjectLabel(o.object), ": ",
-                                             s.message()));
+  return absl::Status(
+      s.code(),
+      absl::StrCat(o.file, ": ", ObjectLabel(o.object), ": ", s.message()));
 }
 
 }  // namespace
@@ -73,9 +73,9 @@ absl::StatusOr<std::shared_ptr<const PolicySet>> PolicySet::Build(
     if (!c.ok()) return ObjectError(o, c.status());
     auto t = set->templates_.find(c->kind);
     if (t == set->templates_.end()) {
-      return ObjectError(o, absl::NotFoundError(absl::StrCat(
-                                "no ConstraintTemplate defines kind ",
-                                c->kind)));
+      return ObjectError(
+          o, absl::NotFoundError(
+                 absl::StrCat("no ConstraintTemplate defines kind ", c->kind)));
     }
     const Value& schema = t->second->source().schema;
     if (!schema.is_null()) {
@@ -85,9 +85,9 @@ absl::StatusOr<std::shared_ptr<const PolicySet>> PolicySet::Build(
     }
     for (const Entry& e : set->constraints_) {
       if (e.constraint.kind == c->kind && e.constraint.name == c->name) {
-        return ObjectError(o, absl::AlreadyExistsError(absl::StrCat(
-                                  "defined again (first in ",
-                                  e.constraint.file, ")")));
+        return ObjectError(
+            o, absl::AlreadyExistsError(absl::StrCat("defined again (first in ",
+                                                     e.constraint.file, ")")));
       }
     }
     set->constraints_.push_back({*std::move(c), t->second});
@@ -111,18 +111,19 @@ void PolicySet::Collect(
     if (webhook && c.actions.empty()) continue;
     absl::StatusOr<bool> matches = Matches(c.match, target);
     if (!matches.ok()) {
-      out->push_back({&e, {&c, std::string(matches.status().message()),
-                           Value(), true}});
+      out->push_back(
+          {&e, {&c, std::string(matches.status().message()), Value(), true}});
       continue;
     }
     if (!*matches) continue;
-    Value input = Value::Object(
-        {{parameters_key, c.parameters}, {review_key, request}});
+    Value input =
+        Value::Object({{parameters_key, c.parameters}, {review_key, request}});
     absl::StatusOr<std::vector<Violation>> violations =
         e.tmpl->Violations(input, options);
     if (!violations.ok()) {
-      out->push_back({&e, {&c, std::string(violations.status().message()),
-                           Value(), true}});
+      out->push_back(
+          {&e,
+           {&c, std::string(violations.status().message()), Value(), true}});
       continue;
     }
     for (Violation& v : *violations) {

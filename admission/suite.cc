@@ -86,7 +86,8 @@ absl::StatusOr<std::string> CheckAssertions(
       failures.push_back(absl::StrCat(
           "expected ", e.at_least_one ? "at least 1" : absl::StrCat(e.count),
           " violation(s)",
-          e.message.empty() ? "" : absl::StrCat(" matching \"", e.message, "\""),
+          e.message.empty() ? ""
+                            : absl::StrCat(" matching \"", e.message, "\""),
           ", got ", n));
     }
   }
@@ -105,7 +106,8 @@ std::string RunCase(const Paths& paths, const std::vector<ObjectSource>& policy,
   if (!object.ok()) return std::string(object.status().message());
   if (object->empty()) return "object: the file holds no object";
   std::vector<ObjectSource> inventory_objects;
-  if (const Value* inv = c.Find("inventory"); inv != nullptr && !inv->is_null()) {
+  if (const Value* inv = c.Find("inventory");
+      inv != nullptr && !inv->is_null()) {
     if (!inv->is_array()) return "inventory: expected a list of file paths";
     for (const Value& file : inv->elements()) {
       absl::StatusOr<std::vector<ObjectSource>> objs =
@@ -178,9 +180,8 @@ absl::StatusOr<std::vector<CaseResult>> RunSuiteFile(const std::string& path) {
         const Value& c = cases->elements()[i];
         std::string case_name = StringAt(c, {"name"});
         if (case_name.empty()) case_name = absl::StrCat("cases[", i, "]");
-        std::string failure = setup_error.empty()
-                                  ? RunCase(paths, policy, c)
-                                  : setup_error;
+        std::string failure =
+            setup_error.empty() ? RunCase(paths, policy, c) : setup_error;
         out.push_back({absl::StrCat(path, "/", test_name, "/", case_name),
                        failure.empty(), failure});
       }

@@ -45,7 +45,8 @@ absl::StatusOr<std::vector<CaseResult>> RunSuiteFile(const std::string& path);
 
 // The suite files at `path`: the file itself, or every YAML file below the
 // directory whose documents include a `kind: Suite`.
-absl::StatusOr<std::vector<std::string>> FindSuiteFiles(const std::string& path);
+absl::StatusOr<std::vector<std::string>> FindSuiteFiles(
+    const std::string& path);
 
 }  // namespace policyd::admission
 
