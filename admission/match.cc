@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "admission/fields.h"
 #include "util/status_macros.h"
 
@@ -50,6 +51,29 @@ absl::StatusOr<std::optional<LabelSelector>> ParseSelector(const Value& match,
   return std::move(s);
 }
 
+// Sets `*out` to the value of the choice `v` names, leaving it alone when
+// `v` is absent; the error lists the choices.
+template <typename T>
+absl::Status ParseChoice(
+    const Value* v, absl::string_view key,
+    std::initializer_list<std::pair<absl::string_view, T>> choices, T* out) {
+  if (v == nullptr || v->is_null()) return absl::OkStatus();
+  std::vector<std::string> names;
+  for (const auto& [name, value] : choices) {
+    if (v->is_string() &&
+        v->string() == std::string_view(name.data(), name.size())) {
+      *out = value;
+      return absl::OkStatus();
+    }
+    names.push_back(absl::StrCat("\"", name, "\""));
+  }
+  std::string last = names.back();
+  names.pop_back();
+  return FieldError(
+      absl::StrCat("spec.match.", key),
+      absl::StrCat("expected ", absl::StrJoin(names, ", "), " or ", last));
+}
+
 const Value* Labels(const Value* object) {
   return object == nullptr ? nullptr : FieldAt(*object, {"metadata", "labels"});
 }
@@ -84,34 +108,18 @@ absl::StatusOr<Match> ParseMatch(const Value* v) {
       return FieldError("spec.match.name", "expected a string");
     m.name = std::string(name->string());
   }
-  if (const Value* scope = v->Find("scope");
-      scope != nullptr && !scope->is_null()) {
-    std::string_view s = scope->is_string() ? scope->string() : "";
-    if (s == "*") {
-      m.scope = Match::Scope::kAll;
-    } else if (s == "Namespaced") {
-      m.scope = Match::Scope::kNamespaced;
-    } else if (s == "Cluster") {
-      m.scope = Match::Scope::kCluster;
-    } else {
-      return FieldError("spec.match.scope",
-                        "expected \"*\", \"Namespaced\" or \"Cluster\"");
-    }
-  }
-  if (const Value* source = v->Find("source");
-      source != nullptr && !source->is_null()) {
-    std::string_view s = source->is_string() ? source->string() : "";
-    if (s == "All") {
-      m.source = Match::Source::kAll;
-    } else if (s == "Original") {
-      m.source = Match::Source::kOriginal;
-    } else if (s == "Generated") {
-      m.source = Match::Source::kGenerated;
-    } else {
-      return FieldError("spec.match.source",
-                        "expected \"All\", \"Original\" or \"Generated\"");
-    }
-  }
+  POLICYD_RETURN_IF_ERROR(
+      ParseChoice<Match::Scope>(v->Find("scope"), "scope",
+                                {{"*", Match::Scope::kAll},
+                                 {"Namespaced", Match::Scope::kNamespaced},
+                                 {"Cluster", Match::Scope::kCluster}},
+                                &m.scope));
+  POLICYD_RETURN_IF_ERROR(
+      ParseChoice<Match::Source>(v->Find("source"), "source",
+                                 {{"All", Match::Source::kAll},
+                                  {"Original", Match::Source::kOriginal},
+                                  {"Generated", Match::Source::kGenerated}},
+                                 &m.source));
   return m;
 }
 

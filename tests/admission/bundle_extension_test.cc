@@ -27,18 +27,14 @@ spec:
 class BundleExtensionTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::path(::testing::TempDir()) /
-           ::testing::UnitTest::GetInstance()->current_test_info()->name();
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_ / "bundles" / "k8s");
+    dir_ = TestDir();
     Write("bundles/k8s/template.yaml", kRequiredLabelsTemplate);
     Write("bundles/k8s/constraint.yaml", kConstraint);
     Write("bundles/k8s/deployment.yaml", "apiVersion: apps/v1\nkind: Deployment\n");
     Write("bundles/k8s/notes.yaml", "this: [is not: yaml");
   }
   void Write(const std::string& name, const std::string& text) {
-    std::filesystem::create_directories((dir_ / name).parent_path());
-    std::ofstream(dir_ / name) << text;
+    WriteFile(dir_, name, text);
   }
   absl::StatusOr<std::unique_ptr<bundles::Store>> Open(
       const std::string& inventory_dir = "") {

@@ -12,10 +12,7 @@ namespace {
 class SuiteTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::path(::testing::TempDir()) /
-           ::testing::UnitTest::GetInstance()->current_test_info()->name();
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_ / "samples");
+    dir_ = TestDir();
     Write("template.yaml", kRequiredLabelsTemplate);
     Write("constraint.yaml", R"(
 apiVersion: constraints.gatekeeper.sh/v1beta1
@@ -35,7 +32,7 @@ spec:
           "apiVersion: v1\nkind: Namespace\nmetadata: {name: c}\n");
   }
   void Write(const std::string& name, const std::string& text) {
-    std::ofstream(dir_ / name) << text;
+    WriteFile(dir_, name, text);
   }
   std::string Suite(const std::string& cases) {
     return "kind: Suite\napiVersion: test.gatekeeper.sh/v1alpha1\ntests:\n"

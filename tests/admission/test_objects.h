@@ -2,6 +2,8 @@
 #ifndef POLICYD_TESTS_ADMISSION_TEST_OBJECTS_H_
 #define POLICYD_TESTS_ADMISSION_TEST_OBJECTS_H_
 
+#include <filesystem>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -9,6 +11,23 @@
 #include "gtest/gtest.h"
 
 namespace policyd::admission {
+
+// A fresh directory for the running test.
+inline std::filesystem::path TestDir() {
+  std::filesystem::path dir =
+      std::filesystem::path(::testing::TempDir()) / "admission" /
+      ::testing::UnitTest::GetInstance()->current_test_info()->name();
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  return dir;
+}
+
+// Writes `text` to `dir`/`name`, making the folders on the way.
+inline void WriteFile(const std::filesystem::path& dir, const std::string& name,
+                      const std::string& text) {
+  std::filesystem::create_directories((dir / name).parent_path());
+  std::ofstream(dir / name) << text;
+}
 
 inline std::vector<ObjectSource> Objects(const std::string& yaml) {
   absl::StatusOr<std::vector<ObjectSource>> objects =
