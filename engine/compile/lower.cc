@@ -314,18 +314,22 @@ plan::Term BodyLowerer::LowerComprehension(const ast::Term& t, Scope& scope,
   }
   out.body = std::make_shared<plan::Body>(
       LowerBody(*t.body, *child, bound, inner_outer));
+  // The head needs its own variables bound by the body; comprehensions in
+  // it check their own and see the body's bindings (closures).
   NameSet head_vars;
-  if (t.key) vars_.DeepVars(*t.key, *child, &head_vars);
-  vars_.DeepVars(*t.head, *child, &head_vars);
+  if (t.key) vars_.ShallowVars(*t.key, *child, &head_vars);
+  vars_.ShallowVars(*t.head, *child, &head_vars);
   for (auto& n : head_vars) {
     if (!bound.count(n)) {
       Fail(kRegoUnsafeVarError, t.loc,
            absl::StrCat("var ", n, " is unsafe"));
     }
   }
+  NameSet head_outer = inner_outer;
+  head_outer.insert(bound.begin(), bound.end());
   if (t.key) out.key = std::make_shared<plan::Term>(
-                 Lower(*t.key, *child, inner_outer));
-  out.head = std::make_shared<plan::Term>(Lower(*t.head, *child, inner_outer));
+                 Lower(*t.key, *child, head_outer));
+  out.head = std::make_shared<plan::Term>(Lower(*t.head, *child, head_outer));
   scopes_.push_back(std::move(child));
   return out;
 }
@@ -519,6 +523,8 @@ absl::StatusOr<std::unique_ptr<plan::Rule>> LowerRule(
                        head.loc.col, absl::StrCat("var ", n, " is unsafe"));
     }
   }
+  // Comprehensions in the head see the body's bindings.
+  body_outer.insert(bound.begin(), bound.end());
   for (size_t i = key_start; i < items.size(); ++i) {
     rule->key_path.push_back(bc.Lower(*items[i], scope, body_outer));
   }
