@@ -141,12 +141,13 @@ plan::With BodyLowerer::LowerWith(const ast::With& w, Scope& scope, const NameSe
     Fail(kRegoTypeError, w.loc, "with target must be a reference");
     return out;
   }
-  std::optional<GlobalRef> global =
-      path[0] == "input" || path[0] == "data" ? vars_.env().Resolve(path[0])
-                                              : std::nullopt;
+  // input and data, or an import alias or rule of the package that stands
+  // for a path below them.
+  std::optional<GlobalRef> global = vars_.env().Resolve(path[0]);
   if (global) {
     out.target = global->input ? plan::With::kInput : plan::With::kData;
-    out.path.assign(path.begin() + 1, path.end());
+    out.path = global->path;
+    out.path.insert(out.path.end(), path.begin() + 1, path.end());
     if (!global->input) {
       if (const plan::Node* node = FindNode(*vars_.root(), out.path);
           node && node->function) {

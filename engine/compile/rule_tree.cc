@@ -59,13 +59,18 @@ absl::StatusOr<std::vector<PlacedRule>> BuildRuleTree(
           node->function->name = node->path;
           node->function->arity = static_cast<int>(r.head.args.size());
         }
-      } else if (!node->rules) {
-        node->rules = std::make_unique<plan::RuleSet>();
-        node->rules->kind = kind;
-        node->rules->path = node->path;
-      } else if (node->rules->kind != kind) {
-        return MakeError(kRegoTypeError, envs[m].file, r.loc.line, r.loc.col,
-                         absl::StrCat("conflicting rules ", node->path, " found"));
+      }
+      // A function without arguments is also a rule of its path, as in OPA
+      // (`data.p.f` reads `f() := 1`).
+      if (!IsFunction(r) || r.head.args.empty()) {
+        if (!node->rules) {
+          node->rules = std::make_unique<plan::RuleSet>();
+          node->rules->kind = kind;
+          node->rules->path = node->path;
+        } else if (node->rules->kind != kind) {
+          return MakeError(kRegoTypeError, envs[m].file, r.loc.line, r.loc.col,
+                           absl::StrCat("conflicting rules ", node->path, " found"));
+        }
       }
       placed.push_back({&r, m, node, rest});
     }

@@ -66,6 +66,35 @@ absl::Status UnsafeError(const VarAnalysis& vars, const OrderedBody& body,
   return Unsafe(vars, body.exprs.front().loc, "expression is unsafe");
 }
 
+// `not f(input.x)` with f a user function: as OPA, the reference arguments
+// are evaluated before the negation (`__neg = input.x; not f(__neg)`), so an
+// undefined argument makes the expression undefined rather than true.
+void HoistNegatedCallArgs(const VarAnalysis& vars, ast::Expr e,
+                          std::vector<ast::Expr>* out) {
+  if (e.negated && e.kind == ast::ExprKind::kTerm &&
+      e.term->kind == TermKind::kCall &&
+      ResolveFunction(vars.env(), *vars.root(), *e.term->items[0]) != nullptr) {
+    auto call = std::make_shared<ast::Term>(*e.term);
+    for (size_t i = 1; i < call->items.size(); ++i) {
+      const ast::TermPtr& arg = call->items[i];
+      if (arg->kind != TermKind::kRef) continue;
+      auto local = std::make_shared<ast::Term>();
+      local->kind = TermKind::kVar;
+      local->loc = arg->loc;
+      local->name = absl::StrCat("__neg_", arg->loc.line, "_", arg->loc.col);
+      ast::Expr bind;
+      bind.kind = ast::ExprKind::kUnify;
+      bind.loc = e.loc;
+      bind.lhs = local;
+      bind.rhs = arg;
+      out->push_back(std::move(bind));
+      call->items[i] = local;
+    }
+    e.term = call;
+  }
+  out->push_back(std::move(e));
+}
+
 }  // namespace
 
 ast::Expr RewriteOutputCall(const VarAnalysis& vars, const ast::Expr& e) {
@@ -92,7 +121,7 @@ OrderedBody OrderBody(const VarAnalysis& vars, const ast::Body& source,
   std::vector<ast::Expr>& exprs = body.exprs;
   for (auto& e : source) {
     if (e.kind == ast::ExprKind::kSome) continue;
-    exprs.push_back(RewriteOutputCall(vars, e));
+    HoistNegatedCallArgs(vars, RewriteOutputCall(vars, e), &exprs);
   }
   std::vector<NameSet> shallow(exprs.size());
   for (size_t i = 0; i < exprs.size(); ++i) {

@@ -92,5 +92,63 @@ TEST(ValidRegoTest, KeywordsAfterADotAndUnionInACollection) {
             "[[1,2],[]]");
 }
 
+
+// ---- answered differently ----
+
+TEST(AnsweredLikeOpaTest, NegatedFunctionCallNeedsItsReferenceArguments) {
+  const char* policy =
+      "package t\nf(x) if x == 1\nhelper if input.nothing\n"
+      "a if not f(input.missing)\nb if not helper\nc if not f(2)\n"
+      "d if not startswith(input.missing, \"x\")";
+  EXPECT_EQ(Eval(policy, "data.t"), R"({"b":true,"c":true,"d":true})");
+  EXPECT_EQ(Eval(policy, "data.t.a", R"({"missing": 2})"), "true");
+}
+
+TEST(AnsweredLikeOpaTest, ArithmeticResultsEqualTheirDecimalLiterals) {
+  EXPECT_EQ(Eval("package t\np := [0.1 + 0.2 == 0.3, 7 / 10 == 0.7, 3 * 0.1 == 0.3, "
+                 "1 / 3 * 3 == 1, 0.3 - 0.1 == 0.2]",
+                 "data.t.p"),
+            "[true,true,true,true,false]");
+  // Sums are rounded to 64-bit big.Float values first, as in OPA: 0.3 - 0.1
+  // prints (and is) 0.20000000000000000002.
+  EXPECT_EQ(Eval("package t\np := [0.1 + 0.2, 0.3 - 0.1]", "data.t.p"),
+            "[0.3,0.20000000000000000002]");
+  EXPECT_EQ(Eval("package t\np := {0.1 + 0.2: 1}[0.3]", "data.t.p"), "1");
+}
+
+TEST(AnsweredLikeOpaTest, ElseChainFallsThroughAnUndefinedValue) {
+  EXPECT_EQ(Eval("package t\np := input.missing if true else := 2\n"
+                 "q := input.missing if { true } else := input.gone if { true } else := 3\n"
+                 "f(x) := input.missing if x > 0 else := 4\nr := f(1)",
+                 "data.t"),
+            R"({"p":2,"q":3,"r":4})");
+}
+
+TEST(AnsweredLikeOpaTest, ZeroArgumentFunctionsAreRulesOfTheirPath) {
+  EXPECT_EQ(Eval("package t\nz() := 5\ny := z()", "data.t"), R"({"y":5,"z":5})");
+  EXPECT_EQ(Eval("package t\nz() := 5", "data.t.z"), "5");
+  EXPECT_EQ(Eval("package t\ndefault z() := 1\nz() := 2 if input.x", "data.t.z"), "1");
+}
+
+TEST(AnsweredLikeOpaTest, DefaultOnRulesWithReferenceHeads) {
+  const char* policy =
+      "package t\ndefault a.b.c := false\na.b.c if input.x\na.b.d := 1";
+  EXPECT_EQ(Eval(policy, "data.t.a", "{}"), R"({"b":{"c":false,"d":1}})");
+  EXPECT_EQ(Eval(policy, "data.t.a.b.c", R"({"x": true})"), "true");
+}
+
+TEST(AnsweredLikeOpaTest, WithTargetsThroughImportAliases) {
+  auto engine = CompileText(
+      {"package t\nimport data.lib\nimport input.user as u\nimport data.lib.f as g\n"
+       "h(y) := y + 100\n"
+       "p := x if x := lib.v with lib.v as 10\n"
+       "q := x if x := u with u as \"bob\"\n"
+       "r := x if x := g(1) with g as 8\n"
+       "s := x if x := g(1) with g as h\n",
+       "package lib\nv := 1\nf(x) := x"});
+  ASSERT_TRUE(engine.ok()) << engine.status();
+  EXPECT_EQ(EvalJson(*engine, "data.t"), R"({"p":10,"q":"bob","r":8,"s":101})");
+}
+
 }  // namespace
 }  // namespace policyd
