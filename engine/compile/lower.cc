@@ -5,6 +5,7 @@
 #include <optional>
 #include <utility>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "engine/builtins/builtin.h"
@@ -409,6 +410,15 @@ plan::Term BodyLowerer::LowerCall(const ast::Term& t, Scope& scope, const NameSe
   if (b == nullptr || path.empty() ||
       rest != (op.kind == TermKind::kVar ? 1 : op.items.size())) {
     Fail(kRegoTypeError, t.loc, absl::StrCat("undefined function ", name));
+    return out;
+  }
+  // Builtins OPA deprecated are gone under Rego v1 (and `import rego.v1`).
+  static const absl::flat_hash_set<std::string_view> kDeprecated = {
+      "all", "any", "re_match", "net.cidr_overlap", "set_diff", "cast_array",
+      "cast_set", "cast_string", "cast_boolean", "cast_null", "cast_object"};
+  if (vars_.env().rego_v1 && kDeprecated.contains(b->name)) {
+    Fail(kRegoTypeError, t.loc,
+         absl::StrCat("deprecated built-in function calls in expression: ", b->name));
     return out;
   }
   out.builtin = b;

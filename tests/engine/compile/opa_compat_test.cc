@@ -150,5 +150,71 @@ TEST(AnsweredLikeOpaTest, WithTargetsThroughImportAliases) {
   EXPECT_EQ(EvalJson(*engine, "data.t"), R"({"p":10,"q":"bob","r":8,"s":101})");
 }
 
+
+// ---- invalid Rego accepted ----
+
+TEST(InvalidRegoTest, UnsafeConstructs) {
+  EXPECT_THAT(CompileCode("package t\nq contains 1\np if not q[_]"),
+              HasSubstr("rego_unsafe_var_error: test-0.rego:3: rego_unsafe_var_error: var _ is unsafe"));
+  EXPECT_THAT(CompileCode("package t\nq contains 1\np if { not q[x] }"),
+              HasSubstr("rego_unsafe_var_error: test-0.rego:3: rego_unsafe_var_error: var x is unsafe"));
+  EXPECT_EQ(CompileCode("package t\nq contains 1\np if { x := 1; not q[x] }"), "ok");
+  EXPECT_THAT(CompileCode("package t\np if { every x in [1] { true } }"),
+              HasSubstr("rego_compile_error: test-0.rego:2: rego_compile_error: declared var x unused"));
+  EXPECT_THAT(CompileCode("package t\np if { every k, v in [1] { v > 0 } }"),
+              HasSubstr("declared var k unused"));
+  EXPECT_EQ(CompileCode("package t\np if { every k, v in [1] { k >= 0; v > 0 } }"), "ok");
+  EXPECT_THAT(CompileCode("package t\np if { [a, b] = [1] }"),
+              HasSubstr("rego_unsafe_var_error: test-0.rego:2: rego_unsafe_var_error: var a is unsafe"));
+  EXPECT_EQ(CompileCode("package t\np if { [a, b] = [1, 2] }"), "ok");
+  EXPECT_THAT(CompileCode("package t\np if {\n  x := 1\n  x := 2\n}"),
+              HasSubstr("rego_compile_error: test-0.rego:4: rego_compile_error: var x assigned above"));
+  EXPECT_THAT(CompileCode("package t\np if {\n  some x\n  x := 2\n}"),
+              HasSubstr("var x assigned above"));
+  // A closure has a scope of its own.
+  EXPECT_EQ(CompileCode("package t\np if {\n  x := 1\n  y := [x | x := 2]\n  y[0] == x\n}"),
+            "ok");
+}
+
+TEST(InvalidRegoTest, Conflicts) {
+  EXPECT_THAT(CompileCode("package t\na.b := 1\na.b.c := 2"),
+              HasSubstr("rego_type_error: test-0.rego:2: rego_type_error: rule data.t.a.b "
+                        "conflicts with [data.t.a.b.c]"));
+  EXPECT_EQ(CompileCode("package t\na.b[x] := 1 if some x in [\"d\"]\na.b.c := 2"), "ok");
+  auto packages = CompileText({"package a\nb := 1", "package a.b\nc := 2"});
+  ASSERT_FALSE(packages.ok());
+  EXPECT_EQ(ErrorCode(packages.status()), kRegoTypeError);
+  EXPECT_THAT(CompileCode("package t\ninput := 1"),
+              HasSubstr("rego_compile_error: test-0.rego:2: rego_compile_error: rules must not "
+                        "shadow input (use a different rule name)"));
+  EXPECT_THAT(CompileCode("package t\ndata.x := 1"), HasSubstr("rules must not shadow data"));
+  EXPECT_THAT(CompileCode("package t\nimport future.keywords.in\nimport rego.v1\np := 1",
+                          ast::RegoVersion::kV0),
+              HasSubstr("rego_parse_error: test-0.rego:3:1: rego_parse_error: the `rego.v1` "
+                        "import implies `future.keywords`, these are therefore mutually exclusive"));
+  EXPECT_EQ(CompileCode("package t\nimport rego.v1\np := 1", ast::RegoVersion::kV0), "ok");
+  EXPECT_THAT(CompileCode("package t\np if any([true])"),
+              HasSubstr("rego_type_error: test-0.rego:2: rego_type_error: deprecated built-in "
+                        "function calls in expression: any"));
+  EXPECT_THAT(CompileCode("package t\nimport rego.v1\np := re_match(\"a\", \"a\")",
+                          ast::RegoVersion::kV0),
+              HasSubstr("deprecated built-in function calls in expression: re_match"));
+  EXPECT_EQ(CompileCode("package t\np := re_match(\"a\", \"a\")", ast::RegoVersion::kV0),
+            "ok");
+}
+
+TEST(InvalidRegoTest, FunctionsGivingTwoValuesConflictAtEvaluation) {
+  std::string out = Eval("package t\nf(x) := 1\nf(x) := 2\np := f(1)", "data.t.p");
+  EXPECT_THAT(out, HasSubstr("eval_conflict_error: functions must not produce multiple outputs"));
+  out = Eval("package t\nz() := 1\nz() := 2\np := z()", "data.t.p");
+  EXPECT_THAT(out, HasSubstr("eval_conflict_error"));
+  EXPECT_EQ(Eval("package t\nf(1) := 1\nf(2) := 2\np := f(1)", "data.t.p"), "1");
+}
+
+TEST(InvalidRegoTest, LexerStrictness) {
+  EXPECT_THAT(CompileCode("package t\np := - -1"), HasSubstr("rego_parse_error"));
+  EXPECT_THAT(CompileCode("package t\np := input.\n  x"), HasSubstr("rego_parse_error"));
+}
+
 }  // namespace
 }  // namespace policyd
