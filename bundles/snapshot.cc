@@ -10,15 +10,18 @@ namespace policyd::bundles {
 
 Snapshot::Snapshot(std::shared_ptr<const Engine> engine,
                    std::vector<std::shared_ptr<const Bundle>> bundles,
-                   uint64_t generation)
+                   uint64_t generation,
+                   std::shared_ptr<const SnapshotExtension> extension)
     : engine_(std::move(engine)),
       bundles_(std::move(bundles)),
       generation_(generation),
-      created_(absl::Now()) {}
+      created_(absl::Now()),
+      extension_(std::move(extension)) {}
 
 std::shared_ptr<const Snapshot> Snapshot::Build(
     std::vector<std::shared_ptr<const Bundle>> bundles, uint64_t generation,
-    std::vector<BundleError>* errors, ModuleCache* parsed) {
+    std::vector<BundleError>* errors, ModuleCache* parsed,
+    const ExtensionBuilder* extension) {
   std::sort(bundles.begin(), bundles.end(),
             [](const auto& a, const auto& b) { return a->name < b->name; });
   for (size_t i = 0; i < bundles.size(); ++i) {
@@ -62,8 +65,13 @@ std::shared_ptr<const Snapshot> Snapshot::Build(
     *errors = ErrorsFromCompileStatus(engine.status());
     return nullptr;
   }
-  return std::make_shared<const Snapshot>(*std::move(engine),
-                                          std::move(bundles), generation);
+  std::shared_ptr<const SnapshotExtension> built;
+  if (extension != nullptr && *extension) {
+    built = (*extension)(bundles, (*engine)->data(), errors);
+    if (built == nullptr) return nullptr;
+  }
+  return std::make_shared<const Snapshot>(
+      *std::move(engine), std::move(bundles), generation, std::move(built));
 }
 
 absl::StatusOr<std::shared_ptr<const PreparedQuery>> Snapshot::Query(

@@ -82,7 +82,7 @@ absl::Status Store::Reload() {
   }
   std::shared_ptr<const Snapshot> next =
       Snapshot::Build(bundles, current->generation() + 1, &event.errors,
-                      &parsed_);
+                      &parsed_, &options_.extension);
   if (next == nullptr) {
     event.result = absl::InvalidArgumentError("bundles not activated");
     return Finish(std::move(event), start, *listed);

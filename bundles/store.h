@@ -32,7 +32,10 @@
 
 namespace policyd::bundles {
 
-using StoreOptions = LoadOptions;
+struct StoreOptions : LoadOptions {
+  // Builds each snapshot's extension (see Snapshot); none when empty.
+  ExtensionBuilder extension;
+};
 
 // What one reload attempt did.
 struct ReloadEvent {

@@ -77,11 +77,13 @@ bool StartsWith(std::string_view s, std::string_view prefix) {
 }  // namespace
 
 RestApi::RestApi(const Decider* decider, WorkerPool* pool,
-                 std::string default_decision, absl::Duration timeout)
+                 std::string default_decision, absl::Duration timeout,
+                 const AdmissionWebhook* admission)
     : decider_(decider),
       pool_(pool),
       default_decision_(std::move(default_decision)),
-      timeout_(timeout) {}
+      timeout_(timeout),
+      admission_(admission) {}
 
 HttpResponse RestApi::Handle(const HttpRequest& request) const {
   std::string_view path = request.path;
@@ -114,8 +116,29 @@ HttpResponse RestApi::Handle(const HttpRequest& request) const {
     if (request.method != "POST") return Error(405, "method_not_allowed", "use POST");
     return DefaultDecision(request);
   }
+  if (path == "/v1/admit" && admission_ != nullptr) {
+    if (request.method != "POST") return Error(405, "method_not_allowed", "use POST");
+    return Admit(request);
+  }
   return Error(404, "resource_not_found",
                absl::StrCat("no such endpoint: ", request.path));
+}
+
+HttpResponse RestApi::Admit(const HttpRequest& request) const {
+  WebhookResponse answer;
+  absl::Notification done;
+  if (!pool_->TrySubmit([&] {
+        answer = admission_->Handle(request.body);
+        done.Notify();
+      })) {
+    decider_->metrics()->CountError("admission", "resource_exhausted");
+    return QueueFull();
+  }
+  done.WaitForNotification();
+  HttpResponse r;
+  r.status = answer.status;
+  r.body = std::move(answer.body);
+  return r;
 }
 
 std::optional<Decision> RestApi::Run(std::string_view path, const Value* input,

@@ -8,6 +8,7 @@
 //   GET  /health[?bundles]      200, or (with ?bundles) 500 until every
 //                               bundle is active
 //   GET  /metrics               Prometheus text format
+//   POST /v1/admit              Kubernetes AdmissionReview (admission_webhook.h)
 // No `result` key when the decision is undefined. Errors are OPA's shape,
 // {"code": ..., "message": ...}: 400 invalid_parameter, 404
 // resource_not_found / undefined_document, 405 method_not_allowed, 429
@@ -19,6 +20,7 @@
 #include <atomic>
 #include <string>
 
+#include "service/api/admission_webhook.h"
 #include "service/decider.h"
 #include "service/transport/http_server.h"
 #include "service/transport/worker_pool.h"
@@ -29,8 +31,10 @@ class RestApi {
  public:
   // All must outlive the API. Each decision must finish within `timeout`
   // of the request's arrival.
+  // `admission` may be null (no /v1/admit).
   RestApi(const Decider* decider, WorkerPool* pool,
-          std::string default_decision, absl::Duration timeout);
+          std::string default_decision, absl::Duration timeout,
+          const AdmissionWebhook* admission = nullptr);
 
   HttpResponse Handle(const HttpRequest& request) const;
 
@@ -41,6 +45,7 @@ class RestApi {
   HttpResponse Batch(const HttpRequest& request, std::string_view path) const;
   HttpResponse DefaultDecision(const HttpRequest& request) const;
   HttpResponse Health(const HttpRequest& request) const;
+  HttpResponse Admit(const HttpRequest& request) const;
 
   // Runs `path` for `input` on the worker pool and waits for it; nullopt
   // when the queue is full.
@@ -51,6 +56,7 @@ class RestApi {
   WorkerPool* const pool_;
   const std::string default_decision_;
   const absl::Duration timeout_;
+  const AdmissionWebhook* const admission_;
   std::atomic<bool> shutting_down_{false};
 };
 

@@ -8,6 +8,7 @@
 #include "service/cli/decide_command.h"
 #include "service/cli/eval_command.h"
 #include "service/cli/serve_command.h"
+#include "service/cli/verify_command.h"
 
 namespace policyd {
 namespace {
@@ -24,6 +25,7 @@ const std::vector<Command>& Commands() {
       ServeCommand(),
       DecideCommand(),
       CheckCommand(),
+      VerifyCommand(),
       {"version", "Print the version of policyd", RunVersion},
   };
   return commands;

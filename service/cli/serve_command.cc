@@ -13,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "absl/synchronization/mutex.h"
+#include "admission/bundle_extension.h"
 #include "bundles/store.h"
 #include "bundles/watcher.h"
 #include "grpc/grpc.h"
@@ -22,6 +23,7 @@
 #include "service/transport/completion_queue_threads.h"
 #include "service/decider.h"
 #include "service/decision_log.h"
+#include "service/api/admission_webhook.h"
 #include "service/api/decision_service.h"
 #include "service/api/ext_authz_service.h"
 #include "service/api/health_service.h"
@@ -80,6 +82,14 @@ void LogReload(const bundles::ReloadEvent& event, std::ostream& err) {
           << (bundle->manifest.revision.empty() ? "-" : bundle->manifest.revision);
     }
     err << std::endl;
+    if (auto policies = admission::AdmissionPolicies(*event.current)) {
+      err << "policyd: admission: " << policies->template_count()
+          << " templates, " << policies->constraint_count() << " constraints"
+          << std::endl;
+      for (const std::string& w : policies->warnings()) {
+        err << "policyd: admission: warning: " << w << std::endl;
+      }
+    }
   } else if (!event.result.ok()) {
     err << "policyd: reload failed, the previous bundles keep serving: "
         << event.result.message() << std::endl;
@@ -133,6 +143,8 @@ int RunServe(const std::vector<std::string>& args, std::ostream& out,
   ServiceMetrics metrics;
   bundles::StoreOptions store_options;
   store_options.signatures = config.bundle_signatures;
+  store_options.extension =
+      admission::AdmissionExtensionBuilder(config.inventory);
   if (store_options.signatures.required && store_options.signatures.keys.empty()) {
     err << "policyd serve: bundle_signatures_required needs a bundle_verification_key\n";
     return 1;
@@ -220,8 +232,10 @@ int RunServe(const std::vector<std::string>& args, std::ostream& out,
     }
   }
 
+  AdmissionWebhook admission(&decider, config.decision_timeout,
+                             config.max_steps);
   RestApi rest(&decider, &pool, config.default_decision,
-               config.decision_timeout);
+               config.decision_timeout, &admission);
   std::vector<std::unique_ptr<HttpServer>> http_servers;
   for (const ListenAddress& a : config.http_addr) {
     HttpServerOptions options;

@@ -173,6 +173,9 @@ const std::vector<Setting>& Settings() {
          c->tls.client_ca_file = v;
          return absl::OkStatus();
        }},
+      STRING_SETTING(inventory,
+                     "directory of Kubernetes objects (YAML/JSON) for "
+                     "data.inventory of admission templates"),
       STRING_SETTING(decision_log,
                      "decision log: stdout or a file (default: off)"),
       {"decision_log_mask", Kind::kList,
