@@ -1,3 +1,35 @@
+// The evaluator's contract.
+//
+// Evaluation is a depth-first search written in continuation-passing style.
+// Every Eval*/Unify*/Call function takes the rest of the work as a
+// continuation `k` and calls it once per solution it finds:
+//
+//  - `k` returns true to ask for more solutions and false to stop; a
+//    function returns false exactly when some `k` it called returned false
+//    or an error was recorded (then the whole search unwinds at once), and
+//    true when its solutions are exhausted. Undefined is "no call of k",
+//    never an error.
+//  - Backtracking is the return from `k`: a function that binds a frame
+//    slot (UnifyValue) calls `k` with the slot bound and unbinds it after
+//    `k` returns, so on every return the frame is as it was on entry.
+//    Iteration (`some x in xs`, refs with variable keys, partial rules) is
+//    a loop that calls `k` per member.
+//  - A body runs its expressions in the order the compiler chose
+//    (EvalBody(i) continues with EvalBody(i + 1)); `not e` runs `e` with a
+//    continuation that stops at the first solution and continues with `k`
+//    only when there was none. Comprehensions and rule values collect all
+//    solutions of their body with a continuation that returns true.
+//  - Frames are per rule, function or query call; bindings never leak out
+//    of the body that made them. Values that `k` receives are only valid
+//    during the call of `k` unless copied.
+//  - Errors go to `error_` through Fail() (the first one wins) and stop the
+//    search; builtin errors make the call undefined and are reported at the
+//    end in strict mode. Step() counts work for the step budget and checks
+//    the deadline every 1024 steps.
+//  - The values of rule-tree nodes (rules) are memoised per query
+//    (`cache_`); `with` saves and restores the memo and the overrides for
+//    the scope of its expression.
+
 #include "engine/eval/evaluator.h"
 
 #include <map>
