@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "bundles/data_tree.h"
+#include "util/status_macros.h"
 
 namespace policyd::bundles {
 
@@ -73,9 +74,8 @@ absl::StatusOr<std::shared_ptr<const PreparedQuery>> Snapshot::Query(
     auto it = queries_.find(absl::string_view(query.data(), query.size()));
     if (it != queries_.end()) return it->second;
   }
-  absl::StatusOr<PreparedQuery> prepared = engine_->Prepare(query);
-  if (!prepared.ok()) return prepared.status();
-  auto shared = std::make_shared<const PreparedQuery>(*std::move(prepared));
+  POLICYD_ASSIGN_OR_RETURN(PreparedQuery prepared, engine_->Prepare(query));
+  auto shared = std::make_shared<const PreparedQuery>(std::move(prepared));
   std::unique_lock lock(mu_);
   if (queries_.size() >= kMaxCachedQueries) return shared;
   // Another thread may have prepared the same query meanwhile; keep one.
