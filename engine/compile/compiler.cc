@@ -36,6 +36,16 @@ absl::StatusOr<CompiledModules> CompileModules(
     absl::StatusOr<std::unique_ptr<plan::Rule>> rule =
         LowerRule(*p.rule, context, p.key_start, nullptr);
     if (!rule.ok()) return rule.status();
+    if (IsFunction(*p.rule) && p.rule->head.args.empty() && p.node->function->arity == 0) {
+      absl::StatusOr<std::unique_ptr<plan::Rule>> as_rule =
+          LowerRule(*p.rule, context, p.key_start, nullptr);
+      if (!as_rule.ok()) return as_rule.status();
+      if (p.rule->is_default) {
+        p.node->rules->default_rule = std::move(*as_rule);
+      } else {
+        p.node->rules->rules.push_back(std::move(*as_rule));
+      }
+    }
     if (IsFunction(*p.rule)) {
       if (static_cast<int>(p.rule->head.args.size()) != p.node->function->arity) {
         return MakeError(kRegoTypeError, env.file, p.rule->loc.line,

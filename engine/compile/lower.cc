@@ -5,6 +5,7 @@
 #include <optional>
 #include <utility>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "engine/builtins/builtin.h"
@@ -142,12 +143,13 @@ plan::With BodyLowerer::LowerWith(const ast::With& w, Scope& scope, const NameSe
     Fail(kRegoTypeError, w.loc, "with target must be a reference");
     return out;
   }
-  std::optional<GlobalRef> global =
-      path[0] == "input" || path[0] == "data" ? vars_.env().Resolve(path[0])
-                                              : std::nullopt;
+  // input and data, or an import alias or rule of the package that stands
+  // for a path below them.
+  std::optional<GlobalRef> global = vars_.env().Resolve(path[0]);
   if (global) {
     out.target = global->input ? plan::With::kInput : plan::With::kData;
-    out.path.assign(path.begin() + 1, path.end());
+    out.path = global->path;
+    out.path.insert(out.path.end(), path.begin() + 1, path.end());
     if (!global->input) {
       if (const plan::Node* node = FindNode(*vars_.root(), out.path);
           node && node->function) {
@@ -409,6 +411,15 @@ plan::Term BodyLowerer::LowerCall(const ast::Term& t, Scope& scope, const NameSe
   if (b == nullptr || path.empty() ||
       rest != (op.kind == TermKind::kVar ? 1 : op.items.size())) {
     Fail(kRegoTypeError, t.loc, absl::StrCat("undefined function ", name));
+    return out;
+  }
+  // Builtins OPA deprecated are gone under Rego v1 (and `import rego.v1`).
+  static const absl::flat_hash_set<std::string_view> kDeprecated = {
+      "all", "any", "re_match", "net.cidr_overlap", "set_diff", "cast_array",
+      "cast_set", "cast_string", "cast_boolean", "cast_null", "cast_object"};
+  if (vars_.env().rego_v1 && kDeprecated.contains(b->name)) {
+    Fail(kRegoTypeError, t.loc,
+         absl::StrCat("deprecated built-in function calls in expression: ", b->name));
     return out;
   }
   out.builtin = b;

@@ -53,12 +53,14 @@ std::vector<ModuleEnv> BuildModuleEnvs(const std::vector<ast::Module>& modules,
     size_t rest = 0;
     std::vector<std::string> pkg = ConstPrefix(*mod.package, &rest);
     env.package.assign(pkg.begin() + 1, pkg.end());
+    env.rego_v1 = mod.version == ast::RegoVersion::kV1;
     for (auto& r : mod.rules) {
       (*rule_names)[env.package].insert(RefItems(r.head.ref)[0]->name);
     }
     for (auto& imp : mod.imports) {
       size_t irest = 0;
       std::vector<std::string> ip = ConstPrefix(*imp.path, &irest);
+      if (ip.size() == 2 && ip[0] == "rego" && ip[1] == "v1") env.rego_v1 = true;
       if (ip.empty() || (ip[0] != "data" && ip[0] != "input")) continue;
       GlobalRef g{ip[0] == "input", {ip.begin() + 1, ip.end()}};
       std::string alias = imp.alias.empty() ? ip.back() : imp.alias;

@@ -28,6 +28,8 @@ struct ModuleEnv {
   std::vector<std::string> package;     // below data
   const NameSet* rule_names = nullptr;  // first segments of the package's rules
   std::map<std::string, GlobalRef> imports;
+  // Rego v1 rules apply: a v1 module, or a v0 one importing rego.v1.
+  bool rego_v1 = false;
 
   // `input`, `data`, an import alias or a rule of the package; nullopt for
   // a local (or unknown) name.

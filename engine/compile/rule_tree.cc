@@ -44,6 +44,12 @@ absl::StatusOr<std::vector<PlacedRule>> BuildRuleTree(
   for (size_t m = 0; m < modules.size(); ++m) {
     for (auto& r : modules[m].rules) {
       std::vector<ast::TermPtr> items = RefItems(r.head.ref);
+      const std::string& name = items[0]->name;
+      if (envs[m].rego_v1 && (name == "input" || name == "data")) {
+        return MakeError(kRegoCompileError, envs[m].file, r.loc.line, r.loc.col,
+                         absl::StrCat("rules must not shadow ", name,
+                                      " (use a different rule name)"));
+      }
       size_t rest = 0;
       std::vector<std::string> prefix = ConstPrefix(*r.head.ref, &rest);
       std::vector<std::string> full = envs[m].package;
@@ -59,18 +65,46 @@ absl::StatusOr<std::vector<PlacedRule>> BuildRuleTree(
           node->function->name = node->path;
           node->function->arity = static_cast<int>(r.head.args.size());
         }
-      } else if (!node->rules) {
-        node->rules = std::make_unique<plan::RuleSet>();
-        node->rules->kind = kind;
-        node->rules->path = node->path;
-      } else if (node->rules->kind != kind) {
-        return MakeError(kRegoTypeError, envs[m].file, r.loc.line, r.loc.col,
-                         absl::StrCat("conflicting rules ", node->path, " found"));
+      }
+      // A function without arguments is also a rule of its path, as in OPA
+      // (`data.p.f` reads `f() := 1`).
+      if (!IsFunction(r) || r.head.args.empty()) {
+        if (!node->rules) {
+          node->rules = std::make_unique<plan::RuleSet>();
+          node->rules->kind = kind;
+          node->rules->path = node->path;
+        } else if (node->rules->kind != kind) {
+          return MakeError(kRegoTypeError, envs[m].file, r.loc.line, r.loc.col,
+                           absl::StrCat("conflicting rules ", node->path, " found"));
+        }
       }
       placed.push_back({&r, m, node, rest});
     }
   }
   MarkRulesBelow(root);
+  // A rule's value is the whole document at its path: nothing may be
+  // defined inside it (`a.b := 1` beside `a.b.c := 2`, or a package a.b).
+  // Rules with variables in their path (`a.b[x]`) build objects there and
+  // may share the extent.
+  for (const PlacedRule& p : placed) {
+    const plan::Node& node = *p.node;
+    if (!node.rules || node.rules->kind == plan::RuleSet::kObject) continue;
+    std::vector<std::string> inside;
+    for (const auto& [key, child] : node.children) {
+      if (child->has_rules_below) inside.push_back(child->path);
+    }
+    if (!inside.empty() || node.is_package) {
+      const ModuleEnv& env = envs[p.module_index];
+      return MakeError(kRegoTypeError, env.file, p.rule->loc.line, p.rule->loc.col,
+                       node.is_package && inside.empty()
+                           ? absl::StrCat("package ", node.path.substr(5),
+                                          " conflicts with rule ", node.path,
+                                          " defined at ", env.file, ":",
+                                          p.rule->loc.line)
+                           : absl::StrCat("rule ", node.path, " conflicts with [",
+                                          absl::StrJoin(inside, " "), "]"));
+    }
+  }
   return placed;
 }
 

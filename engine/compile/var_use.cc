@@ -174,6 +174,10 @@ VarUse VarAnalysis::ExprUse(const ast::Expr& e, const Scope& scope,
     for (auto& n : deep) {
       if (others.count(n) || outer.count(n)) use.inputs.insert(n);
     }
+    // As OPA: a negation binds nothing, so every variable it mentions
+    // outside closures, wildcards included, must be bound before it.
+    ShallowExprVars(e, scope, &use.inputs);
+    if (MentionsWildcard(e)) use.inputs.insert("_");
     use.all = use.inputs;
     return use;
   }
@@ -217,6 +221,67 @@ VarUse VarAnalysis::ExprUse(const ast::Expr& e, const Scope& scope,
       Use(*w.value, false, scope, outer, &use);
   }
   return use;
+}
+
+namespace {
+
+// Whether `t` mentions the wildcard outside closures.
+bool TermMentionsWildcard(const ast::Term& t) {
+  switch (t.kind) {
+    case TermKind::kVar:
+      return IsWildcard(t.name);
+    case TermKind::kArrayCompr:
+    case TermKind::kSetCompr:
+    case TermKind::kObjectCompr:
+      return false;
+    default:
+      for (size_t i = t.kind == TermKind::kCall ? 1 : 0; i < t.items.size(); ++i) {
+        if (TermMentionsWildcard(*t.items[i])) return true;
+      }
+      for (auto& [k, v] : t.pairs) {
+        if (TermMentionsWildcard(*k) || TermMentionsWildcard(*v)) return true;
+      }
+      return false;
+  }
+}
+
+// Whether `t` mentions `name` anywhere (closures included).
+bool TermMentions(const ast::Term& t, const std::string& name) {
+  if (t.kind == TermKind::kVar) return t.name == name;
+  for (auto& i : t.items) {
+    if (TermMentions(*i, name)) return true;
+  }
+  for (auto& [k, v] : t.pairs) {
+    if (TermMentions(*k, name) || TermMentions(*v, name)) return true;
+  }
+  if (t.key && TermMentions(*t.key, name)) return true;
+  if (t.head && TermMentions(*t.head, name)) return true;
+  return t.body && VarAnalysis::Mentions(*t.body, name);
+}
+
+}  // namespace
+
+bool VarAnalysis::MentionsWildcard(const ast::Expr& e) {
+  for (const TermPtr* t : {&e.term, &e.lhs, &e.rhs, &e.key, &e.value, &e.collection}) {
+    if (*t && TermMentionsWildcard(**t)) return true;
+  }
+  return false;
+}
+
+bool VarAnalysis::Mentions(const ast::Body& body, const std::string& name) {
+  for (const ast::Expr& e : body) {
+    for (const TermPtr* t : {&e.term, &e.lhs, &e.rhs, &e.key, &e.value, &e.collection}) {
+      if (*t && TermMentions(**t, name)) return true;
+    }
+    for (auto& v : e.vars) {
+      if (TermMentions(*v, name)) return true;
+    }
+    for (auto& w : e.withs) {
+      if (TermMentions(*w.value, name)) return true;
+    }
+    if (e.body && Mentions(*e.body, name)) return true;
+  }
+  return false;
 }
 
 NameSet VarAnalysis::DeclaredNames(const ast::Body& body) {

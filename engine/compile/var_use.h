@@ -65,6 +65,10 @@ class VarAnalysis {
 
   // Names a body declares explicitly (`some`, `:=`, `some ... in`).
   static NameSet DeclaredNames(const ast::Body& body);
+  // Whether `e` mentions the wildcard `_` outside closures.
+  static bool MentionsWildcard(const ast::Expr& e);
+  // Whether `body` mentions the name anywhere (closures included).
+  static bool Mentions(const ast::Body& body, const std::string& name);
 
   // True when `t` names a function or builtin (a `with` replacement) rather
   // than a value.

@@ -1178,8 +1178,10 @@ class Evaluator {
     return true;
   }
 
-  // Evaluates one rule (following its else chain): calls emit(frame) for
-  // each solution of the first link whose body succeeds.
+  // Evaluates one rule (following its else chain): calls emit(link, frame,
+  // produced) for each solution of the first link that produces a value;
+  // emit sets `produced` when the head's value is defined (a link whose body
+  // succeeds with an undefined value falls through to its else, as in OPA).
   template <typename Emit>
   void EvalRule(const plan::Rule& rule, Emit emit) {
     for (const plan::Rule* link = &rule; link; link = link->else_rule.get()) {
@@ -1188,8 +1190,7 @@ class Evaluator {
       const std::string* saved_file = file_;
       file_ = &link->file;
       EvalBody(link->body, 0, frame, [&]() {
-        any = true;
-        return emit(*link, frame);
+        return emit(*link, frame, any);
       });
       file_ = saved_file;
       if (any || !error_.ok()) return;
@@ -1239,8 +1240,9 @@ class Evaluator {
               rule->value.value == *result) {
             continue;  // cannot change or conflict with the result
           }
-          EvalRule(*rule, [&](const plan::Rule& link, Frame& frame) {
+          EvalRule(*rule, [&](const plan::Rule& link, Frame& frame, bool& produced) {
             return EvalTerm(link.value, frame, [&](const Value& v) {
+              produced = true;
               if (result && *result != v) {
                 return Fail(kEvalConflictError, link.loc,
                             "complete rules must not produce multiple outputs");
@@ -1263,8 +1265,9 @@ class Evaluator {
       case plan::RuleSet::kPartialSet: {
         std::vector<Value> members;
         for (const plan::Rule* rule : Candidates(rs)) {
-          EvalRule(*rule, [&](const plan::Rule& link, Frame& frame) {
+          EvalRule(*rule, [&](const plan::Rule& link, Frame& frame, bool& produced) {
             return EvalTerm(link.key, frame, [&](const Value& v) {
+              produced = true;
               members.push_back(v);
               return true;
             });
@@ -1286,11 +1289,12 @@ class Evaluator {
   // Adds the entries of object-producing rules (`p[k].x := v`) to `builder`.
   void FillObject(const plan::RuleSet& rs, ObjectBuilder& builder) {
     for (const plan::Rule* rule : Candidates(rs)) {
-      EvalRule(*rule, [&](const plan::Rule& link, Frame& frame) {
+      EvalRule(*rule, [&](const plan::Rule& link, Frame& frame, bool& produced) {
         std::vector<Value> keys;
         return EvalList(link.key_path, 0, keys, frame, [&]() {
           const plan::Term& leaf = link.set_leaf ? link.key : link.value;
           return EvalTerm(leaf, frame, [&](const Value& v) {
+            produced = true;
             if (!builder.Insert(keys, 0, v, link.set_leaf)) {
               return Fail(kEvalConflictError, link.loc, "object keys must be unique");
             }

@@ -120,6 +120,7 @@ class Parser {
       : filename_(filename), src_(src),
         toks_(Lex(src, 0, src.size(), Location{1, 1}, &comments_)) {
     if (version == RegoVersion::kV1) EnableV1();
+    v1_module_ = version == RegoVersion::kV1;
   }
 
   absl::StatusOr<Module> ModuleText(RegoVersion version) {
@@ -393,6 +394,17 @@ class Parser {
       Next();
     }
     std::string text = RefText(*imp.path);
+    // In a v0 module, `import rego.v1` implies the future keywords: the two
+    // kinds of import exclude each other (OPA's parser refuses both).
+    bool future = text == "future.keywords" || text.rfind("future.keywords.", 0) == 0;
+    if (!v1_module_ && ((text == "rego.v1" && saw_future_import_) ||
+                        (future && saw_rego_v1_import_))) {
+      Error(imp.loc, "the `rego.v1` import implies `future.keywords`, these are "
+                     "therefore mutually exclusive");
+      return;
+    }
+    saw_future_import_ = saw_future_import_ || future;
+    saw_rego_v1_import_ = saw_rego_v1_import_ || text == "rego.v1";
     if (text == "rego.v1") {
       EnableV1();
     } else if (text == "future.keywords") {
@@ -1399,6 +1411,9 @@ class Parser {
   // v1 rule syntax: `if` and `contains` required.
   bool v1_rules_ = false;
   bool no_or_ = false; // `|` ends the term (comprehension heads)
+  // The module is v1 by version (not by `import rego.v1`); the imports seen.
+  bool v1_module_ = false;
+  bool saw_future_import_ = false, saw_rego_v1_import_ = false;
   int depth_ = 0;
   int template_vars_ = 0;
   bool failed_ = false;

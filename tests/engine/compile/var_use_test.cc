@@ -49,12 +49,16 @@ TEST(VarUseTest, CallArgumentsThatIterateBindForTheOthers) {
   EXPECT_THAT(use.ref_outputs, ElementsAre("i"));
 }
 
-TEST(VarUseTest, NegationNeedsEveryNameTheBodyAlsoUses) {
-  // `not x == y`: x is used elsewhere, so it must be bound first; a name
-  // only the negation mentions is local to it.
-  VarUse use = UseOf("package t\np if {\n  x := 1\n  not x == y\n}", 1);
-  EXPECT_THAT(use.inputs, ElementsAre("x"));
+TEST(VarUseTest, NegationNeedsAllItsVariablesBound) {
+  // `not x == y[_]`: a negation binds nothing (as in OPA), so all its
+  // variables, wildcards included, must be bound before it.
+  VarUse use = UseOf("package t\np if {\n  x := 1\n  not x == y[_]\n}", 1);
+  EXPECT_THAT(use.inputs, ElementsAre("_", "x", "y"));
   EXPECT_THAT(use.pattern_outputs, IsEmpty());
+  EXPECT_THAT(use.ref_outputs, IsEmpty());
+  // Those of a closure in it are the closure's own.
+  use = UseOf("package t\np if {\n  not [z | z := 1] == []\n}", 0);
+  EXPECT_THAT(use.inputs, IsEmpty());
 }
 
 TEST(VarUseTest, ComprehensionsNeedTheOuterNamesTheyMention) {
