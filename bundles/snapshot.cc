@@ -19,7 +19,7 @@ Snapshot::Snapshot(std::shared_ptr<const Engine> engine,
 
 std::shared_ptr<const Snapshot> Snapshot::Build(
     std::vector<std::shared_ptr<const Bundle>> bundles, uint64_t generation,
-    std::vector<BundleError>* errors, ModuleCache* parsed) {
+    std::vector<BundleError>* errors) {
   std::sort(bundles.begin(), bundles.end(),
             [](const auto& a, const auto& b) { return a->name < b->name; });
   for (size_t i = 0; i < bundles.size(); ++i) {
@@ -50,15 +50,12 @@ std::shared_ptr<const Snapshot> Snapshot::Build(
       }
     }
   }
-  ModuleCache fresh;
-  absl::StatusOr<std::vector<ast::Module>> modules =
-      (parsed != nullptr ? parsed : &fresh)->Parse(bundles);
-  if (!modules.ok()) {
-    *errors = ErrorsFromCompileStatus(modules.status());
-    return nullptr;
+  std::vector<SourceModule> modules;
+  for (const auto& bundle : bundles) {
+    modules.insert(modules.end(), bundle->modules.begin(), bundle->modules.end());
   }
   absl::StatusOr<std::shared_ptr<const Engine>> engine =
-      Engine::CompileParsed(*std::move(modules), tree.Build());
+      Engine::Compile(modules, tree.Build());
   if (!engine.ok()) {
     *errors = ErrorsFromCompileStatus(engine.status());
     return nullptr;

@@ -17,7 +17,6 @@
 #include "absl/time/time.h"
 #include "bundles/bundle.h"
 #include "bundles/bundle_error.h"
-#include "bundles/module_cache.h"
 #include "engine/engine.h"
 
 namespace policyd::bundles {
@@ -25,12 +24,13 @@ namespace policyd::bundles {
 class Snapshot {
  public:
   // Checks that the bundles' roots do not overlap, merges their data and
-  // compiles all their modules, parsing only those `parsed` (when given)
-  // does not hold from an earlier build. On failure `errors` gets one entry
-  // per problem, naming the bundle(s) at fault.
+  // parses and compiles all their modules. The snapshot keeps the compiled
+  // plan only: parse trees are many times the size of their source, so none
+  // is kept for the next reload. On failure `errors` gets one entry per
+  // problem, naming the bundle(s) at fault.
   static std::shared_ptr<const Snapshot> Build(
       std::vector<std::shared_ptr<const Bundle>> bundles, uint64_t generation,
-      std::vector<BundleError>* errors, ModuleCache* parsed = nullptr);
+      std::vector<BundleError>* errors);
 
   const Engine& engine() const { return *engine_; }
   const std::shared_ptr<const Engine>& shared_engine() const {
