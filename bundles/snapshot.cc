@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "bundles/data_tree.h"
+#include "util/status_macros.h"
 
 namespace policyd::bundles {
 
@@ -20,8 +21,7 @@ Snapshot::Snapshot(std::shared_ptr<const Engine> engine,
 
 std::shared_ptr<const Snapshot> Snapshot::Build(
     std::vector<std::shared_ptr<const Bundle>> bundles, uint64_t generation,
-    std::vector<BundleError>* errors, ModuleCache* parsed,
-    const ExtensionBuilder* extension) {
+    std::vector<BundleError>* errors, const ExtensionBuilder* extension) {
   std::sort(bundles.begin(), bundles.end(),
             [](const auto& a, const auto& b) { return a->name < b->name; });
   for (size_t i = 0; i < bundles.size(); ++i) {
@@ -52,15 +52,12 @@ std::shared_ptr<const Snapshot> Snapshot::Build(
       }
     }
   }
-  ModuleCache fresh;
-  absl::StatusOr<std::vector<ast::Module>> modules =
-      (parsed != nullptr ? parsed : &fresh)->Parse(bundles);
-  if (!modules.ok()) {
-    *errors = ErrorsFromCompileStatus(modules.status());
-    return nullptr;
+  std::vector<SourceModule> modules;
+  for (const auto& bundle : bundles) {
+    modules.insert(modules.end(), bundle->modules.begin(), bundle->modules.end());
   }
   absl::StatusOr<std::shared_ptr<const Engine>> engine =
-      Engine::CompileParsed(*std::move(modules), tree.Build());
+      Engine::Compile(modules, tree.Build());
   if (!engine.ok()) {
     *errors = ErrorsFromCompileStatus(engine.status());
     return nullptr;
@@ -81,9 +78,8 @@ absl::StatusOr<std::shared_ptr<const PreparedQuery>> Snapshot::Query(
     auto it = queries_.find(absl::string_view(query.data(), query.size()));
     if (it != queries_.end()) return it->second;
   }
-  absl::StatusOr<PreparedQuery> prepared = engine_->Prepare(query);
-  if (!prepared.ok()) return prepared.status();
-  auto shared = std::make_shared<const PreparedQuery>(*std::move(prepared));
+  POLICYD_ASSIGN_OR_RETURN(PreparedQuery prepared, engine_->Prepare(query));
+  auto shared = std::make_shared<const PreparedQuery>(std::move(prepared));
   std::unique_lock lock(mu_);
   if (queries_.size() >= kMaxCachedQueries) return shared;
   // Another thread may have prepared the same query meanwhile; keep one.

@@ -18,7 +18,6 @@
 #include "absl/time/time.h"
 #include "bundles/bundle.h"
 #include "bundles/bundle_error.h"
-#include "bundles/module_cache.h"
 #include "engine/engine.h"
 
 namespace policyd::bundles {
@@ -41,13 +40,14 @@ using ExtensionBuilder = std::function<std::shared_ptr<const SnapshotExtension>(
 class Snapshot {
  public:
   // Checks that the bundles' roots do not overlap, merges their data and
-  // compiles all their modules, parsing only those `parsed` (when given)
-  // does not hold from an earlier build. On failure `errors` gets one entry
-  // per problem, naming the bundle(s) at fault. `extension`, when set,
-  // builds the snapshot's extension() once the engine compiled.
+  // parses and compiles all their modules. The snapshot keeps the compiled
+  // plan only: parse trees are many times the size of their source, so none
+  // is kept for the next reload. On failure `errors` gets one entry per
+  // problem, naming the bundle(s) at fault. `extension`, when set, builds the
+  // snapshot's extension() once the engine compiled.
   static std::shared_ptr<const Snapshot> Build(
       std::vector<std::shared_ptr<const Bundle>> bundles, uint64_t generation,
-      std::vector<BundleError>* errors, ModuleCache* parsed = nullptr,
+      std::vector<BundleError>* errors,
       const ExtensionBuilder* extension = nullptr);
 
   const Engine& engine() const { return *engine_; }

@@ -7,6 +7,7 @@
 #include "absl/synchronization/notification.h"
 #include "engine/value/json.h"
 #include "service/api/grpc_status.h"
+#include "util/percent.h"
 
 namespace policyd {
 namespace {
@@ -46,28 +47,10 @@ HttpResponse QueueFull() {
                "too many decisions in flight; retry later");
 }
 
-// The decoded path after `prefix` (percent-escapes resolved).
+// The decoded path after `prefix` (percent-escapes resolved; a malformed
+// one kept as written).
 std::string PathAfter(std::string_view path, std::string_view prefix) {
-  std::string_view rest = path.substr(prefix.size());
-  std::string out;
-  for (size_t i = 0; i < rest.size(); ++i) {
-    if (rest[i] == '%' && i + 2 < rest.size()) {
-      auto hex = [](char c) {
-        return c >= '0' && c <= '9'   ? c - '0'
-               : c >= 'a' && c <= 'f' ? c - 'a' + 10
-               : c >= 'A' && c <= 'F' ? c - 'A' + 10
-                                      : -1;
-      };
-      int hi = hex(rest[i + 1]), lo = hex(rest[i + 2]);
-      if (hi >= 0 && lo >= 0) {
-        out += static_cast<char>(hi * 16 + lo);
-        i += 2;
-        continue;
-      }
-    }
-    out += rest[i];
-  }
-  return out;
+  return PercentDecode(path.substr(prefix.size()), PercentMode::kPath);
 }
 
 bool StartsWith(std::string_view s, std::string_view prefix) {
