@@ -34,6 +34,20 @@ struct SourceModule {
   ast::RegoVersion version = ast::RegoVersion::kV1;
 };
 
+// Told what an evaluation visits, for coverage reports. When no tracer is
+// set the evaluator does no tracing work beyond one pointer test per
+// expression.
+class EvalTracer {
+ public:
+  virtual ~EvalTracer() = default;
+  // An expression of a rule body, function body or query is about to be
+  // evaluated. `file` is empty for the query's own expressions.
+  virtual void EvalExpr(std::string_view file, const ast::Location& loc) = 0;
+  // The body of a rule (or function, or default rule) at `loc` succeeded:
+  // its head produces a value.
+  virtual void ExitRule(std::string_view file, const ast::Location& loc) = 0;
+};
+
 struct EvalOptions {
   // The input document; nullptr means undefined. Must outlive the call.
   const Value* input = nullptr;
@@ -49,6 +63,8 @@ struct EvalOptions {
   std::function<void(std::string_view line)> print;
   // Fixed time.now_ns() for the query; 0 means the real clock at start.
   int64_t now_ns = 0;
+  // Receives the expressions and rules evaluated; not owned.
+  EvalTracer* tracer = nullptr;
 };
 
 // One row of a query's results: the value of each expression in the query

@@ -212,6 +212,7 @@ class Evaluator {
 
   bool EvalExpr(const plan::Expr& e, Frame& f, Cont k) {
     if (!Step()) return false;
+    if (options_.tracer != nullptr) options_.tracer->EvalExpr(*file_, e.loc);
     if (!e.withs.empty()) return EvalWith(e, f, k);
     return EvalExprNoWith(e, f, k);
   }
@@ -778,6 +779,7 @@ class Evaluator {
         file_ = &link->file;
         UnifyElements(link->params, args, 0, frame, [&]() {
           return EvalBody(link->body, 0, frame, [&]() {
+            TraceExit(*link);
             return EvalTerm(link->value, frame, [&](const Value& v) {
               any = true;
               if (result && *result != v) {
@@ -1157,11 +1159,16 @@ class Evaluator {
       file_ = &link->file;
       EvalBody(link->body, 0, frame, [&]() {
         any = true;
+        TraceExit(*link);
         return emit(*link, frame);
       });
       file_ = saved_file;
       if (any || !error_.ok()) return;
     }
+  }
+
+  void TraceExit(const plan::Rule& rule) {
+    if (options_.tracer != nullptr) options_.tracer->ExitRule(rule.file, rule.loc);
   }
 
   // The rules of `rs` that can match, in source order: all of them, or
@@ -1220,6 +1227,7 @@ class Evaluator {
           if (!error_.ok()) return std::nullopt;
         }
         if (!result && rs.default_rule) {
+          TraceExit(*rs.default_rule);
           Frame frame(rs.default_rule->num_slots);
           EvalTerm(rs.default_rule->value, frame, [&](const Value& v) {
             result = v;

@@ -8,6 +8,7 @@
 #include "service/cli/decide_command.h"
 #include "service/cli/eval_command.h"
 #include "service/cli/serve_command.h"
+#include "service/cli/test_command.h"
 
 namespace policyd {
 namespace {
@@ -21,6 +22,7 @@ int RunVersion(const std::vector<std::string>& args, std::ostream& out,
 const std::vector<Command>& Commands() {
   static const std::vector<Command> commands = {
       EvalCommand(),
+      TestCommand(),
       ServeCommand(),
       DecideCommand(),
       CheckCommand(),

@@ -85,7 +85,8 @@ class Loader {
       std::string name = file.filename().string();
       absl::Status status = absl::OkStatus();
       if (absl::EndsWith(name, ".rego")) {
-        status = AddModule(file.string());
+        // `dir/./a.rego` is named `dir/a.rego`, as OPA names it.
+        status = AddModule(file.lexically_normal().string());
       } else if (IsDataFileName(name)) {
         status = AddData(file.string(),
                          FolderPath(file.parent_path().lexically_relative(root)));
