@@ -8,6 +8,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "bundles/bundle.h"
 #include "bundles/data_tree.h"
 #include "bundles/yaml_data.h"
 #include "engine/value/json.h"
@@ -123,6 +124,30 @@ absl::StatusOr<LoadedPolicies> LoadPolicyPaths(
     if (!status.ok()) return status;
   }
   return std::move(loader).Finish();
+}
+
+absl::StatusOr<LoadedPolicies> LoadBundlePaths(
+    const std::vector<std::string>& paths) {
+  LoadedPolicies loaded;
+  bundles::DataTree data;
+  for (const std::string& path : paths) {
+    absl::StatusOr<bundles::Bundle> bundle =
+        bundles::LoadBundle(path, path, bundles::LoadOptions());
+    if (!bundle.ok()) {
+      return absl::Status(bundle.status().code(),
+                          absl::StrCat(path, ": ", bundle.status().message()));
+    }
+    for (SourceModule& module : bundle->modules) {
+      loaded.modules.push_back(std::move(module));
+    }
+    for (bundles::DataDocument& doc : bundle->data) {
+      absl::Status status = data.Insert(doc.path, std::move(doc.value),
+                                        absl::StrCat(path, "/", doc.file));
+      if (!status.ok()) return status;
+    }
+  }
+  loaded.data = data.Build();
+  return loaded;
 }
 
 }  // namespace policyd

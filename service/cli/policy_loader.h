@@ -26,6 +26,13 @@ struct LoadedPolicies {
 absl::StatusOr<LoadedPolicies> LoadPolicyPaths(
     const std::vector<std::string>& paths, ast::RegoVersion version);
 
+// Each path is a bundle (a directory or a .tar.gz) read as `policyd serve`
+// reads it: data at folder paths relative to the bundle's root, modules in
+// the Rego version its manifest gives them, everything within its roots.
+// The bundles' data must not conflict.
+absl::StatusOr<LoadedPolicies> LoadBundlePaths(
+    const std::vector<std::string>& paths);
+
 // A JSON document, or YAML when the name ends in .yaml or .yml.
 absl::StatusOr<Value> LoadDocumentFile(const std::string& path);
 

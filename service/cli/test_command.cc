@@ -17,7 +17,7 @@ namespace policyd {
 namespace {
 
 constexpr std::string_view kUsage =
-    "Usage: policyd test [-v] [--run REGEX] [--format pretty|json]\n"
+    "Usage: policyd test [-v] [-b] [--run REGEX] [--format pretty|json]\n"
     "                    [--v0-compatible] [--coverage] [--timeout D] PATH...\n"
     "\n"
     "Runs the Rego tests (rules named test_*, in any package) of the .rego\n"
@@ -26,6 +26,8 @@ constexpr std::string_view kUsage =
     "\n"
     "  -v, --verbose        print every test with its duration and print()\n"
     "                       output, not only those that did not pass\n"
+    "  -b, --bundle         each PATH is a bundle (directory or .tar.gz), read\n"
+    "                       as `policyd serve` reads it\n"
     "  -r, --run REGEX      run only tests whose name (data.pkg.test_x)\n"
     "                       matches REGEX\n"
     "  -f, --format FMT     pretty (default) or json (OPA's result array)\n"
@@ -42,6 +44,7 @@ struct TestArgs {
   bool json = false;
   bool v0 = false;
   bool coverage = false;
+  bool bundle = false;
   TestOptions options;
 };
 
@@ -65,6 +68,8 @@ absl::StatusOr<TestArgs> ParseArgs(const std::vector<std::string>& args) {
       parsed.verbose = true;
     } else if (arg == "-c" || arg == "--coverage") {
       parsed.coverage = true;
+    } else if (arg == "-b" || arg == "--bundle") {
+      parsed.bundle = true;
     } else if (arg == "--v0-compatible") {
       parsed.v0 = true;
     } else if (absl::StartsWith(arg, "-")) {
@@ -95,8 +100,11 @@ int RunTestCommand(const std::vector<std::string>& args, std::ostream& out,
     err << "policyd test: " << parsed.status().message() << "\n\n" << kUsage;
     return 2;
   }
-  absl::StatusOr<LoadedPolicies> loaded = LoadPolicyPaths(
-      parsed->paths, parsed->v0 ? ast::RegoVersion::kV0 : ast::RegoVersion::kV1);
+  absl::StatusOr<LoadedPolicies> loaded =
+      parsed->bundle
+          ? LoadBundlePaths(parsed->paths)
+          : LoadPolicyPaths(parsed->paths, parsed->v0 ? ast::RegoVersion::kV0
+                                                      : ast::RegoVersion::kV1);
   CoverageTracer coverage;
   if (parsed->coverage) parsed->options.tracer = &coverage;
   absl::StatusOr<TestRun> run =
