@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "service/cli/command.h"
+#include "service/cli/build_command.h"
 #include "service/cli/check_command.h"
 #include "service/cli/decide_command.h"
 #include "service/cli/eval_command.h"
@@ -23,6 +24,7 @@ const std::vector<Command>& Commands() {
   static const std::vector<Command> commands = {
       EvalCommand(),
       TestCommand(),
+      BuildCommand(),
       ServeCommand(),
       DecideCommand(),
       CheckCommand(),

@@ -8,6 +8,8 @@
 #include "absl/status/status.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "bundles/manifest.h"
 #include "bundles/bundle.h"
 #include "bundles/data_tree.h"
 #include "bundles/yaml_data.h"
@@ -37,7 +39,8 @@ bundles::DataPath FolderPath(const fs::path& folder) {
 
 class Loader {
  public:
-  explicit Loader(ast::RegoVersion version) : version_(version) {}
+  Loader(ast::RegoVersion version, const std::vector<std::string>& ignore)
+      : version_(version), ignore_(ignore) {}
 
   absl::Status AddPath(const std::string& path) {
     std::error_code ec;
@@ -83,6 +86,9 @@ class Loader {
     }
     std::sort(files.begin(), files.end());
     for (const fs::path& file : files) {
+      if (IsIgnoredPath(file.lexically_relative(root).generic_string(), ignore_)) {
+        continue;
+      }
       std::string name = file.filename().string();
       absl::Status status = absl::OkStatus();
       if (absl::EndsWith(name, ".rego")) {
@@ -98,6 +104,7 @@ class Loader {
   }
 
   ast::RegoVersion version_;
+  const std::vector<std::string>& ignore_;
   std::vector<SourceModule> modules_;
   bundles::DataTree data_;
 };
@@ -116,9 +123,24 @@ absl::StatusOr<Value> LoadDocumentFile(const std::string& path) {
   return doc;
 }
 
+bool IsIgnoredPath(std::string_view relative_path,
+                   const std::vector<std::string>& ignore) {
+  if (ignore.empty()) return false;
+  for (absl::string_view segment : absl::StrSplit(
+           absl::string_view(relative_path.data(), relative_path.size()), '/')) {
+    for (const std::string& pattern : ignore) {
+      if (bundles::GlobMatch(pattern, std::string_view(segment.data(), segment.size()))) {
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
 absl::StatusOr<LoadedPolicies> LoadPolicyPaths(
-    const std::vector<std::string>& paths, ast::RegoVersion version) {
-  Loader loader(version);
+    const std::vector<std::string>& paths, ast::RegoVersion version,
+    const std::vector<std::string>& ignore) {
+  Loader loader(version, ignore);
   for (const std::string& path : paths) {
     absl::Status status = loader.AddPath(path);
     if (!status.ok()) return status;
