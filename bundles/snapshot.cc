@@ -5,20 +5,24 @@
 
 #include "absl/strings/str_cat.h"
 #include "bundles/data_tree.h"
+#include "engine/syntax/parser.h"
 
 namespace policyd::bundles {
 
 Snapshot::Snapshot(std::shared_ptr<const Engine> engine,
                    std::vector<std::shared_ptr<const Bundle>> bundles,
-                   uint64_t generation)
+                   uint64_t generation, std::shared_ptr<const Overlay> overlay)
     : engine_(std::move(engine)),
       bundles_(std::move(bundles)),
+      overlay_(overlay != nullptr ? std::move(overlay)
+                                  : std::make_shared<const Overlay>()),
       generation_(generation),
       created_(absl::Now()) {}
 
 std::shared_ptr<const Snapshot> Snapshot::Build(
     std::vector<std::shared_ptr<const Bundle>> bundles, uint64_t generation,
-    std::vector<BundleError>* errors, ModuleCache* parsed) {
+    std::vector<BundleError>* errors, ModuleCache* parsed,
+    std::shared_ptr<const Overlay> overlay) {
   std::sort(bundles.begin(), bundles.end(),
             [](const auto& a, const auto& b) { return a->name < b->name; });
   for (size_t i = 0; i < bundles.size(); ++i) {
@@ -49,6 +53,13 @@ std::shared_ptr<const Snapshot> Snapshot::Build(
       }
     }
   }
+  if (overlay != nullptr) {
+    if (absl::Status s = tree.Insert({}, overlay->data, "data written through the API");
+        !s.ok()) {
+      errors->push_back({"", "", 0, 0, std::string(s.message())});
+      return nullptr;
+    }
+  }
   ModuleCache fresh;
   absl::StatusOr<std::vector<ast::Module>> modules =
       (parsed != nullptr ? parsed : &fresh)->Parse(bundles);
@@ -56,14 +67,24 @@ std::shared_ptr<const Snapshot> Snapshot::Build(
     *errors = ErrorsFromCompileStatus(modules.status());
     return nullptr;
   }
+  if (overlay != nullptr) {
+    for (const auto& [id, text] : overlay->policies) {
+      absl::StatusOr<ast::Module> module = ast::ParseModule(id, text);
+      if (!module.ok()) {
+        *errors = ErrorsFromCompileStatus(module.status());
+        return nullptr;
+      }
+      modules->push_back(*std::move(module));
+    }
+  }
   absl::StatusOr<std::shared_ptr<const Engine>> engine =
       Engine::CompileParsed(*std::move(modules), tree.Build());
   if (!engine.ok()) {
     *errors = ErrorsFromCompileStatus(engine.status());
     return nullptr;
   }
-  return std::make_shared<const Snapshot>(*std::move(engine),
-                                          std::move(bundles), generation);
+  return std::make_shared<const Snapshot>(*std::move(engine), std::move(bundles),
+                                          generation, std::move(overlay));
 }
 
 absl::StatusOr<std::shared_ptr<const PreparedQuery>> Snapshot::Query(

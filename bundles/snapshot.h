@@ -18,6 +18,7 @@
 #include "bundles/bundle.h"
 #include "bundles/bundle_error.h"
 #include "bundles/module_cache.h"
+#include "bundles/overlay.h"
 #include "engine/engine.h"
 
 namespace policyd::bundles {
@@ -27,10 +28,12 @@ class Snapshot {
   // Checks that the bundles' roots do not overlap, merges their data and
   // compiles all their modules, parsing only those `parsed` (when given)
   // does not hold from an earlier build. On failure `errors` gets one entry
-  // per problem, naming the bundle(s) at fault.
+  // per problem, naming the bundle(s) at fault. The `overlay`'s policies
+  // and data (when given) join the bundles'.
   static std::shared_ptr<const Snapshot> Build(
       std::vector<std::shared_ptr<const Bundle>> bundles, uint64_t generation,
-      std::vector<BundleError>* errors, ModuleCache* parsed = nullptr);
+      std::vector<BundleError>* errors, ModuleCache* parsed = nullptr,
+      std::shared_ptr<const Overlay> overlay = nullptr);
 
   const Engine& engine() const { return *engine_; }
   const std::shared_ptr<const Engine>& shared_engine() const {
@@ -41,6 +44,8 @@ class Snapshot {
   const std::vector<std::shared_ptr<const Bundle>>& bundles() const {
     return bundles_;
   }
+  // What the REST API wrote (never null; empty when nothing was).
+  const Overlay& overlay() const { return *overlay_; }
   // Counts successful reloads of the store, from 1.
   uint64_t generation() const { return generation_; }
   absl::Time created() const { return created_; }
@@ -53,11 +58,13 @@ class Snapshot {
 
   Snapshot(std::shared_ptr<const Engine> engine,
            std::vector<std::shared_ptr<const Bundle>> bundles,
-           uint64_t generation);
+           uint64_t generation,
+           std::shared_ptr<const Overlay> overlay = nullptr);
 
  private:
   std::shared_ptr<const Engine> engine_;
   std::vector<std::shared_ptr<const Bundle>> bundles_;
+  std::shared_ptr<const Overlay> overlay_;
   uint64_t generation_;
   absl::Time created_;
 

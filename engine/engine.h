@@ -34,18 +34,25 @@ struct SourceModule {
   ast::RegoVersion version = ast::RegoVersion::kV1;
 };
 
-// Told what an evaluation visits, for coverage reports. When no tracer is
-// set the evaluator does no tracing work beyond one pointer test per
-// expression.
+// Told what an evaluation visits, for coverage reports and explanations
+// (OPA's Enter/Eval/Fail/Exit/Note trace events). When no tracer is set the
+// evaluator does no tracing work beyond one pointer test per expression.
+// `file` is empty for the query's own expressions.
 class EvalTracer {
  public:
   virtual ~EvalTracer() = default;
-  // An expression of a rule body, function body or query is about to be
-  // evaluated. `file` is empty for the query's own expressions.
-  virtual void EvalExpr(std::string_view file, const ast::Location& loc) = 0;
-  // The body of a rule (or function, or default rule) at `loc` succeeded:
-  // its head produces a value.
-  virtual void ExitRule(std::string_view file, const ast::Location& loc) = 0;
+  // The body of the rule (or function) at `loc` is about to be evaluated.
+  virtual void EnterRule(std::string_view file, const ast::Location& loc) {}
+  // An expression is about to be evaluated.
+  virtual void EvalExpr(std::string_view file, const ast::Location& loc) {}
+  // The expression just evaluated gave no (further) solution.
+  virtual void FailExpr(std::string_view file, const ast::Location& loc) {}
+  // The body of the rule (or function, or default rule) at `loc`
+  // succeeded: its head produces a value.
+  virtual void ExitRule(std::string_view file, const ast::Location& loc) {}
+  // `trace(message)` was called.
+  virtual void Note(std::string_view file, const ast::Location& loc,
+                    std::string_view message) {}
 };
 
 struct EvalOptions {

@@ -212,9 +212,21 @@ class Evaluator {
 
   bool EvalExpr(const plan::Expr& e, Frame& f, Cont k) {
     if (!Step()) return false;
-    if (options_.tracer != nullptr) options_.tracer->EvalExpr(*file_, e.loc);
+    if (options_.tracer != nullptr) return EvalExprTraced(e, f, k);
     if (!e.withs.empty()) return EvalWith(e, f, k);
     return EvalExprNoWith(e, f, k);
+  }
+
+  bool EvalExprTraced(const plan::Expr& e, Frame& f, Cont k) {
+    options_.tracer->EvalExpr(*file_, e.loc);
+    bool any = false;
+    auto next = [&]() {
+      any = true;
+      return k();
+    };
+    bool r = e.withs.empty() ? EvalExprNoWith(e, f, next) : EvalWith(e, f, next);
+    if (!any && error_.ok()) options_.tracer->FailExpr(*file_, e.loc);
+    return r;
   }
 
   bool EvalExprNoWith(const plan::Expr& e, Frame& f, Cont k) {
@@ -736,6 +748,9 @@ class Evaluator {
     if (static_cast<int>(args.size()) != b.arity) {
       return Fail(kEvalTypeError, t.loc, absl::StrCat(b.name, ": arity mismatch"));
     }
+    if (options_.tracer != nullptr && b.name == "trace" && args[0].is_string()) {
+      options_.tracer->Note(*file_, t.loc, args[0].string());
+    }
     BuiltinResult r = b.fn(ctx_, absl::MakeConstSpan(args));
     if (!r.ok()) {
       std::string_view code = r.status().code() == absl::StatusCode::kInvalidArgument
@@ -777,6 +792,7 @@ class Evaluator {
         Frame frame(link->num_slots);
         const std::string* saved_file = file_;
         file_ = &link->file;
+        TraceEnter(*link);
         UnifyElements(link->params, args, 0, frame, [&]() {
           return EvalBody(link->body, 0, frame, [&]() {
             TraceExit(*link);
@@ -1157,6 +1173,7 @@ class Evaluator {
       Frame frame(link->num_slots);
       const std::string* saved_file = file_;
       file_ = &link->file;
+      TraceEnter(*link);
       EvalBody(link->body, 0, frame, [&]() {
         any = true;
         TraceExit(*link);
@@ -1165,6 +1182,10 @@ class Evaluator {
       file_ = saved_file;
       if (any || !error_.ok()) return;
     }
+  }
+
+  void TraceEnter(const plan::Rule& rule) {
+    if (options_.tracer != nullptr) options_.tracer->EnterRule(rule.file, rule.loc);
   }
 
   void TraceExit(const plan::Rule& rule) {
