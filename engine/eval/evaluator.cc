@@ -1,3 +1,39 @@
+// The evaluator's contract.
+//
+// Evaluation is a depth-first search written in continuation-passing style.
+// Every Eval*/Unify*/Call function takes the rest of the work as a
+// continuation `k` and calls it once per solution it finds:
+//
+//  - `k` returns true to ask for more solutions and false to stop; a
+//    function returns false exactly when some `k` it called returned false
+//    or an error was recorded (then the whole search unwinds at once), and
+//    true when its solutions are exhausted. Undefined is "no call of k",
+//    never an error.
+//  - Backtracking is the return from `k`: a function that binds a frame
+//    slot (UnifyValue) calls `k` with the slot bound and unbinds it after
+//    `k` returns, so on every return the frame is as it was on entry.
+//    Iteration (`some x in xs`, refs with variable keys, partial rules) is
+//    a loop that calls `k` per member.
+//  - A body runs its expressions in the order the compiler chose
+//    (EvalBody(i) continues with EvalBody(i + 1)); `not e` runs `e` with a
+//    continuation that stops at the first solution and continues with `k`
+//    only when there was none. Comprehensions and rule values collect all
+//    solutions of their body with a continuation that returns true.
+//  - Frames are per rule, function or query call; bindings never leak out
+//    of the body that made them. Values that `k` receives are only valid
+//    during the call of `k` unless copied.
+//  - Errors go to `error_` through Fail() (the first one wins) and stop the
+//    search; builtin errors make the call undefined and are reported at the
+//    end in strict mode. Step() counts work for the step budget and checks
+//    the deadline every 1024 steps.
+//  - The values of rule-tree nodes (rules) are memoised per query
+//    (`cache_`); `with` saves and restores the memo and the overrides for
+//    the scope of its expression.
+//  - With an EvalTracer in the options, each expression goes through
+//    EvalExprTraced (Eval, then Fail when it gave no solution), rule bodies
+//    report Enter/Exit and trace() calls report a Note; without one, the
+//    only cost is the pointer test in EvalExpr.
+
 #include "engine/eval/evaluator.h"
 
 #include <map>
@@ -1164,8 +1200,10 @@ class Evaluator {
     return true;
   }
 
-  // Evaluates one rule (following its else chain): calls emit(frame) for
-  // each solution of the first link whose body succeeds.
+  // Evaluates one rule (following its else chain): calls emit(link, frame,
+  // produced) for each solution of the first link that produces a value;
+  // emit sets `produced` when the head's value is defined (a link whose body
+  // succeeds with an undefined value falls through to its else, as in OPA).
   template <typename Emit>
   void EvalRule(const plan::Rule& rule, Emit emit) {
     for (const plan::Rule* link = &rule; link; link = link->else_rule.get()) {
@@ -1175,9 +1213,8 @@ class Evaluator {
       file_ = &link->file;
       TraceEnter(*link);
       EvalBody(link->body, 0, frame, [&]() {
-        any = true;
         TraceExit(*link);
-        return emit(*link, frame);
+        return emit(*link, frame, any);
       });
       file_ = saved_file;
       if (any || !error_.ok()) return;
@@ -1235,8 +1272,9 @@ class Evaluator {
               rule->value.value == *result) {
             continue;  // cannot change or conflict with the result
           }
-          EvalRule(*rule, [&](const plan::Rule& link, Frame& frame) {
+          EvalRule(*rule, [&](const plan::Rule& link, Frame& frame, bool& produced) {
             return EvalTerm(link.value, frame, [&](const Value& v) {
+              produced = true;
               if (result && *result != v) {
                 return Fail(kEvalConflictError, link.loc,
                             "complete rules must not produce multiple outputs");
@@ -1260,8 +1298,9 @@ class Evaluator {
       case plan::RuleSet::kPartialSet: {
         std::vector<Value> members;
         for (const plan::Rule* rule : Candidates(rs)) {
-          EvalRule(*rule, [&](const plan::Rule& link, Frame& frame) {
+          EvalRule(*rule, [&](const plan::Rule& link, Frame& frame, bool& produced) {
             return EvalTerm(link.key, frame, [&](const Value& v) {
+              produced = true;
               members.push_back(v);
               return true;
             });
@@ -1283,11 +1322,12 @@ class Evaluator {
   // Adds the entries of object-producing rules (`p[k].x := v`) to `builder`.
   void FillObject(const plan::RuleSet& rs, ObjectBuilder& builder) {
     for (const plan::Rule* rule : Candidates(rs)) {
-      EvalRule(*rule, [&](const plan::Rule& link, Frame& frame) {
+      EvalRule(*rule, [&](const plan::Rule& link, Frame& frame, bool& produced) {
         std::vector<Value> keys;
         return EvalList(link.key_path, 0, keys, frame, [&]() {
           const plan::Term& leaf = link.set_leaf ? link.key : link.value;
           return EvalTerm(leaf, frame, [&](const Value& v) {
+            produced = true;
             if (!builder.Insert(keys, 0, v, link.set_leaf)) {
               return Fail(kEvalConflictError, link.loc, "object keys must be unique");
             }
