@@ -52,7 +52,7 @@ void ExplainTracer::ExitRule(std::string_view file, const ast::Location& loc) {
 }
 void ExplainTracer::Note(std::string_view file, const ast::Location& loc,
                          std::string_view message) {
-  Add("Note", false, file, loc, message);
+  if (mode_ != Mode::kFails) Add("Note", false, file, loc, message);
 }
 
 Value ExplainTracer::Explanation(const bundles::Snapshot& snapshot,

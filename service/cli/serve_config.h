@@ -42,6 +42,10 @@ struct ServeConfig {
   // Bundle signature verification: keys by id (read from files at start-up),
   // whether unsigned bundles are refused, the required `scope` claim.
   bundles::SignatureOptions bundle_signatures;
+  // OPA's --authentication (off or token) and --authorization (off or
+  // basic) of the REST API.
+  std::string authentication = "off";
+  std::string authorization = "off";
 };
 
 // Parses `policyd serve` arguments (a --config file first, then the other
