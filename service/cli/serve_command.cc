@@ -84,6 +84,33 @@ void LogReload(const bundles::ReloadEvent& event, std::ostream& err) {
   }
 }
 
+// The REST API's settings: writes to `store`, access control, and what
+// GET /v1/config and /v1/status show (key material left out, as OPA).
+RestOptions RestOptionsFor(const ServeConfig& config, bundles::Store* store,
+                           const AdmissionWebhook* admission) {
+  RestOptions options;
+  options.store = store;
+  options.admission = admission;
+  options.access.token_authentication = config.authentication == "token";
+  options.access.basic_authorization = config.authorization == "basic";
+  options.labels = Value::Object({
+      {Value::String("id"), Value::String(NewDecisionId())},
+      {Value::String("version"), Value::String(POLICYD_VERSION)},
+  });
+  std::vector<ObjectEntry> keys;
+  for (const auto& [id, key] : config.bundle_signatures.keys) {
+    keys.emplace_back(Value::String(id),
+                      Value::Object({{Value::String("algorithm"), Value::String(key.algorithm)}}));
+  }
+  options.config = Value::Object({
+      {Value::String("labels"), options.labels},
+      {Value::String("default_decision"), Value::String("/" + config.default_decision)},
+      {Value::String("default_authorization_decision"), Value::String("/system/authz/allow")},
+      {Value::String("keys"), Value::Object(std::move(keys))},
+  });
+  return options;
+}
+
 int RunServe(const std::vector<std::string>& args, std::ostream& out,
              std::ostream& err) {
   bool help = false;
@@ -223,7 +250,7 @@ int RunServe(const std::vector<std::string>& args, std::ostream& out,
   AdmissionWebhook admission(&decider, config.decision_timeout,
                              config.max_steps);
   RestApi rest(&decider, &pool, config.default_decision,
-               config.decision_timeout, &admission);
+               config.decision_timeout, RestOptionsFor(config, &store, &admission));
   std::vector<std::unique_ptr<HttpServer>> http_servers;
   for (const ListenAddress& a : config.http_addr) {
     HttpServerOptions options;
