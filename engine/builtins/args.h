@@ -15,6 +15,7 @@
 #include "absl/status/statusor.h"
 #include "engine/builtins/builtin.h"
 #include "engine/value/value.h"
+#include "util/status_macros.h"
 
 namespace policyd {
 
@@ -87,30 +88,13 @@ inline absl::Status OperandElementError(std::string_view name, int pos,
 // A defined result.
 inline BuiltinResult ValueResult(Value v) { return std::optional<Value>(std::move(v)); }
 
-// A result that is a boolean.
+// A result that is a boolean, a string or an integer.
 inline BuiltinResult BoolResult(bool b) { return ValueResult(Value::Bool(b)); }
+inline BuiltinResult StringResult(std::string s) {
+  return ValueResult(Value::String(std::move(s)));
+}
+inline BuiltinResult IntResult(int64_t i) { return ValueResult(Value::Int(i)); }
 
 }  // namespace policyd
-
-#define POLICYD_BUILTIN_CONCAT_INNER_(a, b) a##b
-#define POLICYD_BUILTIN_CONCAT_(a, b) POLICYD_BUILTIN_CONCAT_INNER_(a, b)
-
-// Returns the status of `expr` from the calling function unless it is OK.
-#define POLICYD_RETURN_IF_ERROR(expr)                  \
-  do {                                                 \
-    if (absl::Status _policyd_status = (expr);         \
-        !_policyd_status.ok()) {                       \
-      return _policyd_status;                          \
-    }                                                  \
-  } while (0)
-
-// Declares `lhs` from the value of the StatusOr `rexpr`, or returns its error.
-#define POLICYD_ASSIGN_OR_RETURN(lhs, rexpr)                                   \
-  POLICYD_ASSIGN_OR_RETURN_IMPL_(                                              \
-      POLICYD_BUILTIN_CONCAT_(_policyd_statusor_, __LINE__), lhs, rexpr)
-#define POLICYD_ASSIGN_OR_RETURN_IMPL_(statusor, lhs, rexpr) \
-  auto statusor = (rexpr);                                   \
-  if (!statusor.ok()) return statusor.status();              \
-  lhs = std::move(statusor).value()
 
 #endif  // POLICYD_ENGINE_BUILTINS_ARGS_H_

@@ -16,7 +16,7 @@
 #include "absl/strings/ascii.h"
 #include "engine/builtins/args.h"
 #include "engine/builtins/builtin.h"
-#include "engine/builtins/go_template.h"
+#include "engine/builtins/go/template.h"
 #include "engine/value/utf8.h"
 #include "engine/value/value.h"
 
@@ -24,13 +24,6 @@ namespace policyd {
 namespace {
 
 using Args = absl::Span<const Value>;
-
-BuiltinResult StringResult(std::string s) {
-  return std::optional<Value>(Value::String(std::move(s)));
-}
-BuiltinResult IntResult(int64_t i) {
-  return std::optional<Value>(Value::Int(i));
-}
 
 // Checks that every argument in [0, n) is a string.
 absl::Status CheckStrings(std::string_view name, Args args, size_t n) {

@@ -10,14 +10,12 @@
 #include "absl/time/time.h"
 #include "engine/builtins/args.h"
 #include "engine/builtins/builtin.h"
-#include "engine/builtins/go_time.h"
+#include "engine/builtins/go/time.h"
 
 namespace policyd {
 namespace {
 
 constexpr std::string_view kOutOfRange = "time outside of valid range";
-
-BuiltinResult IntResult(int64_t i) { return std::optional<Value>(Value::Int(i)); }
 
 // A nanosecond timestamp, or "time outside of valid range" for instants
 // that int64 nanoseconds cannot hold.

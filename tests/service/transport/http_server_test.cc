@@ -1,0 +1,114 @@
+#include "service/transport/http_server.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace policyd {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::StartsWith;
+
+class HttpServerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto server = HttpServer::Start(
+        *ParseListenAddress("127.0.0.1:0"),
+        [](const HttpRequest& r) {
+          HttpResponse response;
+          response.content_type = "text/plain";
+          const std::string* header = r.Header("x-echo");
+          response.body = r.method + " " + r.path + " ?" + r.query + " [" +
+                          r.body + "] " + (header ? *header : "-") +
+                          (r.HasQueryParam("flag") ? " flag" : "");
+          return response;
+        },
+        HttpServerOptions());
+    ASSERT_TRUE(server.ok()) << server.status();
+    server_ = *std::move(server);
+  }
+
+  // Sends `raw` on one connection and returns all that comes back until the
+  // server closes it.
+  std::string Exchange(const std::string& raw) {
+    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(server_->port());
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    EXPECT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+    (void)!::write(fd, raw.data(), raw.size());
+    ::shutdown(fd, SHUT_WR);
+    std::string out;
+    char buf[4096];
+    ssize_t n;
+    while ((n = ::read(fd, buf, sizeof buf)) > 0) out.append(buf, n);
+    ::close(fd);
+    return out;
+  }
+
+  std::unique_ptr<HttpServer> server_;
+};
+
+TEST_F(HttpServerTest, ContentLengthBodyAndHeaders) {
+  std::string out = Exchange(
+      "POST /v1/data/x?flag&y=1 HTTP/1.1\r\nX-Echo: hi\r\nContent-Length: 5\r\n"
+      "Connection: close\r\n\r\nhello");
+  EXPECT_THAT(out, StartsWith("HTTP/1.1 200 OK\r\n"));
+  EXPECT_THAT(out, HasSubstr("Content-Type: text/plain\r\n"));
+  EXPECT_THAT(out, HasSubstr("POST /v1/data/x ?flag&y=1 [hello] hi flag"));
+}
+
+TEST_F(HttpServerTest, ChunkedBody) {
+  std::string out = Exchange(
+      "POST /c HTTP/1.1\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+      "3\r\nabc\r\n4;ext=1\r\ndefg\r\n0\r\n\r\n");
+  EXPECT_THAT(out, HasSubstr("[abcdefg]"));
+}
+
+TEST_F(HttpServerTest, KeepAliveServesSeveralRequests) {
+  std::string out = Exchange(
+      "GET /a HTTP/1.1\r\n\r\nGET /b HTTP/1.1\r\nConnection: close\r\n\r\n");
+  EXPECT_THAT(out, HasSubstr("GET /a ?"));
+  EXPECT_THAT(out, HasSubstr("GET /b ?"));
+  EXPECT_THAT(out, HasSubstr("Connection: close"));
+}
+
+TEST_F(HttpServerTest, ExpectContinue) {
+  std::string out = Exchange(
+      "POST /e HTTP/1.1\r\nExpect: 100-continue\r\nContent-Length: 2\r\n"
+      "Connection: close\r\n\r\nok");
+  EXPECT_THAT(out, StartsWith("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK"));
+}
+
+TEST_F(HttpServerTest, MalformedRequests) {
+  EXPECT_THAT(Exchange("NONSENSE\r\n\r\n"), StartsWith("HTTP/1.1 400 "));
+  EXPECT_THAT(Exchange("GET / HTTP/2.0\r\n\r\n"), StartsWith("HTTP/1.1 505 "));
+  EXPECT_THAT(Exchange("GET / HTTP/1.1\r\nTransfer-Encoding: gzip\r\n\r\n"),
+              StartsWith("HTTP/1.1 501 "));
+}
+
+TEST_F(HttpServerTest, StopClosesTheListener) {
+  int port = server_->port();
+  server_->Stop(absl::Seconds(1));
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(port);
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  EXPECT_NE(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  ::close(fd);
+}
+
+TEST(HttpReasonTest, KnownCodes) {
+  EXPECT_EQ(HttpReason(429), "Too Many Requests");
+  EXPECT_EQ(HttpReason(404), "Not Found");
+}
+
+}  // namespace
+}  // namespace policyd
