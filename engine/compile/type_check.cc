@@ -166,16 +166,16 @@ class Checker {
         }
         case plan::ExprOp::kSomeIn:
         case plan::ExprOp::kEvery: {
-          Type c = TypeOf(e.collection, slots, report);
+          Type c = TypeOf(e.collection(), slots, report);
           // `some x in 5` is refused; `every x in 5` is merely undefined
           // (OPA's conformance cases).
           if (report && e.op == plan::ExprOp::kSomeIn && (c & kComposite) == 0) {
-            Fail(e.collection.loc,
+            Fail(e.collection().loc,
                  absl::StrCat("undefined ref: cannot iterate over ", TypeName(c)));
           }
-          if (e.key) Bind(*e.key, kAny, slots);
-          if (e.value) Bind(*e.value, kAny, slots);
-          if (e.body) Body(*e.body, slots, report);
+          if (e.key()) Bind(*e.key(), kAny, slots);
+          if (e.value()) Bind(*e.value(), kAny, slots);
+          if (e.body()) Body(*e.body(), slots, report);
           break;
         }
       }
@@ -189,7 +189,7 @@ class Checker {
     } else if (p.op == TermOp::kArray || p.op == TermOp::kSet) {
       for (const plan::Term& i : p.items) Bind(i, kAny, slots);
     } else if (p.op == TermOp::kObject) {
-      for (const auto& [k, v] : p.pairs) Bind(v, kAny, slots);
+      for (const auto& [k, v] : p.pairs()) Bind(v, kAny, slots);
     } else if (p.op == TermOp::kRef) {
       for (size_t i = 1; i < p.items.size(); ++i) Bind(p.items[i], kAny, slots);
     }
@@ -212,7 +212,7 @@ class Checker {
         for (const plan::Term& i : t.items) TypeOf(i, slots, report);
         return t.op == TermOp::kArray ? kArray : kSet;
       case TermOp::kObject:
-        for (const auto& [k, v] : t.pairs) {
+        for (const auto& [k, v] : t.pairs()) {
           TypeOf(k, slots, report);
           TypeOf(v, slots, report);
         }
@@ -220,9 +220,9 @@ class Checker {
       case TermOp::kArrayCompr:
       case TermOp::kSetCompr:
       case TermOp::kObjectCompr:
-        Body(*t.body, slots, report);
-        if (t.key) TypeOf(*t.key, slots, report);
-        TypeOf(*t.head, slots, report);
+        Body(*t.body(), slots, report);
+        if (t.key()) TypeOf(*t.key(), slots, report);
+        TypeOf(*t.head(), slots, report);
         return t.op == TermOp::kArrayCompr ? kArray
                : t.op == TermOp::kSetCompr ? kSet
                                            : kObject;
