@@ -1,6 +1,7 @@
 #include "engine/compile/type_check.h"
 
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -114,24 +115,20 @@ class Checker {
   Type RuleSetType(const plan::RuleSet& rs) {
     if (rs.kind == plan::RuleSet::kPartialSet) return kSet;
     if (rs.kind == plan::RuleSet::kObject) return kObject;
-    auto [it, fresh] = rule_types_.try_emplace(&rs, kAny);
-    if (!fresh) return it->second;
-    Type t = 0;
-    auto add = [&](const plan::Rule& first) {
-      for (const plan::Rule* link = &first; link; link = link->else_rule.get()) {
-        Slots slots(link->num_slots, 0);
-        t |= RuleValue(*link, slots, /*report=*/false);
-      }
-    };
-    for (const auto& r : rs.rules) add(*r);
-    if (rs.default_rule) add(*rs.default_rule);
-    if (t == 0) t = kAny;
-    rule_types_[&rs] = t;
-    return t;
+    return Memoised(rule_types_, &rs, rs.rules, rs.default_rule.get());
   }
 
   Type FunctionType(const plan::Function& f) {
-    auto [it, fresh] = function_types_.try_emplace(&f, kAny);
+    return Memoised(function_types_, &f, f.rules, f.default_rule.get());
+  }
+
+  // The union of the value types of `rules`, their else links and the
+  // default, memoised in `memo` under `key`.
+  template <typename Key>
+  Type Memoised(std::map<const Key*, Type>& memo, const Key* key,
+                const std::vector<std::unique_ptr<plan::Rule>>& rules,
+                const plan::Rule* default_rule) {
+    auto [it, fresh] = memo.try_emplace(key, kAny);
     if (!fresh) return it->second;
     Type t = 0;
     auto add = [&](const plan::Rule& first) {
@@ -140,10 +137,10 @@ class Checker {
         t |= RuleValue(*link, slots, /*report=*/false);
       }
     };
-    for (const auto& r : f.rules) add(*r);
-    if (f.default_rule) add(*f.default_rule);
+    for (const auto& r : rules) add(*r);
+    if (default_rule) add(*default_rule);
     if (t == 0) t = kAny;
-    function_types_[&f] = t;
+    memo[key] = t;
     return t;
   }
 
