@@ -36,8 +36,8 @@ absl::Status MakeError(std::string_view code, std::string_view file, int line,
   absl::Status status(StatusCodeFor(code), text);
   status.SetPayload(kCodePayload, absl::Cord(std::string(code)));
   if (line > 0) {
-    std::string location = std::string(file) + ":" + std::to_string(line) +
-                           ":" + std::to_string(col);
+    std::string location = std::string(file) + ":" + std::to_string(line);
+    if (col > 0) location += ":" + std::to_string(col);
     status.SetPayload(kLocationPayload, absl::Cord(location));
   }
   return status;

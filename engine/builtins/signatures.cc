@@ -1,6 +1,7 @@
 // Operand kinds of the builtins whose calls the compiler type-checks, as
-// OPA's builtin signatures declare them. A call with a constant argument of
-// another kind is a rego_type_error at compile time, as in OPA.
+// OPA's builtin signatures declare them. A call whose argument can only be
+// of another kind (a constant, or a term whose type is inferred) is a
+// rego_type_error at compile time, as in OPA (engine/compile/type_check.h).
 #include <string>
 #include <utility>
 #include <vector>
@@ -10,6 +11,8 @@
 namespace policyd {
 namespace {
 
+constexpr uint8_t kNull = KindBit(Kind::kNull);
+constexpr uint8_t kBoolean = KindBit(Kind::kBoolean);
 constexpr uint8_t kNumber = KindBit(Kind::kNumber);
 constexpr uint8_t kString = KindBit(Kind::kString);
 constexpr uint8_t kArray = KindBit(Kind::kArray);
@@ -66,6 +69,43 @@ void DeclareBuiltinSignatures(BuiltinRegistry& registry) {
       {"array.reverse", {kArray}},
       {"json.unmarshal", {kString}},
       {"regex.match", {kString, kString}},
+      {"regex.split", {kString, kString}},
+      {"regex.replace", {kString, kString, kString}},
+      {"regex.find_n", {kString, kString, kNumber}},
+      {"strings.any_prefix_match", {kString | kCollection, kString | kCollection}},
+      {"strings.any_suffix_match", {kString | kCollection, kString | kCollection}},
+      {"to_number", {kNull | kBoolean | kNumber | kString}},
+      // sets and objects
+      {"intersection", {kSet}},
+      {"union", {kSet}},
+      {"object.remove", {kObject, kCollection | kObject}},
+      {"object.filter", {kObject, kCollection | kObject}},
+      // encodings
+      {"base64.encode", {kString}},
+      {"base64.decode", {kString}},
+      {"base64url.encode", {kString}},
+      {"base64url.decode", {kString}},
+      {"hex.encode", {kString}},
+      {"hex.decode", {kString}},
+      {"urlquery.encode", {kString}},
+      {"urlquery.decode", {kString}},
+      {"yaml.unmarshal", {kString}},
+      {"crypto.md5", {kString}},
+      {"crypto.sha1", {kString}},
+      {"crypto.sha256", {kString}},
+      {"io.jwt.decode", {kString}},
+      // time, net, units, semver, glob
+      {"time.parse_rfc3339_ns", {kString}},
+      {"time.parse_duration_ns", {kString}},
+      {"time.parse_ns", {kString, kString}},
+      {"time.add_date", {kNumber, kNumber, kNumber, kNumber}},
+      {"net.cidr_contains", {kString, kString}},
+      {"net.cidr_intersects", {kString, kString}},
+      {"net.cidr_expand", {kString}},
+      {"units.parse", {kString}},
+      {"units.parse_bytes", {kString}},
+      {"semver.compare", {kString, kString}},
+      {"glob.match", {kString, kArray | kNull, kString}},
   };
   for (const auto& [name, kinds] : signatures) registry.DeclareOperandKinds(name, kinds);
 }

@@ -13,6 +13,7 @@
 #include "engine/compile/recursion.h"
 #include "engine/compile/rule_index.h"
 #include "engine/compile/rule_tree.h"
+#include "engine/compile/type_check.h"
 #include "engine/errors.h"
 
 namespace policyd::compile {
@@ -65,6 +66,7 @@ absl::StatusOr<CompiledModules> CompileModules(
     }
   }
   if (absl::Status s = CheckRecursion(*result.root); !s.ok()) return s;
+  if (absl::Status s = CheckTypes(*result.root); !s.ok()) return s;
   for (const PlacedRule& p : *placed) {
     if (p.node->rules && !p.node->rules->index) {
       p.node->rules->index = BuildRuleIndex(*p.node->rules);
@@ -84,6 +86,7 @@ absl::StatusOr<plan::Query> CompileQuery(const ast::Body& body,
   NameSet bound, outer;
   query.body = bc.LowerBody(body, scope, bound, outer);
   if (!bc.status().ok()) return bc.status();
+  if (absl::Status s = CheckQueryTypes(query); !s.ok()) return s;
   for (auto& [name, slot] : scope.vars) {
     if (!name.empty() && name[0] != '$' && name.rfind("__", 0) != 0) {
       query.bindings.emplace_back(name, slot);

@@ -2,7 +2,7 @@
 // The passes, one per file: package_tree (packages, imports, global names),
 // rule_tree (the nodes of data that rules define), var_use (what each
 // expression binds and needs), safety (body order, unsafe variables),
-// lower (slots and plan terms), recursion, rule_index.
+// lower (slots and plan terms), recursion, type_check, rule_index.
 #ifndef POLICYD_ENGINE_COMPILE_COMPILER_H_
 #define POLICYD_ENGINE_COMPILE_COMPILER_H_
 

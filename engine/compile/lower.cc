@@ -444,17 +444,7 @@ plan::Term BodyLowerer::LowerCall(const ast::Term& t, Scope& scope, const NameSe
                       " arguments, want ", b->arity));
     return out;
   }
-  // Constant arguments are checked against the builtin's operand kinds.
-  for (size_t i = 0; i < b->operand_kinds.size() && i < out.items.size(); ++i) {
-    const plan::Term& arg = out.items[i];
-    if (arg.op == plan::TermOp::kConst &&
-        (b->operand_kinds[i] & KindBit(arg.value.kind())) == 0) {
-      Fail(kRegoTypeError, t.loc,
-           absl::StrCat(name, ": invalid argument(s): operand ", i + 1, " cannot be ",
-                        std::string(KindName(arg.value.kind()))));
-      break;
-    }
-  }
+  // Argument types are checked by the type checker (type_check.h).
   return out;
 }
 
