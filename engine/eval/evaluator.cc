@@ -1,5 +1,6 @@
 #include "engine/eval/evaluator.h"
 
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <optional>
@@ -14,6 +15,7 @@
 #include "absl/time/clock.h"
 #include "engine/builtins/builtin.h"
 #include "engine/errors.h"
+#include "engine/eval/stack_limit.h"
 
 namespace policyd::eval {
 namespace {
@@ -204,16 +206,66 @@ class Evaluator {
 
   // ---- bodies and expressions ----
 
-  bool EvalBody(const plan::Body& body, size_t i, Frame& f, Cont k) {
-    if (i == body.exprs.size()) return k();
-    return EvalExpr(body.exprs[i], f,
-                    [&]() { return EvalBody(body, i + 1, f, k); });
+  // False, with eval_limit_error, when this thread's stack is nearly used
+  // up: each expression of a body and each rule a rule refers to nests the
+  // continuations, and both are as long as the policy makes them.
+  bool StackLeft(ast::Location loc) {
+    uintptr_t frame = reinterpret_cast<uintptr_t>(__builtin_frame_address(0));
+    if (frame >= stack_limit_) return true;
+    // Past the first checkpoint: look up how far this thread's stack goes
+    // (most decisions never get here, so they never pay for the lookup).
+    if (!stack_limit_exact_) {
+      stack_limit_exact_ = true;
+      stack_limit_ = StackLimit();
+      if (frame >= stack_limit_) return true;
+    }
+    return Fail(kEvalLimitError, loc,
+                "evaluation nested too deeply: a body or a chain of rules "
+                "is too long for the stack");
   }
 
-  bool EvalExpr(const plan::Expr& e, Frame& f, Cont k) {
-    if (!Step()) return false;
-    if (!e.withs.empty()) return EvalWith(e, f, k);
-    return EvalExprNoWith(e, f, k);
+  // Conditions decided inline (see Decide) need no continuation, so a run
+  // of them is a loop: only the other expressions nest.
+  bool EvalBody(const plan::Body& body, size_t i, Frame& f, Cont k) {
+    for (; i < body.exprs.size(); ++i) {
+      const plan::Expr& e = body.exprs[i];
+      if (!Step()) return false;
+      switch (Decide(e, f)) {
+        case Decided::kTrue:
+          continue;
+        case Decided::kFalse:
+          return true;
+        case Decided::kNo:
+          break;
+      }
+      if (!StackLeft(e.loc)) return false;
+      auto rest = [&]() { return EvalBody(body, i + 1, f, k); };
+      if (!e.withs.empty()) return EvalWith(e, f, rest);
+      return EvalExprNoWith(e, f, rest);
+    }
+    return k();
+  }
+
+  // The commonest condition, `a == b` (or another FastOp) over simple terms,
+  // possibly negated, is decided right here: it binds nothing.
+  enum class Decided { kNo, kTrue, kFalse };
+  Decided Decide(const plan::Expr& e, const Frame& f) {
+    if (e.op != ExprOp::kTerm || e.result_slot >= 0 || e.a.op != TermOp::kCall ||
+        e.a.fast_op == plan::Term::FastOp::kNone || !e.withs.empty() ||
+        state_.mocks) {
+      return Decided::kNo;
+    }
+    const Value* x;
+    const Value* y;
+    Simple sx = EvalSimple(e.a.items[0], f, &x);
+    if (sx == Simple::kNo) return Decided::kNo;
+    bool holds = false;
+    if (sx == Simple::kValue) {
+      Simple sy = EvalSimple(e.a.items[1], f, &y);
+      if (sy == Simple::kNo) return Decided::kNo;
+      holds = sy == Simple::kValue && FastOp(e.a.fast_op, *x, *y);
+    }
+    return holds != e.negated ? Decided::kTrue : Decided::kFalse;
   }
 
   bool EvalExprNoWith(const plan::Expr& e, Frame& f, Cont k) {
@@ -232,18 +284,6 @@ class Evaluator {
   bool EvalPositive(const plan::Expr& e, Frame& f, Cont k) {
     switch (e.op) {
       case ExprOp::kTerm:
-        // The commonest condition, `a == b` over simple terms, is decided
-        // right here.
-        if (e.result_slot < 0 && e.a.op == TermOp::kCall &&
-            e.a.fast_op != plan::Term::FastOp::kNone && !state_.mocks) {
-          const Value* x;
-          const Value* y;
-          Simple sx = EvalSimple(e.a.items[0], f, &x);
-          if (sx == Simple::kUndefined) return true;
-          Simple sy = sx == Simple::kValue ? EvalSimple(e.a.items[1], f, &y) : Simple::kNo;
-          if (sy == Simple::kUndefined) return true;
-          if (sy == Simple::kValue) return FastOp(e.a.fast_op, *x, *y) ? k() : true;
-        }
         return EvalTerm(e.a, f, [&](const Value& v) {
           // A query's captured term keeps its value, false included.
           if (!e.keep_false && v.is_bool() && !v.boolean()) return true;
@@ -1037,6 +1077,7 @@ class Evaluator {
   // The full value of the document at `node`: rules evaluated and merged
   // with base data. nullopt when undefined.
   std::optional<Value> EvalNode(const plan::Node& node) {
+    if (!StackLeft({})) return std::nullopt;
     if (!state_.data_paths.empty() && Overridden(node)) {
       const Value* b = BaseAt(node);
       return b ? std::optional<Value>(*b) : std::nullopt;
@@ -1285,6 +1326,16 @@ class Evaluator {
   absl::Status error_;
   absl::Status builtin_error_;
   int64_t steps_ = 0;
+  // The stack address below which StackLeft looks closer: first a
+  // checkpoint kStackCheckpoint below where evaluation started (less than
+  // any thread's stack), then the thread's real limit.
+  static constexpr uintptr_t kStackCheckpoint = 64 << 10;
+  uintptr_t stack_limit_ = StackCheckpoint();
+  bool stack_limit_exact_ = false;
+  static uintptr_t StackCheckpoint() {
+    uintptr_t here = reinterpret_cast<uintptr_t>(__builtin_frame_address(0));
+    return here > kStackCheckpoint ? here - kStackCheckpoint : 0;
+  }
   // Nesting of function calls, bounded so that runaway recursion is an
   // error rather than a stack overflow.
   static constexpr int kMaxDepth = 256;
