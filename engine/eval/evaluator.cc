@@ -155,6 +155,8 @@ class Evaluator {
     state_.input = options.input;
     ctx_.now_ns = options.now_ns;
     ctx_.cache = &ndb_cache_;
+    ctx_.deadline = options.deadline;
+    if (options.max_memory_bytes > 0) ctx_.bytes_left = options.max_memory_bytes;
   }
 
   ResultSet Run(const plan::Query& query) {
@@ -776,6 +778,18 @@ class Evaluator {
       return Fail(kEvalTypeError, t.loc, absl::StrCat(b.name, ": arity mismatch"));
     }
     BuiltinResult r = b.fn(ctx_, absl::MakeConstSpan(args));
+    if (r.ok() && *r) {
+      if (absl::Status charged = Charge(b, **r); !charged.ok()) r = charged;
+    }
+    if (!r.ok() && (r.status().code() == absl::StatusCode::kResourceExhausted ||
+                    r.status().code() == absl::StatusCode::kDeadlineExceeded)) {
+      // Limits end the decision: a result that is merely undefined could
+      // let a deny rule pass.
+      return Fail(r.status().code() == absl::StatusCode::kResourceExhausted
+                      ? kEvalLimitError
+                      : kEvalCancelError,
+                  t.loc, std::string(r.status().message()));
+    }
     if (!r.ok()) {
       std::string_view code = r.status().code() == absl::StatusCode::kInvalidArgument
                                   ? kEvalTypeError
@@ -794,6 +808,29 @@ class Evaluator {
       return true;
     }
     return k(**r);
+  }
+
+  // Charges a builtin's result to the memory budget: its top level only
+  // (strings by length, collections by element), which is what the builtin
+  // built; nested values are shared with its arguments or were charged
+  // when they were built.
+  absl::Status Charge(const Builtin& b, const Value& v) {
+    size_t bytes;
+    switch (v.kind()) {
+      case Kind::kString:
+        bytes = v.string().size();
+        break;
+      case Kind::kArray:
+      case Kind::kSet:
+        bytes = v.elements().size() * sizeof(Value);
+        break;
+      case Kind::kObject:
+        bytes = v.entries().size() * 2 * sizeof(Value);
+        break;
+      default:
+        return absl::OkStatus();
+    }
+    return ctx_.Allocate(b.name, bytes);
   }
 
   bool CallFunction(const plan::Function& fn, const plan::Term& t,

@@ -263,5 +263,33 @@ TEST(EvaluatorTest, LimitsHoldOnASmallStack) {
   EXPECT_THAT(binding, HasSubstr("eval_limit_error: evaluation nested too deeply"));
 }
 
+// One `replace` built a 1.5 GB string from a 1.5 MB input and answered.
+// The result's size is charged to the decision's memory budget before it is
+// built, and running out fails the decision (a deny rule cannot pass
+// because a builtin went undefined).
+TEST(EvaluatorTest, MemoryBudgetBoundsWhatBuiltinsBuild) {
+  auto engine = CompileText({"package t\nbig := replace(input.s, \"a\", input.r)\n"
+                             "joined := concat(\"\", [input.s, input.s])\n"});
+  ASSERT_TRUE(engine.ok()) << engine.status();
+  std::string input = R"({"s": ")" + std::string(1500000, 'a') + R"(", "r": ")" +
+                      std::string(1000, 'b') + R"("})";
+  EXPECT_THAT(EvalJson(*engine, "data.t.big", input),
+              HasSubstr("eval_limit_error: replace: decision memory budget exceeded"));
+  EvalOptions small;
+  small.max_memory_bytes = 1 << 20;
+  EXPECT_THAT(EvalJson(*engine, "data.t.joined", input, small),
+              HasSubstr("eval_limit_error: concat: decision memory budget exceeded"));
+  small.max_memory_bytes = 0;  // no limit
+  EXPECT_EQ(EvalJson(*engine, "count(data.t.joined)", input, small), "3000000");
+  // Results of any builtin are charged: many small ones add up.
+  auto many = CompileText({"package t\nxs := [x | some i in numbers.range(1, 2000); "
+                           "x := concat(\"\", [input.s, \"b\"])]\n"});
+  ASSERT_TRUE(many.ok()) << many.status();
+  small.max_memory_bytes = 64 << 20;
+  std::string kb = R"({"s": ")" + std::string(100000, 'a') + R"("})";
+  EXPECT_THAT(EvalJson(*many, "count(data.t.xs)", kb, small),
+              HasSubstr("decision memory budget exceeded"));
+}
+
 }  // namespace
 }  // namespace policyd
