@@ -6,4 +6,8 @@ namespace policyd::bundles {
 
 absl::StatusOr<Value> ParseYaml(std::string_view text) { return YamlToValue(text); }
 
+absl::StatusOr<std::vector<Value>> ParseYamlDocuments(std::string_view text) {
+  return YamlDocumentsToValues(text);
+}
+
 }  // namespace policyd::bundles

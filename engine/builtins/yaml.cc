@@ -20,6 +20,7 @@
 #include "engine/builtins/go/json.h"
 #include "engine/value/utf8.h"
 #include "yaml-cpp/yaml.h"
+#include "util/hex.h"
 
 namespace policyd {
 namespace {
@@ -662,7 +663,6 @@ void AppendSingleQuoted(std::string_view s, ScalarWriter& w) {
 }
 
 void AppendDoubleQuoted(std::string_view s, ScalarWriter& w) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
   w.Put("\"");
   bool spaces = false;
   for (size_t i = 0; i < s.size();) {
@@ -705,9 +705,7 @@ void AppendDoubleQuoted(std::string_view s, ScalarWriter& w) {
         } else {
           int width = r <= 0xFF ? 2 : (r <= 0xFFFF ? 4 : 8);
           std::string esc = width == 2 ? "\\x" : (width == 4 ? "\\u" : "\\U");
-          for (int k = width - 1; k >= 0; --k) {
-            esc.push_back(kHex[(r >> (4 * k)) & 0xF]);
-          }
+          AppendHex(r, width, HexCase::kUpper, &esc);
           w.Put(esc);
         }
     }
@@ -904,6 +902,24 @@ absl::StatusOr<Value> YamlToValue(std::string_view text) {
   if (!node.ok()) return node.status();
   Budget budget{static_cast<int64_t>(text.size()) + 1000000};
   return NodeToValue(*node, budget);
+}
+
+absl::StatusOr<std::vector<Value>> YamlDocumentsToValues(std::string_view text) {
+  std::vector<YAML::Node> docs;
+  try {
+    docs = YAML::LoadAll(std::string(text));
+  } catch (const YAML::Exception& e) {
+    return absl::InvalidArgumentError(ParseErrorText(e));
+  }
+  Budget budget{static_cast<int64_t>(text.size()) + 1000000};
+  std::vector<Value> out;
+  for (const YAML::Node& doc : docs) {
+    if (doc.IsNull() || !doc.IsDefined()) continue;
+    absl::StatusOr<Value> v = NodeToValue(doc, budget);
+    if (!v.ok()) return v.status();
+    out.push_back(*std::move(v));
+  }
+  return out;
 }
 
 void RegisterYamlBuiltins(BuiltinRegistry& registry) {

@@ -7,6 +7,7 @@
 #define POLICYD_ENGINE_BUILTINS_YAML_H_
 
 #include <string_view>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "engine/value/value.h"
@@ -18,6 +19,11 @@ namespace policyd {
 // text's size plus one million nodes: an alias-free document never reaches
 // it) and nesting deeper than 1,000. Errors read "yaml: line L: WHAT".
 absl::StatusOr<Value> YamlToValue(std::string_view text);
+
+// Every document of a multi-document stream (`---` separated), in order;
+// empty documents are skipped. Same scalars, budget and errors; the budget
+// covers the whole stream.
+absl::StatusOr<std::vector<Value>> YamlDocumentsToValues(std::string_view text);
 
 }  // namespace policyd
 
