@@ -529,8 +529,11 @@ class Evaluator {
                     Frame& f, Cont k) {
     if (i == a.pairs().size()) return k();
     return EvalTerm(a.pairs()[i].first, f, [&](const Value& key) {
-      for (const auto& [bk, bv] : b.pairs()) {
-        bool r = EvalTerm(bk, f, [&](const Value& other) {
+      for (const auto& pair : b.pairs()) {
+        // Not a structured binding: clang 14 (the fuzz build's) cannot
+        // capture one in a lambda.
+        const plan::Term& bv = pair.second;
+        bool r = EvalTerm(pair.first, f, [&](const Value& other) {
           if (other != key) return true;
           return Unify(a.pairs()[i].second, bv, f,
                        [&]() { return UnifyObjects(a, b, i + 1, f, k); });
