@@ -338,6 +338,11 @@ absl::StatusOr<std::string> KeyText(const YAML::Node& key) {
       case ScalarTag::kFloat:
         if (std::isnan(r.real)) return std::string(".nan");
         if (std::isinf(r.real)) return std::string(r.real > 0 ? ".inf" : "-.inf");
+        // Go formats the key as a float32: beyond its range it is ±Inf
+        // (found by fuzz_yaml_value: ShortestDigits has no exponent then).
+        if (std::isinf(static_cast<float>(r.real))) {
+          return std::string(r.real > 0 ? "+Inf" : "-Inf");
+        }
         return FormatGoFloat(static_cast<float>(r.real), -4, 6, true);
       case ScalarTag::kNull:
         break;

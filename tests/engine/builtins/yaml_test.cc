@@ -146,6 +146,8 @@ TEST(YamlTest, ResolvesScalarsAsYaml11) {
             R"({"base":{"p":1,"q":2},"d":{"p":1,"q":3}})");
   // A key is resolved too: `y` is the boolean true, written as "true".
   EXPECT_EQ(YamlToValue("y: 1\n")->ToJson(), R"({"true":1})");
+  // A float key beyond float32's range (a fuzz_yaml_value finding: UB).
+  EXPECT_EQ(YamlToValue("1e39: 1\n-1e39: 2\n")->ToJson(), R"({"+Inf":1,"-Inf":2})");
 }
 
 }  // namespace
