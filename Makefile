@@ -3,6 +3,9 @@
 # sudo), then the project is configured, built and run/tested.
 BUILD_DIR ?= build
 ASAN_BUILD_DIR ?= build-asan
+FUZZ_BUILD_DIR ?= build-fuzz
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS := $(shell grep -o '^policyd_fuzz_target.[a-z_]*' tests/fuzz/CMakeLists.txt | cut -c21-)
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
@@ -17,7 +20,7 @@ DEB_PACKAGES := build-essential cmake ninja-build ccache pkg-config python3 \
 export CCACHE_BASEDIR ?= $(CURDIR)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps configure build test run conformance conformance-expected bench asan clean
+.PHONY: all deps configure build test run conformance conformance-expected bench asan fuzz clean
 
 all: build
 
@@ -62,8 +65,22 @@ asan: deps
 	cmake --build $(ASAN_BUILD_DIR) -j $(JOBS)
 	ctest --test-dir $(ASAN_BUILD_DIR) --output-on-failure -j $(JOBS)
 
+# libFuzzer targets (tests/fuzz) built with clang in their own build
+# directory; each runs FUZZ_SECONDS on one core from a seed corpus made of the
+# tests' examples, after replaying its kept regressions.
+fuzz: deps
+	CC=clang CXX=clang++ cmake -S . -B $(FUZZ_BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Release \
+	  -DPOLICYD_FUZZ=ON -DPOLICYD_BENCHMARKS=OFF $(CMAKE_FLAGS)
+	cmake --build $(FUZZ_BUILD_DIR) -j $(JOBS) --target $(FUZZ_TARGETS)
+	tests/fuzz/seed_corpus.sh $(FUZZ_BUILD_DIR)/fuzz-corpus
+	set -e; for t in $(FUZZ_TARGETS); do \
+	  mkdir -p $(FUZZ_BUILD_DIR)/fuzz-corpus/$$t; \
+	  $(FUZZ_BUILD_DIR)/tests/fuzz/$$t -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 \
+	    -artifact_prefix=$(FUZZ_BUILD_DIR)/$$t- $(FUZZ_BUILD_DIR)/fuzz-corpus/$$t; \
+	done
+
 clean:
-	rm -rf $(BUILD_DIR) $(ASAN_BUILD_DIR)
+	rm -rf $(BUILD_DIR) $(ASAN_BUILD_DIR) $(FUZZ_BUILD_DIR)
 
 # Rewrites tests/conformance/expected_failures.txt to the cases that fail now
 # (hand-written reasons of cases that still fail are kept).

@@ -1,6 +1,6 @@
-// YAML text (a bundle's data.yaml) to Value, with YAML 1.2 core-schema
-// scalars: null/~/empty, true/false, JSON-style numbers; anything else
-// (and every quoted scalar) is a string. Mapping keys become strings.
+// YAML text (a bundle's data.yaml, -d/-i files) to Value, as OPA's loader
+// reads it: YAML 1.1 scalars through the engine's one converter
+// (engine/builtins/yaml.h), aliases bounded by a node budget.
 #ifndef POLICYD_BUNDLES_YAML_DATA_H_
 #define POLICYD_BUNDLES_YAML_DATA_H_
 
@@ -12,7 +12,7 @@
 
 namespace policyd::bundles {
 
-// Errors read "line L, column C: WHAT".
+// Errors read "yaml: line L: WHAT".
 absl::StatusOr<Value> ParseYaml(std::string_view text);
 
 // Every document of a multi-document stream (`---` separated), in order;

@@ -66,6 +66,12 @@ struct EvalOptions {
   // eval_limit_error after this many steps (0: no limit).
   absl::Time deadline = absl::InfiniteFuture();
   int64_t max_steps = 0;
+  // The decision's memory budget: bytes that builtins may allocate for the
+  // values they return (strings by length, collections by element). Past
+  // it the decision fails with eval_limit_error. 256 MiB: far above any
+  // real decision (the benchmarks' take kilobytes), below what kills a
+  // sidecar with a 512 MiB limit; 0 means no limit.
+  int64_t max_memory_bytes = int64_t{256} << 20;
   // Receives each `print(...)` line; prints are dropped when unset.
   std::function<void(std::string_view line)> print;
   // Fixed time.now_ns() for the query; 0 means the real clock at start.

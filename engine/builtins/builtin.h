@@ -33,6 +33,18 @@ struct BuiltinContext {
   // Results of non-deterministic builtins (rand.intn, uuid.rfc4122, ...)
   // keyed by name and arguments, so one query sees one answer per call.
   absl::flat_hash_map<std::string, Value>* cache = nullptr;
+
+  // The decision's memory budget: bytes its builtin results may still take
+  // (EvalOptions::max_memory_bytes). A builtin about to build a large value
+  // calls Allocate first, so that a 1 MB input cannot make a 1 GB string.
+  int64_t bytes_left = INT64_MAX;
+  // The decision's deadline, checked by Allocate for large values.
+  absl::Time deadline = absl::InfiniteFuture();
+
+  // OK, or kResourceExhausted ("NAME: decision memory budget exceeded")
+  // when `bytes` more do not fit, or kDeadlineExceeded past the deadline.
+  // Either ends the decision with eval_limit_error / eval_cancel_error.
+  absl::Status Allocate(std::string_view builtin, size_t bytes);
 };
 
 // A value, undefined (nullopt), or an error. Errors:

@@ -2,7 +2,25 @@
 
 #include "engine/builtins/builtin.h"
 
+#include "absl/time/clock.h"
+
 namespace policyd {
+
+absl::Status BuiltinContext::Allocate(std::string_view builtin, size_t bytes) {
+  if (bytes > static_cast<uint64_t>(bytes_left)) {
+    bytes_left = 0;
+    return absl::ResourceExhaustedError(
+        std::string(builtin) + ": decision memory budget exceeded");
+  }
+  bytes_left -= static_cast<int64_t>(bytes);
+  // Reading the clock costs more than copying a few kilobytes.
+  constexpr size_t kLarge = 64 << 10;
+  if (bytes >= kLarge && deadline != absl::InfiniteFuture() && absl::Now() > deadline) {
+    return absl::DeadlineExceededError(
+        std::string(builtin) + ": evaluation deadline exceeded");
+  }
+  return absl::OkStatus();
+}
 
 const BuiltinRegistry& BuiltinRegistry::Default() {
   static const BuiltinRegistry* registry = [] {

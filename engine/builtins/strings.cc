@@ -55,7 +55,7 @@ int64_t RuneIndex(std::string_view s, size_t byte) {
 
 // ---- concat, contains, startswith, endswith --------------------------------
 
-BuiltinResult Concat(BuiltinContext&, Args args) {
+BuiltinResult Concat(BuiltinContext& ctx, Args args) {
   constexpr std::string_view kName = "concat";
   POLICYD_RETURN_IF_ERROR(CheckOperand(kName, 1, args[0], Kind::kString));
   std::vector<std::string_view> parts;
@@ -64,6 +64,7 @@ BuiltinResult Concat(BuiltinContext&, Args args) {
   std::string_view sep = args[0].string();
   size_t total = parts.empty() ? 0 : sep.size() * (parts.size() - 1);
   for (std::string_view p : parts) total += p.size();
+  POLICYD_RETURN_IF_ERROR(ctx.Allocate(kName, total));
   std::string out;
   out.reserve(total);
   for (size_t i = 0; i < parts.size(); ++i) {
@@ -318,12 +319,29 @@ std::string ReplaceAll(std::string_view s, std::string_view old,
   return out;
 }
 
-BuiltinResult Replace(BuiltinContext&, Args args) {
+// The length of ReplaceAll(s, old, repl), counted before building it.
+size_t ReplacedSize(std::string_view s, std::string_view old,
+                    std::string_view repl) {
+  size_t matches = 0;
+  if (old.empty()) {
+    matches = utf8::RuneCount(s) + 1;
+  } else {
+    for (size_t at = s.find(old); at != std::string_view::npos;
+         at = s.find(old, at + old.size())) {
+      ++matches;
+    }
+  }
+  return s.size() - matches * old.size() + matches * repl.size();
+}
+
+BuiltinResult Replace(BuiltinContext& ctx, Args args) {
   POLICYD_RETURN_IF_ERROR(CheckStrings("replace", args, 3));
   std::string_view s = args[0].string(), old = args[1].string();
   if (!old.empty() && s.find(old) == std::string_view::npos) {
     return std::optional<Value>(args[0]);
   }
+  POLICYD_RETURN_IF_ERROR(
+      ctx.Allocate("replace", ReplacedSize(s, old, args[2].string())));
   return StringResult(ReplaceAll(s, old, args[2].string()));
 }
 

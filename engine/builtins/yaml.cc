@@ -12,6 +12,8 @@
 #include <string_view>
 #include <vector>
 
+#include "engine/builtins/yaml.h"
+
 #include "engine/builtins/args.h"
 #include "engine/builtins/builtin.h"
 #include "engine/builtins/encoding_parts.h"
@@ -336,6 +338,11 @@ absl::StatusOr<std::string> KeyText(const YAML::Node& key) {
       case ScalarTag::kFloat:
         if (std::isnan(r.real)) return std::string(".nan");
         if (std::isinf(r.real)) return std::string(r.real > 0 ? ".inf" : "-.inf");
+        // Go formats the key as a float32: beyond its range it is ±Inf
+        // (found by fuzz_yaml_value: ShortestDigits has no exponent then).
+        if (std::isinf(static_cast<float>(r.real))) {
+          return std::string(r.real > 0 ? "+Inf" : "-Inf");
+        }
         return FormatGoFloat(static_cast<float>(r.real), -4, 6, true);
       case ScalarTag::kNull:
         break;
@@ -346,15 +353,34 @@ absl::StatusOr<std::string> KeyText(const YAML::Node& key) {
   return BuiltinError(kUnmarshal, "unsupported map key");
 }
 
-absl::StatusOr<Value> NodeToValue(const YAML::Node& node);
+// What one document may expand to. Aliases let a few hundred bytes name
+// billions of nodes ("billion laughs"), and an alias may even name its own
+// ancestor; every node visited, through an alias or not, spends one unit,
+// and nesting is bounded so that conversion never exhausts the stack.
+struct Budget {
+  int64_t nodes_left;
+  int depth = 0;
+};
+constexpr int kMaxYamlDepth = 1000;
+
+absl::Status Spend(Budget& budget) {
+  if (--budget.nodes_left < 0) {
+    return absl::InvalidArgumentError(
+        "yaml: document expands to too many nodes (aliases repeated too often)");
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<Value> NodeToValue(const YAML::Node& node, Budget& budget);
 
 absl::Status AddMapEntries(const YAML::Node& node,
-                           std::vector<ObjectEntry>* entries);
+                           std::vector<ObjectEntry>* entries, Budget& budget);
 
 // A "<<" merge key brings in the entries of a mapping (or a sequence of
 // mappings) that the enclosing mapping does not set itself.
-absl::Status Merge(const YAML::Node& value, std::vector<ObjectEntry>* merged) {
-  if (value.IsMap()) return AddMapEntries(value, merged);
+absl::Status Merge(const YAML::Node& value, std::vector<ObjectEntry>* merged,
+                   Budget& budget) {
+  if (value.IsMap()) return AddMapEntries(value, merged, budget);
   if (value.IsSequence()) {
     for (size_t i = value.size(); i-- > 0;) {
       if (!value[i].IsMap()) {
@@ -362,7 +388,7 @@ absl::Status Merge(const YAML::Node& value, std::vector<ObjectEntry>* merged) {
                             "yaml: map merge requires map or sequence of maps "
                             "as the value");
       }
-      POLICYD_RETURN_IF_ERROR(AddMapEntries(value[i], merged));
+      POLICYD_RETURN_IF_ERROR(AddMapEntries(value[i], merged, budget));
     }
     return absl::OkStatus();
   }
@@ -372,17 +398,20 @@ absl::Status Merge(const YAML::Node& value, std::vector<ObjectEntry>* merged) {
 }
 
 absl::Status AddMapEntries(const YAML::Node& node,
-                           std::vector<ObjectEntry>* entries) {
+                           std::vector<ObjectEntry>* entries, Budget& budget) {
   std::vector<ObjectEntry> merged;
   for (const auto& kv : node) {
+    POLICYD_RETURN_IF_ERROR(Spend(budget));
     const YAML::Node& key = kv.first;
     if (key.IsScalar() && key.Tag() == "?" && key.Scalar() == "<<") {
-      POLICYD_RETURN_IF_ERROR(Merge(kv.second, &merged));
+      POLICYD_RETURN_IF_ERROR(Merge(kv.second, &merged, budget));
       continue;
     }
-    POLICYD_ASSIGN_OR_RETURN(std::string k, KeyText(key));
-    POLICYD_ASSIGN_OR_RETURN(Value v, NodeToValue(kv.second));
-    entries->emplace_back(Value::String(std::move(k)), std::move(v));
+    absl::StatusOr<std::string> k = KeyText(key);
+    if (!k.ok()) return k.status();
+    absl::StatusOr<Value> v = NodeToValue(kv.second, budget);
+    if (!v.ok()) return v.status();
+    entries->emplace_back(Value::String(*std::move(k)), *std::move(v));
   }
   // Merged entries go first so that the mapping's own keys win (Object
   // keeps the last entry of a repeated key).
@@ -390,7 +419,13 @@ absl::Status AddMapEntries(const YAML::Node& node,
   return absl::OkStatus();
 }
 
-absl::StatusOr<Value> NodeToValue(const YAML::Node& node) {
+absl::StatusOr<Value> NodeToValue(const YAML::Node& node, Budget& budget) {
+  POLICYD_RETURN_IF_ERROR(Spend(budget));
+  if (node.IsSequence() || node.IsMap()) {
+    if (budget.depth >= kMaxYamlDepth) {
+      return absl::InvalidArgumentError("yaml: document nested too deeply");
+    }
+  }
   switch (node.Type()) {
     case YAML::NodeType::Undefined:
     case YAML::NodeType::Null:
@@ -398,18 +433,22 @@ absl::StatusOr<Value> NodeToValue(const YAML::Node& node) {
     case YAML::NodeType::Scalar:
       return ScalarToValue(node);
     case YAML::NodeType::Sequence: {
+      ++budget.depth;
       std::vector<Value> elems;
       elems.reserve(node.size());
       for (const auto& child : node) {
-        absl::StatusOr<Value> v = NodeToValue(child);
+        absl::StatusOr<Value> v = NodeToValue(child, budget);
         if (!v.ok()) return v;
         elems.push_back(*std::move(v));
       }
+      --budget.depth;
       return Value::Array(std::move(elems));
     }
     case YAML::NodeType::Map: {
+      ++budget.depth;
       std::vector<ObjectEntry> entries;
-      POLICYD_RETURN_IF_ERROR(AddMapEntries(node, &entries));
+      POLICYD_RETURN_IF_ERROR(AddMapEntries(node, &entries, budget));
+      --budget.depth;
       return Value::Object(std::move(entries));
     }
   }
@@ -444,10 +483,13 @@ absl::StatusOr<YAML::Node> Load(std::string_view text) {
 
 BuiltinResult YamlUnmarshal(BuiltinContext&, absl::Span<const Value> args) {
   POLICYD_RETURN_IF_ERROR(CheckOperand(kUnmarshal, 1, args[0], Kind::kString));
-  absl::StatusOr<YAML::Node> node = Load(args[0].string());
-  if (!node.ok()) return BuiltinError(kUnmarshal, MessageOf(node.status()));
-  POLICYD_ASSIGN_OR_RETURN(Value v, NodeToValue(*node));
-  return std::optional<Value>(std::move(v));
+  absl::StatusOr<Value> v = YamlToValue(args[0].string());
+  if (!v.ok()) {
+    std::string_view message = MessageOf(v.status());
+    if (message.rfind(kUnmarshal, 0) == 0) return v.status();
+    return BuiltinError(kUnmarshal, message);
+  }
+  return std::optional<Value>(*std::move(v));
 }
 
 BuiltinResult YamlIsValid(BuiltinContext&, absl::Span<const Value> args) {
@@ -859,6 +901,31 @@ BuiltinResult YamlMarshal(BuiltinContext&, absl::Span<const Value> args) {
 }
 
 }  // namespace
+
+absl::StatusOr<Value> YamlToValue(std::string_view text) {
+  absl::StatusOr<YAML::Node> node = Load(text);
+  if (!node.ok()) return node.status();
+  Budget budget{static_cast<int64_t>(text.size()) + 1000000};
+  return NodeToValue(*node, budget);
+}
+
+absl::StatusOr<std::vector<Value>> YamlDocumentsToValues(std::string_view text) {
+  std::vector<YAML::Node> docs;
+  try {
+    docs = YAML::LoadAll(std::string(text));
+  } catch (const YAML::Exception& e) {
+    return absl::InvalidArgumentError(ParseErrorText(e));
+  }
+  Budget budget{static_cast<int64_t>(text.size()) + 1000000};
+  std::vector<Value> out;
+  for (const YAML::Node& doc : docs) {
+    if (doc.IsNull() || !doc.IsDefined()) continue;
+    absl::StatusOr<Value> v = NodeToValue(doc, budget);
+    if (!v.ok()) return v.status();
+    out.push_back(*std::move(v));
+  }
+  return out;
+}
 
 void RegisterYamlBuiltins(BuiltinRegistry& registry) {
   registry.Add({.name = "yaml.marshal", .arity = 1, .fn = YamlMarshal});

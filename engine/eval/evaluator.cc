@@ -32,10 +32,14 @@
 //  - With an EvalTracer in the options, each expression goes through
 //    EvalExprTraced (Eval, then Fail when it gave no solution), rule bodies
 //    report Enter/Exit and trace() calls report a Note; without one, the
-//    only cost is the pointer test in EvalExpr.
+//    only cost is the pointer tests in EvalBody.
+//  - Conditions decided inline (Decide) run in EvalBody's loop; only other
+//    expressions and rule evaluations nest, and StackLeft fails the
+//    decision (eval_limit_error) before the thread's stack runs out.
 
 #include "engine/eval/evaluator.h"
 
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <optional>
@@ -50,6 +54,7 @@
 #include "absl/time/clock.h"
 #include "engine/builtins/builtin.h"
 #include "engine/errors.h"
+#include "engine/eval/stack_limit.h"
 
 namespace policyd::eval {
 namespace {
@@ -189,6 +194,8 @@ class Evaluator {
     state_.input = options.input;
     ctx_.now_ns = options.now_ns;
     ctx_.cache = &ndb_cache_;
+    ctx_.deadline = options.deadline;
+    if (options.max_memory_bytes > 0) ctx_.bytes_left = options.max_memory_bytes;
   }
 
   ResultSet Run(const plan::Query& query) {
@@ -240,17 +247,67 @@ class Evaluator {
 
   // ---- bodies and expressions ----
 
-  bool EvalBody(const plan::Body& body, size_t i, Frame& f, Cont k) {
-    if (i == body.exprs.size()) return k();
-    return EvalExpr(body.exprs[i], f,
-                    [&]() { return EvalBody(body, i + 1, f, k); });
+  // False, with eval_limit_error, when this thread's stack is nearly used
+  // up: each expression of a body and each rule a rule refers to nests the
+  // continuations, and both are as long as the policy makes them.
+  bool StackLeft(ast::Location loc) {
+    uintptr_t frame = reinterpret_cast<uintptr_t>(__builtin_frame_address(0));
+    if (frame >= stack_limit_) return true;
+    // Past the first checkpoint: look up how far this thread's stack goes
+    // (most decisions never get here, so they never pay for the lookup).
+    if (!stack_limit_exact_) {
+      stack_limit_exact_ = true;
+      stack_limit_ = StackLimit();
+      if (frame >= stack_limit_) return true;
+    }
+    return Fail(kEvalLimitError, loc,
+                "evaluation nested too deeply: a body or a chain of rules "
+                "is too long for the stack");
   }
 
-  bool EvalExpr(const plan::Expr& e, Frame& f, Cont k) {
-    if (!Step()) return false;
-    if (options_.tracer != nullptr) return EvalExprTraced(e, f, k);
-    if (!e.withs.empty()) return EvalWith(e, f, k);
-    return EvalExprNoWith(e, f, k);
+  // Conditions decided inline (see Decide) need no continuation, so a run
+  // of them is a loop: only the other expressions nest.
+  bool EvalBody(const plan::Body& body, size_t i, Frame& f, Cont k) {
+    for (; i < body.exprs.size(); ++i) {
+      const plan::Expr& e = body.exprs[i];
+      if (!Step()) return false;
+      switch (Decide(e, f)) {
+        case Decided::kTrue:
+          continue;
+        case Decided::kFalse:
+          return true;
+        case Decided::kNo:
+          break;
+      }
+      if (!StackLeft(e.loc)) return false;
+      auto rest = [&]() { return EvalBody(body, i + 1, f, k); };
+      if (options_.tracer != nullptr) return EvalExprTraced(e, f, rest);
+      if (!e.withs.empty()) return EvalWith(e, f, rest);
+      return EvalExprNoWith(e, f, rest);
+    }
+    return k();
+  }
+
+  // The commonest condition, `a == b` (or another FastOp) over simple terms,
+  // possibly negated, is decided right here: it binds nothing.
+  enum class Decided { kNo, kTrue, kFalse };
+  Decided Decide(const plan::Expr& e, const Frame& f) {
+    if (e.op != ExprOp::kTerm || e.result_slot >= 0 || e.a.op != TermOp::kCall ||
+        e.a.fast_op == plan::Term::FastOp::kNone || !e.withs.empty() ||
+        state_.mocks || options_.tracer != nullptr) {
+      return Decided::kNo;
+    }
+    const Value* x;
+    const Value* y;
+    Simple sx = EvalSimple(e.a.items[0], f, &x);
+    if (sx == Simple::kNo) return Decided::kNo;
+    bool holds = false;
+    if (sx == Simple::kValue) {
+      Simple sy = EvalSimple(e.a.items[1], f, &y);
+      if (sy == Simple::kNo) return Decided::kNo;
+      holds = sy == Simple::kValue && FastOp(e.a.fast_op, *x, *y);
+    }
+    return holds != e.negated ? Decided::kTrue : Decided::kFalse;
   }
 
   bool EvalExprTraced(const plan::Expr& e, Frame& f, Cont k) {
@@ -281,18 +338,6 @@ class Evaluator {
   bool EvalPositive(const plan::Expr& e, Frame& f, Cont k) {
     switch (e.op) {
       case ExprOp::kTerm:
-        // The commonest condition, `a == b` over simple terms, is decided
-        // right here.
-        if (e.result_slot < 0 && e.a.op == TermOp::kCall &&
-            e.a.fast_op != plan::Term::FastOp::kNone && !state_.mocks) {
-          const Value* x;
-          const Value* y;
-          Simple sx = EvalSimple(e.a.items[0], f, &x);
-          if (sx == Simple::kUndefined) return true;
-          Simple sy = sx == Simple::kValue ? EvalSimple(e.a.items[1], f, &y) : Simple::kNo;
-          if (sy == Simple::kUndefined) return true;
-          if (sy == Simple::kValue) return FastOp(e.a.fast_op, *x, *y) ? k() : true;
-        }
         return EvalTerm(e.a, f, [&](const Value& v) {
           // A query's captured term keeps its value, false included.
           if (!e.keep_false && v.is_bool() && !v.boolean()) return true;
@@ -484,8 +529,11 @@ class Evaluator {
                     Frame& f, Cont k) {
     if (i == a.pairs().size()) return k();
     return EvalTerm(a.pairs()[i].first, f, [&](const Value& key) {
-      for (const auto& [bk, bv] : b.pairs()) {
-        bool r = EvalTerm(bk, f, [&](const Value& other) {
+      for (const auto& pair : b.pairs()) {
+        // Not a structured binding: clang 14 (the fuzz build's) cannot
+        // capture one in a lambda.
+        const plan::Term& bv = pair.second;
+        bool r = EvalTerm(pair.first, f, [&](const Value& other) {
           if (other != key) return true;
           return Unify(a.pairs()[i].second, bv, f,
                        [&]() { return UnifyObjects(a, b, i + 1, f, k); });
@@ -788,6 +836,18 @@ class Evaluator {
       options_.tracer->Note(*file_, t.loc, args[0].string());
     }
     BuiltinResult r = b.fn(ctx_, absl::MakeConstSpan(args));
+    if (r.ok() && *r) {
+      if (absl::Status charged = Charge(b, **r); !charged.ok()) r = charged;
+    }
+    if (!r.ok() && (r.status().code() == absl::StatusCode::kResourceExhausted ||
+                    r.status().code() == absl::StatusCode::kDeadlineExceeded)) {
+      // Limits end the decision: a result that is merely undefined could
+      // let a deny rule pass.
+      return Fail(r.status().code() == absl::StatusCode::kResourceExhausted
+                      ? kEvalLimitError
+                      : kEvalCancelError,
+                  t.loc, std::string(r.status().message()));
+    }
     if (!r.ok()) {
       std::string_view code = r.status().code() == absl::StatusCode::kInvalidArgument
                                   ? kEvalTypeError
@@ -806,6 +866,29 @@ class Evaluator {
       return true;
     }
     return k(**r);
+  }
+
+  // Charges a builtin's result to the memory budget: its top level only
+  // (strings by length, collections by element), which is what the builtin
+  // built; nested values are shared with its arguments or were charged
+  // when they were built.
+  absl::Status Charge(const Builtin& b, const Value& v) {
+    size_t bytes;
+    switch (v.kind()) {
+      case Kind::kString:
+        bytes = v.string().size();
+        break;
+      case Kind::kArray:
+      case Kind::kSet:
+        bytes = v.elements().size() * sizeof(Value);
+        break;
+      case Kind::kObject:
+        bytes = v.entries().size() * 2 * sizeof(Value);
+        break;
+      default:
+        return absl::OkStatus();
+    }
+    return ctx_.Allocate(b.name, bytes);
   }
 
   bool CallFunction(const plan::Function& fn, const plan::Term& t,
@@ -1091,6 +1174,7 @@ class Evaluator {
   // The full value of the document at `node`: rules evaluated and merged
   // with base data. nullopt when undefined.
   std::optional<Value> EvalNode(const plan::Node& node) {
+    if (!StackLeft({})) return std::nullopt;
     if (!state_.data_paths.empty() && Overridden(node)) {
       const Value* b = BaseAt(node);
       return b ? std::optional<Value>(*b) : std::nullopt;
@@ -1354,6 +1438,16 @@ class Evaluator {
   absl::Status error_;
   absl::Status builtin_error_;
   int64_t steps_ = 0;
+  // The stack address below which StackLeft looks closer: first a
+  // checkpoint kStackCheckpoint below where evaluation started (less than
+  // any thread's stack), then the thread's real limit.
+  static constexpr uintptr_t kStackCheckpoint = 64 << 10;
+  uintptr_t stack_limit_ = StackCheckpoint();
+  bool stack_limit_exact_ = false;
+  static uintptr_t StackCheckpoint() {
+    uintptr_t here = reinterpret_cast<uintptr_t>(__builtin_frame_address(0));
+    return here > kStackCheckpoint ? here - kStackCheckpoint : 0;
+  }
   // Nesting of function calls, bounded so that runaway recursion is an
   // error rather than a stack overflow.
   static constexpr int kMaxDepth = 256;

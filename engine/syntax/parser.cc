@@ -18,8 +18,13 @@
 namespace policyd::ast {
 namespace {
 
-// Deeper nesting than this is refused rather than risking the stack.
+// Deeper syntax trees than this are refused rather than risking the stack:
+// every later pass (compiler, evaluator, printers, rego.parse_module's
+// conversion to a value) recurses over the tree. Brackets, bodies, calls,
+// each link of an operator chain (`1 + 1 + ...` is as deep as it is long)
+// and each `else` count one level.
 constexpr int kMaxDepth = 256;
+constexpr std::string_view kTooDeep = "maximum nesting depth exceeded";
 // OPA stops after this many errors too.
 constexpr size_t kMaxErrors = 10;
 
@@ -292,9 +297,7 @@ class Parser {
   class Depth {
    public:
     explicit Depth(Parser* p) : p_(p) {
-      if (++p->depth_ > kMaxDepth) {
-        p->Error(p->tok().loc, "maximum nesting depth exceeded");
-      }
+      if (++p->depth_ > kMaxDepth) p->Error(p->tok().loc, std::string(kTooDeep));
     }
     ~Depth() { --p_->depth_; }
     Depth(const Depth&) = delete;
@@ -302,6 +305,29 @@ class Parser {
 
    private:
     Parser* p_;
+  };
+
+  // The links of an operator or `else` chain: each one nests what was
+  // parsed before it one level deeper, so each counts towards the limit
+  // until the chain ends.
+  class Chain {
+   public:
+    explicit Chain(Parser* p) : p_(p) {}
+    ~Chain() { p_->depth_ -= links_; }
+    Chain(const Chain&) = delete;
+    Chain& operator=(const Chain&) = delete;
+
+    // False, with the error recorded, when one more link is too deep.
+    bool Link() {
+      ++links_;
+      if (++p_->depth_ <= kMaxDepth) return true;
+      p_->Error(p_->tok().loc, std::string(kTooDeep));
+      return false;
+    }
+
+   private:
+    Parser* p_;
+    int links_ = 0;
   };
 
   // A nested construct: counts towards the depth limit, and `|` is an
@@ -523,7 +549,9 @@ class Parser {
     }
     // `else` chains hang off the last rule of the statement.
     std::shared_ptr<Rule>* tail = nullptr;
+    Chain chain(this);
     while (has_body && IsWord("else")) {
+      if (!chain.Link()) return;
       if (head.key) {
         Error(tok().loc, "else keyword cannot be used on multi-value rules");
         return;
@@ -906,9 +934,11 @@ class Parser {
 
   // Infix operator calls are located where their left operand is, as in OPA.
   TermPtr InTail(TermPtr lhs) {
+    Chain chain(this);
     while (lhs && IsKw("in")) {
       Location loc = lhs->loc;
       Next();
+      if (!chain.Link()) return nullptr;
       TermPtr rhs = TermRelation();
       if (!rhs) return nullptr;
       lhs = CallTerm("internal.member_2", loc, {std::move(lhs), std::move(rhs)});
@@ -921,11 +951,13 @@ class Parser {
   // (nullptr when the token is no operator of this level).
   TermPtr LeftAssociative(TermPtr (Parser::*next)(), const char* (Parser::*op)() const) {
     TermPtr lhs = (this->*next)();
+    Chain chain(this);
     while (lhs) {
       const char* name = (this->*op)();
       if (name == nullptr) break;
       Location loc = lhs->loc;
       Next();
+      if (!chain.Link()) return nullptr;
       TermPtr rhs = (this->*next)();
       if (!rhs) return nullptr;
       lhs = CallTerm(name, loc, {std::move(lhs), std::move(rhs)});

@@ -1,5 +1,7 @@
 #include "bundles/yaml_data.h"
 
+#include <string>
+
 #include "engine/value/json.h"
 #include "gtest/gtest.h"
 
@@ -32,6 +34,29 @@ TEST(YamlDataTest, SyntaxErrorHasLocation) {
   absl::StatusOr<Value> v = ParseYaml("a: [1, 2\nb: c");
   ASSERT_FALSE(v.ok());
   EXPECT_NE(v.status().message().find("line "), std::string::npos);
+}
+
+// Bundle data follows OPA's loader (go-yaml v2, YAML 1.1).
+TEST(YamlDataTest, Yaml11ScalarsAndMergeKeys) {
+  absl::StatusOr<Value> v = ParseYaml(
+      "enabled: on\nstrict: no\nmask: 0x1F\nmode: 0644\nlimit: 1_000\n"
+      "defaults: &d {team: a, tier: 1}\nsvc:\n  <<: *d\n  tier: 2\n");
+  ASSERT_TRUE(v.ok()) << v.status();
+  EXPECT_EQ(v->ToJson(),
+            R"({"defaults":{"team":"a","tier":1},"enabled":true,"limit":1000,)"
+            R"("mask":31,"mode":420,"strict":false,"svc":{"team":"a","tier":2}})");
+}
+
+TEST(YamlDataTest, AliasBombIsRefused) {
+  std::string doc = "a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n";
+  for (int i = 1; i <= 8; ++i) {
+    doc += "a" + std::to_string(i) + ": &a" + std::to_string(i) + " [";
+    for (int j = 0; j < 10; ++j) doc += (j ? ", *a" : "*a") + std::to_string(i - 1);
+    doc += "]\n";
+  }
+  absl::StatusOr<Value> v = ParseYaml(doc);
+  ASSERT_FALSE(v.ok());
+  EXPECT_NE(v.status().message().find("too many nodes"), std::string::npos) << v.status();
 }
 
 TEST(YamlDataTest, DocumentsOfAStream) {

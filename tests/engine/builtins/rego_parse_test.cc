@@ -75,5 +75,15 @@ TEST(RegoParseTest, ErrorsReadAsOpas) {
             "type error: rego.parse_module: operand 2 must be string but got number");
 }
 
+// A 100 KB request whose text is a long operator chain crashed the server
+// while the module was turned into a value; 10x that is refused by the
+// parser's depth limit.
+TEST(RegoParseTest, LongOperatorChainsAreAParseError) {
+  std::string text = "package p\nx := 1";
+  while (text.size() < 1000000) text += "+1";
+  EXPECT_NE(Parse(text).find("maximum nesting depth exceeded"), std::string::npos)
+      << Parse(text).substr(0, 200);
+}
+
 }  // namespace
 }  // namespace policyd

@@ -1,3 +1,7 @@
+#include "engine/builtins/yaml.h"
+
+#include <string>
+
 #include "gtest/gtest.h"
 #include "tests/engine/builtins/text_test_util.h"
 
@@ -93,6 +97,57 @@ TEST(YamlTest, IsValid) {
   EXPECT_EQ(Eval("yaml.is_valid", {S("foo:\n   - qux: bar\n   - baz: {")}), "false");
   EXPECT_EQ(Eval("yaml.is_valid", {S(R"({"json": "ok"})")}), "true");
   EXPECT_EQ(Eval("yaml.is_valid", {I(1)}), "false");
+}
+
+// Nine levels of ten aliases each: about 500 bytes that name 10^9 nodes.
+std::string BillionLaughs() {
+  std::string doc = "a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n";
+  for (int i = 1; i <= 8; ++i) {
+    std::string prev = "*a" + std::to_string(i - 1);
+    doc += "a" + std::to_string(i) + ": &a" + std::to_string(i) + " [";
+    for (int j = 0; j < 10; ++j) doc += (j ? ", " : "") + prev;
+    doc += "]\n";
+  }
+  return doc;
+}
+
+TEST(YamlTest, AliasBombsAreRefused) {
+  std::string doc = BillionLaughs();
+  EXPECT_LT(doc.size(), 600u);
+  absl::StatusOr<Value> v = YamlToValue(doc);
+  ASSERT_FALSE(v.ok());
+  EXPECT_NE(v.status().message().find("too many nodes"), std::string::npos)
+      << v.status();
+  auto r = testing::Call("yaml.unmarshal", {S(doc)});
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("yaml.unmarshal: yaml: document expands to too many nodes"),
+            std::string::npos)
+      << r.status();
+  // Aliases used sparingly are fine.
+  EXPECT_EQ(YamlToValue("a: &x [1, 2]\nb: *x\n")->ToJson(), R"({"a":[1,2],"b":[1,2]})");
+}
+
+TEST(YamlTest, DeepNestingIsRefused) {
+  std::string deep;
+  for (int i = 0; i < 100000; ++i) deep += "- ";
+  deep += "x\n";
+  EXPECT_FALSE(YamlToValue(deep).ok());
+  EXPECT_FALSE(YamlToValue(std::string(100000, '[') + std::string(100000, ']')).ok());
+}
+
+// go-yaml v2's YAML 1.1 resolution, which OPA's loader uses for data files.
+TEST(YamlTest, ResolvesScalarsAsYaml11) {
+  EXPECT_EQ(YamlToValue("a: yes\nb: off\nc: y\nd: N\ne: 0x1F\nf: 017\ng: 0o17\n"
+                        "h: 1_000\ni: '1_000'\nj: 2001-12-14\n")
+                ->ToJson(),
+            R"({"a":true,"b":false,"c":true,"d":false,"e":31,"f":15,"g":15,)"
+            R"("h":1000,"i":"1_000","j":"2001-12-14"})");
+  EXPECT_EQ(YamlToValue("base: &b {p: 1, q: 2}\nd:\n  <<: *b\n  q: 3\n")->ToJson(),
+            R"({"base":{"p":1,"q":2},"d":{"p":1,"q":3}})");
+  // A key is resolved too: `y` is the boolean true, written as "true".
+  EXPECT_EQ(YamlToValue("y: 1\n")->ToJson(), R"({"true":1})");
+  // A float key beyond float32's range (a fuzz_yaml_value finding: UB).
+  EXPECT_EQ(YamlToValue("1e39: 1\n-1e39: 2\n")->ToJson(), R"({"+Inf":1,"-Inf":2})");
 }
 
 }  // namespace

@@ -1,5 +1,7 @@
 #include "engine/eval/evaluator.h"
 
+#include <pthread.h>
+
 #include <atomic>
 #include <string>
 #include <thread>
@@ -196,6 +198,97 @@ TEST(EvaluatorTest, BigNumbersStayExact) {
                  R"({"a": 123456789012345678901234567890})"),
             "123456789012345678901234567891");
   EXPECT_EQ(Eval("package t\np if 1 == 1.0", "data.t.p"), "true");
+}
+
+// A body of 40,000 true conditions overflowed the stack at decision time.
+// Conditions decided inline run in a loop, so 400,000 of them are fine.
+TEST(EvaluatorTest, LongBodiesOfConditionsEvaluate) {
+  std::string m = "package t\nallow if {\n";
+  for (int i = 0; i < 20000; ++i) m += "input.a == 1\nnot input.a == 2\n";
+  m += "}\n";
+  auto engine = CompileText({m});
+  ASSERT_TRUE(engine.ok()) << engine.status();
+  EXPECT_EQ(EvalJson(*engine, "data.t.allow", R"({"a": 1})"), "true");
+  EXPECT_EQ(EvalJson(*engine, "data.t.allow", R"({"a": 2})"), "undefined");
+}
+
+// Each rule evaluates the one before it: 10,000 crashed.
+TEST(EvaluatorTest, LongChainsOfRulesAreADecisionError) {
+  std::string m = "package t\nr0 := 1\n";
+  for (int i = 1; i < 100000; ++i) {
+    m += "r" + std::to_string(i) + " := r" + std::to_string(i - 1) + " + 1\n";
+  }
+  auto engine = CompileText({m});
+  ASSERT_TRUE(engine.ok()) << engine.status();
+  EXPECT_THAT(EvalJson(*engine, "data.t.r99999"),
+              HasSubstr("eval_limit_error: evaluation nested too deeply"));
+  EXPECT_EQ(EvalJson(*engine, "data.t.r500"), "501");
+}
+
+// The limits hold on threads with small stacks too (the service evaluates
+// on its worker and completion-queue threads): the deepest tree the parser
+// accepts evaluates; a long chain of rules and a long body of
+// expressions that bind variables (each nests its continuation) fail
+// cleanly.
+TEST(EvaluatorTest, LimitsHoldOnASmallStack) {
+  std::string chain = "1";
+  for (int i = 1; i < 120; ++i) chain += " + 1";
+  std::string rules = "package t\nr0 := 1\n";
+  for (int i = 1; i < 5000; ++i) {
+    rules += "r" + std::to_string(i) + " := r" + std::to_string(i - 1) + " + 1\n";
+  }
+  std::string body = "package b\nallow if {\n";
+  for (int i = 0; i < 4000; ++i) body += "x" + std::to_string(i) + " := input.a\n";
+  body += "}\n";
+  auto engine = CompileText({"package s\nx := [[[" + chain + "]]]", rules, body});
+  ASSERT_TRUE(engine.ok()) << engine.status();
+  std::string sum, deep, binding;
+  auto run = [&] {
+    sum = EvalJson(*engine, "data.s.x");
+    deep = EvalJson(*engine, "data.t.r4999");
+    binding = EvalJson(*engine, "data.b.allow", R"({"a": 1})");
+  };
+  pthread_attr_t attr;
+  pthread_attr_init(&attr);
+  pthread_attr_setstacksize(&attr, 512 << 10);
+  pthread_t thread;
+  ASSERT_EQ(pthread_create(&thread, &attr, [](void* fn) -> void* {
+    (*static_cast<decltype(run)*>(fn))();
+    return nullptr;
+  }, &run), 0);
+  pthread_join(thread, nullptr);
+  pthread_attr_destroy(&attr);
+  EXPECT_EQ(sum, "[[[120]]]");
+  EXPECT_THAT(deep, HasSubstr("eval_limit_error: evaluation nested too deeply"));
+  EXPECT_THAT(binding, HasSubstr("eval_limit_error: evaluation nested too deeply"));
+}
+
+// One `replace` built a 1.5 GB string from a 1.5 MB input and answered.
+// The result's size is charged to the decision's memory budget before it is
+// built, and running out fails the decision (a deny rule cannot pass
+// because a builtin went undefined).
+TEST(EvaluatorTest, MemoryBudgetBoundsWhatBuiltinsBuild) {
+  auto engine = CompileText({"package t\nbig := replace(input.s, \"a\", input.r)\n"
+                             "joined := concat(\"\", [input.s, input.s])\n"});
+  ASSERT_TRUE(engine.ok()) << engine.status();
+  std::string input = R"({"s": ")" + std::string(1500000, 'a') + R"(", "r": ")" +
+                      std::string(1000, 'b') + R"("})";
+  EXPECT_THAT(EvalJson(*engine, "data.t.big", input),
+              HasSubstr("eval_limit_error: replace: decision memory budget exceeded"));
+  EvalOptions small;
+  small.max_memory_bytes = 1 << 20;
+  EXPECT_THAT(EvalJson(*engine, "data.t.joined", input, small),
+              HasSubstr("eval_limit_error: concat: decision memory budget exceeded"));
+  small.max_memory_bytes = 0;  // no limit
+  EXPECT_EQ(EvalJson(*engine, "count(data.t.joined)", input, small), "3000000");
+  // Results of any builtin are charged: many small ones add up.
+  auto many = CompileText({"package t\nxs := [x | some i in numbers.range(1, 2000); "
+                           "x := concat(\"\", [input.s, \"b\"])]\n"});
+  ASSERT_TRUE(many.ok()) << many.status();
+  small.max_memory_bytes = 64 << 20;
+  std::string kb = R"({"s": ")" + std::string(100000, 'a') + R"("})";
+  EXPECT_THAT(EvalJson(*many, "count(data.t.xs)", kb, small),
+              HasSubstr("decision memory budget exceeded"));
 }
 
 }  // namespace

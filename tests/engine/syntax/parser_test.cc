@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "engine/errors.h"
 #include "engine/syntax/printer.h"
@@ -448,6 +449,52 @@ TEST(ParserFuzzTest, GarbageNeverCrashes) {
   // A unary minus cannot follow another (`- -x`), so a long chain stops at once.
   EXPECT_THAT(Q(std::string(100000, '-') + "x"), HasSubstr("unexpected minus token"));
   EXPECT_THAT(Q(std::string(100000, '(') + "-x"), HasSubstr("maximum nesting depth"));
+}
+
+// `first op first op ...` with `terms` terms.
+std::string OperatorChain(const std::string& first, const std::string& op, int terms) {
+  std::string out = first;
+  for (int i = 1; i < terms; ++i) absl::StrAppend(&out, " ", op, " ", first);
+  return out;
+}
+
+// Every later pass recurses over the tree, so a chain is as deep as it is
+// long: 10,000 terms crashed the compiler; 100,000 are refused here with the
+// place where the limit was crossed.
+TEST(ParserTest, LongOperatorChainsAreRefusedWithALocation) {
+  for (const char* op : {"+", "*", "==", "|", "&", "in", "<"}) {
+    SCOPED_TRACE(op);
+    std::string first = std::string(op) == "in" ? "[1]" : "1";
+    std::string text = "package p\nx := " + OperatorChain(first, op, 100000);
+    std::string error = M(text);
+    EXPECT_THAT(error, HasSubstr("x.rego:2:"));
+    EXPECT_THAT(error, HasSubstr("rego_parse_error: maximum nesting depth exceeded"));
+  }
+  // Chains of ordinary length parse, whatever nests around them.
+  EXPECT_EQ(M("package p\nx := " + OperatorChain("1", "+", 100)).substr(0, 22),
+            "x := plus(plus(plus(pl");
+  EXPECT_THAT(M("package p\nx := [[(" + OperatorChain("{1}", "|", 100) + ")]]"),
+              HasSubstr("x := [[or(or("));
+}
+
+TEST(ParserTest, LongElseChainsAreRefused) {
+  auto chain = [](int links) {
+    std::string m = "package p\nx := 0 if { false }";
+    for (int i = 1; i < links; ++i) absl::StrAppend(&m, " else := ", i, " if { false }");
+    return m;
+  };
+  EXPECT_THAT(M(chain(100000)), HasSubstr("rego_parse_error: maximum nesting depth exceeded"));
+  EXPECT_THAT(M(chain(100)), HasSubstr("else := 99 if { false }"));
+}
+
+// A long flat body is not deep: it parses whole.
+TEST(ParserTest, LongBodiesParse) {
+  std::string m = "package p\nx if {\n";
+  for (int i = 0; i < 400000; ++i) m += "input.a == 1\n";
+  m += "}\n";
+  absl::StatusOr<Module> module = ParseModule("x.rego", m, RegoVersion::kV1);
+  ASSERT_TRUE(module.ok()) << module.status();
+  EXPECT_EQ(module->rules[0].body.size(), 400000u);
 }
 
 }  // namespace

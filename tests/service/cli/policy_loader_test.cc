@@ -50,13 +50,14 @@ TEST_F(PolicyLoaderTest, DirectoryPlacesDataAtFolderPaths) {
 
 TEST_F(PolicyLoaderTest, FilesNamedDirectlyMergeAtTheRoot) {
   Write("one.json", R"({"a": {"x": 1}})");
-  Write("two.yml", "a:\n  y: 2\n");
+  // Not `y`: YAML 1.1 (OPA's loader) reads that key as true.
+  Write("two.yml", "a:\n  z: 2\n");
   Write("p.rego", "package p\n");
   absl::StatusOr<LoadedPolicies> loaded = LoadPolicyPaths(
       {Path("one.json"), Path("two.yml"), Path("p.rego")},
       ast::RegoVersion::kV0);
   ASSERT_TRUE(loaded.ok()) << loaded.status();
-  EXPECT_EQ(loaded->data, Json(R"({"a": {"x": 1, "y": 2}})"));
+  EXPECT_EQ(loaded->data, Json(R"({"a": {"x": 1, "z": 2}})"));
   ASSERT_EQ(loaded->modules.size(), 1);
   EXPECT_EQ(loaded->modules[0].version, ast::RegoVersion::kV0);
 }
