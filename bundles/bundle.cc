@@ -74,6 +74,9 @@ absl::StatusOr<Bundle> BundleFromFiles(const std::string& name,
         return FileError(f.path, s.message());
       }
       bundle.data.push_back({std::move(data_path), f.path, *std::move(value)});
+    } else if (absl::EndsWith(f.path, ".yaml") ||
+               absl::EndsWith(f.path, ".yml")) {
+      bundle.yaml_files.push_back(f);
     }
   }
   return bundle;

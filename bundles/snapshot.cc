@@ -11,15 +11,21 @@ namespace policyd::bundles {
 
 Snapshot::Snapshot(std::shared_ptr<const Engine> engine,
                    std::vector<std::shared_ptr<const Bundle>> bundles,
-                   uint64_t generation)
+                   uint64_t generation,
+                   std::shared_ptr<const SnapshotExtension> extension,
+                   std::shared_ptr<const Overlay> overlay)
     : engine_(std::move(engine)),
       bundles_(std::move(bundles)),
+      overlay_(overlay != nullptr ? std::move(overlay)
+                                  : std::make_shared<const Overlay>()),
       generation_(generation),
-      created_(absl::Now()) {}
+      created_(absl::Now()),
+      extension_(std::move(extension)) {}
 
 std::shared_ptr<const Snapshot> Snapshot::Build(
     std::vector<std::shared_ptr<const Bundle>> bundles, uint64_t generation,
-    std::vector<BundleError>* errors) {
+    std::vector<BundleError>* errors, const ExtensionBuilder* extension,
+    std::shared_ptr<const Overlay> overlay) {
   std::sort(bundles.begin(), bundles.end(),
             [](const auto& a, const auto& b) { return a->name < b->name; });
   for (size_t i = 0; i < bundles.size(); ++i) {
@@ -50,9 +56,21 @@ std::shared_ptr<const Snapshot> Snapshot::Build(
       }
     }
   }
+  if (overlay != nullptr) {
+    if (absl::Status s = tree.Insert({}, overlay->data, "data written through the API");
+        !s.ok()) {
+      errors->push_back({"", "", 0, 0, std::string(s.message())});
+      return nullptr;
+    }
+  }
   std::vector<SourceModule> modules;
   for (const auto& bundle : bundles) {
     modules.insert(modules.end(), bundle->modules.begin(), bundle->modules.end());
+  }
+  if (overlay != nullptr) {
+    for (const auto& [id, text] : overlay->policies) {
+      modules.push_back({id, text, ast::RegoVersion::kV1});
+    }
   }
   absl::StatusOr<std::shared_ptr<const Engine>> engine =
       Engine::Compile(modules, tree.Build());
@@ -60,8 +78,14 @@ std::shared_ptr<const Snapshot> Snapshot::Build(
     *errors = ErrorsFromCompileStatus(engine.status());
     return nullptr;
   }
-  return std::make_shared<const Snapshot>(*std::move(engine),
-                                          std::move(bundles), generation);
+  std::shared_ptr<const SnapshotExtension> built;
+  if (extension != nullptr && *extension) {
+    built = (*extension)(bundles, (*engine)->data(), errors);
+    if (built == nullptr) return nullptr;
+  }
+  return std::make_shared<const Snapshot>(*std::move(engine), std::move(bundles),
+                                          generation, std::move(built),
+                                          std::move(overlay));
 }
 
 absl::StatusOr<std::shared_ptr<const PreparedQuery>> Snapshot::Query(

@@ -81,7 +81,8 @@ absl::Status Store::Reload() {
     return Finish(std::move(event), start, *listed);  // nothing changed
   }
   std::shared_ptr<const Snapshot> next =
-      Snapshot::Build(bundles, current->generation() + 1, &event.errors);
+      Snapshot::Build(bundles, current->generation() + 1, &event.errors,
+                      &options_.extension, overlay_);
   if (next == nullptr) {
     event.result = absl::InvalidArgumentError("bundles not activated");
     return Finish(std::move(event), start, *listed);
@@ -117,6 +118,27 @@ absl::Status Store::Finish(ReloadEvent event, absl::Time start,
   }
   for (const auto& listener : listeners_) listener(event);
   return event.result;
+}
+
+absl::Status Store::UpdateOverlay(
+    const std::function<absl::Status(Overlay&, const Snapshot&)>& change) {
+  absl::MutexLock lock(&reload_mu_);
+  std::shared_ptr<const Snapshot> current = current_.load();
+  auto next_overlay =
+      std::make_shared<Overlay>(overlay_ != nullptr ? *overlay_ : Overlay());
+  if (absl::Status s = change(*next_overlay, *current); !s.ok()) return s;
+  std::vector<BundleError> errors;
+  std::shared_ptr<const Snapshot> next =
+      Snapshot::Build(current->bundles(), current->generation() + 1, &errors,
+                      &options_.extension, next_overlay);
+  if (next == nullptr) {
+    std::vector<std::string> lines;
+    for (const BundleError& e : errors) lines.push_back(e.ToString());
+    return absl::InvalidArgumentError(absl::StrJoin(lines, "\n"));
+  }
+  overlay_ = std::move(next_overlay);
+  current_.store(std::move(next));
+  return absl::OkStatus();
 }
 
 StoreStatus Store::Status() const {

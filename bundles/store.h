@@ -31,7 +31,10 @@
 
 namespace policyd::bundles {
 
-using StoreOptions = LoadOptions;
+struct StoreOptions : LoadOptions {
+  // Builds each snapshot's extension (see Snapshot); none when empty.
+  ExtensionBuilder extension;
+};
 
 // What one reload attempt did.
 struct ReloadEvent {
@@ -82,6 +85,18 @@ class Store {
 
   StoreStatus Status() const;
 
+  // Changes what the REST API wrote: `change` edits a copy of the current
+  // overlay (it may refuse with an error, e.g. a write inside a bundle's
+  // roots; `current` is the snapshot it applies to); then a new snapshot
+  // of the same bundles with the new overlay is built off to the side and
+  // swapped in. Decisions never wait for it. When `change` or the build
+  // fails, nothing changes: InvalidArgument with one error per line
+  // (`FILE:LINE:COL: CODE: MESSAGE` for compile errors). Serialised with
+  // reloads; reloads keep the overlay.
+  absl::Status UpdateOverlay(
+      const std::function<absl::Status(Overlay& overlay, const Snapshot& current)>&
+          change);
+
   // Called after every reload attempt, on the reloading thread, while
   // reloads are held off: a listener must not call Reload().
   void AddListener(std::function<void(const ReloadEvent&)> listener);
@@ -104,6 +119,7 @@ class Store {
 
   absl::Mutex reload_mu_;  // serialises Reload()
   std::map<std::string, Cached> cache_ ABSL_GUARDED_BY(reload_mu_);
+  std::shared_ptr<const Overlay> overlay_ ABSL_GUARDED_BY(reload_mu_);
   std::vector<std::function<void(const ReloadEvent&)>> listeners_
       ABSL_GUARDED_BY(reload_mu_);
 

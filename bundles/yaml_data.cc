@@ -67,15 +67,34 @@ absl::StatusOr<Value> Convert(const YAML::Node& node) {
   return Value::Null();
 }
 
+absl::Status YamlError(const YAML::Exception& e) {
+  return absl::InvalidArgumentError(absl::StrCat(
+      "line ", e.mark.line + 1, ", column ", e.mark.column + 1, ": ", e.msg));
+}
+
 }  // namespace
 
 absl::StatusOr<Value> ParseYaml(std::string_view text) {
   try {
     return Convert(YAML::Load(std::string(text)));
   } catch (const YAML::Exception& e) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "line ", e.mark.line + 1, ", column ", e.mark.column + 1, ": ", e.msg));
+    return YamlError(e);
   }
+}
+
+absl::StatusOr<std::vector<Value>> ParseYamlDocuments(std::string_view text) {
+  std::vector<Value> out;
+  try {
+    for (const YAML::Node& doc : YAML::LoadAll(std::string(text))) {
+      if (doc.IsNull() || !doc.IsDefined()) continue;
+      absl::StatusOr<Value> v = Convert(doc);
+      if (!v.ok()) return v.status();
+      out.push_back(*std::move(v));
+    }
+  } catch (const YAML::Exception& e) {
+    return YamlError(e);
+  }
+  return out;
 }
 
 }  // namespace policyd::bundles

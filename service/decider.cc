@@ -110,12 +110,14 @@ Decider::Decider(const bundles::Store* store, ServiceMetrics* metrics,
     : store_(store), metrics_(metrics), log_(log), options_(options) {}
 
 Decision Decider::Decide(std::string_view path, const Value* input,
-                         absl::Time deadline) const {
+                         absl::Time deadline,
+                         const DecisionRequestOptions& request) const {
   Decision decision;
   decision.decision_id = NewDecisionId();
   absl::Time start = absl::Now();
   decision.snapshot = store_->Current();
-  if (!HasActiveBundles(*decision.snapshot)) {
+  if (!HasActiveBundles(*decision.snapshot) &&
+      decision.snapshot->overlay().empty()) {
     decision.status = absl::FailedPreconditionError(
         "no bundle is active yet (see GetStatus or GET /health?bundles)");
     return decision;
@@ -135,7 +137,9 @@ Decision Decider::Decide(std::string_view path, const Value* input,
   eval.input = input;
   eval.deadline = deadline;
   eval.max_steps = options_.max_steps;
-  eval.strict_builtin_errors = options_.strict_builtin_errors;
+  eval.strict_builtin_errors =
+      request.strict_builtin_errors.value_or(options_.strict_builtin_errors);
+  eval.tracer = request.tracer;
   absl::StatusOr<std::optional<Value>> value = (*prepared)->EvalValue(eval);
   decision.eval_time = absl::Now() - start;
   if (!value.ok()) {

@@ -29,6 +29,10 @@
 //  - The values of rule-tree nodes (rules) are memoised per query
 //    (`cache_`); `with` saves and restores the memo and the overrides for
 //    the scope of its expression.
+//  - With an EvalTracer in the options, each expression goes through
+//    EvalExprTraced (Eval, then Fail when it gave no solution), rule bodies
+//    report Enter/Exit and trace() calls report a Note; without one, the
+//    only cost is the pointer test in EvalExpr.
 
 #include "engine/eval/evaluator.h"
 
@@ -244,8 +248,21 @@ class Evaluator {
 
   bool EvalExpr(const plan::Expr& e, Frame& f, Cont k) {
     if (!Step()) return false;
+    if (options_.tracer != nullptr) return EvalExprTraced(e, f, k);
     if (!e.withs.empty()) return EvalWith(e, f, k);
     return EvalExprNoWith(e, f, k);
+  }
+
+  bool EvalExprTraced(const plan::Expr& e, Frame& f, Cont k) {
+    options_.tracer->EvalExpr(*file_, e.loc);
+    bool any = false;
+    auto next = [&]() {
+      any = true;
+      return k();
+    };
+    bool r = e.withs.empty() ? EvalExprNoWith(e, f, next) : EvalWith(e, f, next);
+    if (!any && error_.ok()) options_.tracer->FailExpr(*file_, e.loc);
+    return r;
   }
 
   bool EvalExprNoWith(const plan::Expr& e, Frame& f, Cont k) {
@@ -767,6 +784,9 @@ class Evaluator {
     if (static_cast<int>(args.size()) != b.arity) {
       return Fail(kEvalTypeError, t.loc, absl::StrCat(b.name, ": arity mismatch"));
     }
+    if (options_.tracer != nullptr && b.name == "trace" && args[0].is_string()) {
+      options_.tracer->Note(*file_, t.loc, args[0].string());
+    }
     BuiltinResult r = b.fn(ctx_, absl::MakeConstSpan(args));
     if (!r.ok()) {
       std::string_view code = r.status().code() == absl::StatusCode::kInvalidArgument
@@ -808,8 +828,10 @@ class Evaluator {
         Frame frame(link->num_slots);
         const std::string* saved_file = file_;
         file_ = &link->file;
+        TraceEnter(*link);
         UnifyElements(link->params, args, 0, frame, [&]() {
           return EvalBody(link->body, 0, frame, [&]() {
+            TraceExit(*link);
             return EvalTerm(link->value, frame, [&](const Value& v) {
               any = true;
               if (result && *result != v) {
@@ -1189,12 +1211,22 @@ class Evaluator {
       Frame frame(link->num_slots);
       const std::string* saved_file = file_;
       file_ = &link->file;
+      TraceEnter(*link);
       EvalBody(link->body, 0, frame, [&]() {
+        TraceExit(*link);
         return emit(*link, frame, any);
       });
       file_ = saved_file;
       if (any || !error_.ok()) return;
     }
+  }
+
+  void TraceEnter(const plan::Rule& rule) {
+    if (options_.tracer != nullptr) options_.tracer->EnterRule(rule.file, rule.loc);
+  }
+
+  void TraceExit(const plan::Rule& rule) {
+    if (options_.tracer != nullptr) options_.tracer->ExitRule(rule.file, rule.loc);
   }
 
   // The rules of `rs` that can match, in source order: all of them, or
@@ -1254,6 +1286,7 @@ class Evaluator {
           if (!error_.ok()) return std::nullopt;
         }
         if (!result && rs.default_rule) {
+          TraceExit(*rs.default_rule);
           Frame frame(rs.default_rule->num_slots);
           EvalTerm(rs.default_rule->value, frame, [&](const Value& v) {
             result = v;

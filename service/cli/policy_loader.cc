@@ -8,6 +8,9 @@
 #include "absl/status/status.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "bundles/manifest.h"
+#include "bundles/bundle.h"
 #include "bundles/data_tree.h"
 #include "bundles/yaml_data.h"
 #include "engine/value/json.h"
@@ -37,7 +40,8 @@ bundles::DataPath FolderPath(const fs::path& folder) {
 
 class Loader {
  public:
-  explicit Loader(ast::RegoVersion version) : version_(version) {}
+  Loader(ast::RegoVersion version, const std::vector<std::string>& ignore)
+      : version_(version), ignore_(ignore) {}
 
   absl::Status AddPath(const std::string& path) {
     std::error_code ec;
@@ -81,10 +85,14 @@ class Loader {
     }
     std::sort(files.begin(), files.end());
     for (const fs::path& file : files) {
+      if (IsIgnoredPath(file.lexically_relative(root).generic_string(), ignore_)) {
+        continue;
+      }
       std::string name = file.filename().string();
       absl::Status status = absl::OkStatus();
       if (absl::EndsWith(name, ".rego")) {
-        status = AddModule(file.string());
+        // `dir/./a.rego` is named `dir/a.rego`, as OPA names it.
+        status = AddModule(file.lexically_normal().string());
       } else if (IsDataFileName(name)) {
         status = AddData(file.string(),
                          FolderPath(file.parent_path().lexically_relative(root)));
@@ -95,6 +103,7 @@ class Loader {
   }
 
   ast::RegoVersion version_;
+  const std::vector<std::string>& ignore_;
   std::vector<SourceModule> modules_;
   bundles::DataTree data_;
 };
@@ -112,13 +121,52 @@ absl::StatusOr<Value> LoadDocumentFile(const std::string& path) {
   return doc;
 }
 
+bool IsIgnoredPath(std::string_view relative_path,
+                   const std::vector<std::string>& ignore) {
+  if (ignore.empty()) return false;
+  for (absl::string_view segment : absl::StrSplit(
+           absl::string_view(relative_path.data(), relative_path.size()), '/')) {
+    for (const std::string& pattern : ignore) {
+      if (bundles::GlobMatch(pattern, std::string_view(segment.data(), segment.size()))) {
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
 absl::StatusOr<LoadedPolicies> LoadPolicyPaths(
-    const std::vector<std::string>& paths, ast::RegoVersion version) {
-  Loader loader(version);
+    const std::vector<std::string>& paths, ast::RegoVersion version,
+    const std::vector<std::string>& ignore) {
+  Loader loader(version, ignore);
   for (const std::string& path : paths) {
     POLICYD_RETURN_IF_ERROR(loader.AddPath(path));
   }
   return std::move(loader).Finish();
+}
+
+absl::StatusOr<LoadedPolicies> LoadBundlePaths(
+    const std::vector<std::string>& paths) {
+  LoadedPolicies loaded;
+  bundles::DataTree data;
+  for (const std::string& path : paths) {
+    absl::StatusOr<bundles::Bundle> bundle =
+        bundles::LoadBundle(path, path, bundles::LoadOptions());
+    if (!bundle.ok()) {
+      return absl::Status(bundle.status().code(),
+                          absl::StrCat(path, ": ", bundle.status().message()));
+    }
+    for (SourceModule& module : bundle->modules) {
+      loaded.modules.push_back(std::move(module));
+    }
+    for (bundles::DataDocument& doc : bundle->data) {
+      absl::Status status = data.Insert(doc.path, std::move(doc.value),
+                                        absl::StrCat(path, "/", doc.file));
+      if (!status.ok()) return status;
+    }
+  }
+  loaded.data = data.Build();
+  return loaded;
 }
 
 }  // namespace policyd

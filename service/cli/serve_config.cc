@@ -128,6 +128,20 @@ const std::vector<Setting>& Settings() {
          c->max_steps = n;
          return absl::OkStatus();
        }},
+      {"authentication", Kind::kString,
+       "REST API caller identity: off (default) or token (the bearer token)",
+       [](ServeConfig* c, const std::string& v, bool) -> absl::Status {
+         if (v != "off" && v != "token") return Invalid("authentication", v, "expected off or token");
+         c->authentication = v;
+         return absl::OkStatus();
+       }},
+      {"authorization", Kind::kString,
+       "REST API access: off (default) or basic (data.system.authz.allow decides each call)",
+       [](ServeConfig* c, const std::string& v, bool) -> absl::Status {
+         if (v != "off" && v != "basic") return Invalid("authorization", v, "expected off or basic");
+         c->authorization = v;
+         return absl::OkStatus();
+       }},
       {"strict_builtin_errors", Kind::kBool, "builtin errors fail the decision",
        [](ServeConfig* c, const std::string& v, bool) -> absl::Status {
          POLICYD_ASSIGN_OR_RETURN(bool b, ParseBool("strict_builtin_errors", v));
@@ -164,6 +178,9 @@ const std::vector<Setting>& Settings() {
          c->tls.client_ca_file = v;
          return absl::OkStatus();
        }},
+      STRING_SETTING(inventory,
+                     "directory of Kubernetes objects (YAML/JSON) for "
+                     "data.inventory of admission templates"),
       STRING_SETTING(decision_log,
                      "decision log: stdout or a file (default: off)"),
       {"decision_log_mask", Kind::kList,
