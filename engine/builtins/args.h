@@ -13,6 +13,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/types/span.h"
 #include "engine/builtins/builtin.h"
 #include "engine/value/value.h"
 #include "util/status_macros.h"
@@ -43,6 +44,16 @@ inline absl::Status CheckOperand(std::string_view name, int pos, const Value& v,
                                  Kind kind) {
   if (v.kind() == kind) return absl::OkStatus();
   return OperandTypeError(name, pos, KindName(kind), v);
+}
+
+// OK when args[0..n) are all strings; else the first operand error.
+inline absl::Status CheckStringOperands(std::string_view name,
+                                        absl::Span<const Value> args, size_t n) {
+  for (size_t i = 0; i < n; ++i) {
+    POLICYD_RETURN_IF_ERROR(
+        CheckOperand(name, static_cast<int>(i + 1), args[i], Kind::kString));
+  }
+  return absl::OkStatus();
 }
 
 // "NAME: operand POS must be integer number but got floating-point number".

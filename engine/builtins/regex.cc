@@ -18,14 +18,6 @@ namespace {
 
 using Args = absl::Span<const Value>;
 
-absl::Status CheckStrings(std::string_view name, Args args, size_t n) {
-  for (size_t i = 0; i < n; ++i) {
-    POLICYD_RETURN_IF_ERROR(
-        CheckOperand(name, static_cast<int>(i + 1), args[i], Kind::kString));
-  }
-  return absl::OkStatus();
-}
-
 // The compiled pattern, or OPA's builtin error "NAME: error parsing ...".
 absl::StatusOr<CompiledRegex> Regex(std::string_view name,
                                     std::string_view pattern) {
@@ -99,7 +91,7 @@ template <bool kDeprecatedName>
 BuiltinResult MatchBuiltin(BuiltinContext&, Args args) {
   constexpr std::string_view kName =
       kDeprecatedName ? "re_match" : "regex.match";
-  POLICYD_RETURN_IF_ERROR(CheckStrings(kName, args, 2));
+  POLICYD_RETURN_IF_ERROR(CheckStringOperands(kName, args, 2));
   POLICYD_ASSIGN_OR_RETURN(CompiledRegex re, Regex(kName, args[0].string()));
   return BoolResult(RE2::PartialMatch(Piece(args[1].string()), *re));
 }
@@ -113,7 +105,7 @@ BuiltinResult IsValid(BuiltinContext&, Args args) {
 
 BuiltinResult FindN(BuiltinContext&, Args args) {
   constexpr std::string_view kName = "regex.find_n";
-  POLICYD_RETURN_IF_ERROR(CheckStrings(kName, args, 2));
+  POLICYD_RETURN_IF_ERROR(CheckStringOperands(kName, args, 2));
   POLICYD_ASSIGN_OR_RETURN(int64_t n, IntOperand(kName, 3, args[2]));
   POLICYD_ASSIGN_OR_RETURN(CompiledRegex re, Regex(kName, args[0].string()));
   std::string_view s = args[1].string();
@@ -126,7 +118,7 @@ BuiltinResult FindN(BuiltinContext&, Args args) {
 
 BuiltinResult FindAllStringSubmatchN(BuiltinContext&, Args args) {
   constexpr std::string_view kName = "regex.find_all_string_submatch_n";
-  POLICYD_RETURN_IF_ERROR(CheckStrings(kName, args, 2));
+  POLICYD_RETURN_IF_ERROR(CheckStringOperands(kName, args, 2));
   POLICYD_ASSIGN_OR_RETURN(int64_t n, IntOperand(kName, 3, args[2]));
   POLICYD_ASSIGN_OR_RETURN(CompiledRegex re, Regex(kName, args[0].string()));
   std::string_view s = args[1].string();
@@ -146,7 +138,7 @@ BuiltinResult FindAllStringSubmatchN(BuiltinContext&, Args args) {
 // Go's Regexp.Split(s, -1).
 BuiltinResult Split(BuiltinContext&, Args args) {
   constexpr std::string_view kName = "regex.split";
-  POLICYD_RETURN_IF_ERROR(CheckStrings(kName, args, 2));
+  POLICYD_RETURN_IF_ERROR(CheckStringOperands(kName, args, 2));
   std::string_view pattern = args[0].string(), s = args[1].string();
   POLICYD_ASSIGN_OR_RETURN(CompiledRegex re, Regex(kName, pattern));
   std::vector<Value> out;
@@ -273,7 +265,7 @@ std::string ReplaceAll(const RE2& re, std::string_view src,
 
 BuiltinResult Replace(BuiltinContext&, Args args) {
   constexpr std::string_view kName = "regex.replace";
-  POLICYD_RETURN_IF_ERROR(CheckStrings(kName, args, 3));
+  POLICYD_RETURN_IF_ERROR(CheckStringOperands(kName, args, 3));
   POLICYD_ASSIGN_OR_RETURN(CompiledRegex re, Regex(kName, args[1].string()));
   std::string out = ReplaceAll(*re, args[0].string(), args[2].string());
   if (out == args[0].string()) return std::optional<Value>(args[0]);
@@ -328,7 +320,7 @@ absl::StatusOr<CompiledRegex> CompileTemplate(std::string_view templ,
 
 BuiltinResult TemplateMatch(BuiltinContext&, Args args) {
   constexpr std::string_view kName = "regex.template_match";
-  POLICYD_RETURN_IF_ERROR(CheckStrings(kName, args, 4));
+  POLICYD_RETURN_IF_ERROR(CheckStringOperands(kName, args, 4));
   std::string_view start = args[2].string(), end = args[3].string();
   if (start.size() != 1) {
     return BuiltinError(
@@ -526,7 +518,7 @@ bool GlobsIntersect(const std::vector<GlobToken>& a,
 
 BuiltinResult GlobsMatch(BuiltinContext&, Args args) {
   constexpr std::string_view kName = "regex.globs_match";
-  POLICYD_RETURN_IF_ERROR(CheckStrings(kName, args, 2));
+  POLICYD_RETURN_IF_ERROR(CheckStringOperands(kName, args, 2));
   auto a = ParseIntersectGlob(args[0].string());
   if (!a.ok()) return BuiltinError(kName, MessageOf(a.status()));
   auto b = ParseIntersectGlob(args[1].string());

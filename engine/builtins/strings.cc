@@ -25,15 +25,6 @@ namespace {
 
 using Args = absl::Span<const Value>;
 
-// Checks that every argument in [0, n) is a string.
-absl::Status CheckStrings(std::string_view name, Args args, size_t n) {
-  for (size_t i = 0; i < n; ++i) {
-    POLICYD_RETURN_IF_ERROR(
-        CheckOperand(name, static_cast<int>(i + 1), args[i], Kind::kString));
-  }
-  return absl::OkStatus();
-}
-
 // The strings of an array or set operand; `want` names the accepted kinds in
 // the type error ("one of {set, array}").
 absl::Status StringElements(std::string_view name, int pos, const Value& v,
@@ -75,18 +66,18 @@ BuiltinResult Concat(BuiltinContext& ctx, Args args) {
 }
 
 BuiltinResult Contains(BuiltinContext&, Args args) {
-  POLICYD_RETURN_IF_ERROR(CheckStrings("contains", args, 2));
+  POLICYD_RETURN_IF_ERROR(CheckStringOperands("contains", args, 2));
   return BoolResult(args[0].string().find(args[1].string()) !=
                     std::string_view::npos);
 }
 
 BuiltinResult StartsWith(BuiltinContext&, Args args) {
-  POLICYD_RETURN_IF_ERROR(CheckStrings("startswith", args, 2));
+  POLICYD_RETURN_IF_ERROR(CheckStringOperands("startswith", args, 2));
   return BoolResult(args[0].string().starts_with(args[1].string()));
 }
 
 BuiltinResult EndsWith(BuiltinContext&, Args args) {
-  POLICYD_RETURN_IF_ERROR(CheckStrings("endswith", args, 2));
+  POLICYD_RETURN_IF_ERROR(CheckStringOperands("endswith", args, 2));
   return BoolResult(args[0].string().ends_with(args[1].string()));
 }
 
@@ -195,7 +186,7 @@ BuiltinResult FormatInt(BuiltinContext&, Args args) {
 
 BuiltinResult IndexOf(BuiltinContext&, Args args) {
   constexpr std::string_view kName = "indexof";
-  POLICYD_RETURN_IF_ERROR(CheckStrings(kName, args, 2));
+  POLICYD_RETURN_IF_ERROR(CheckStringOperands(kName, args, 2));
   std::string_view s = args[0].string(), search = args[1].string();
   if (search.empty()) return BuiltinError(kName, "empty search character");
   size_t at = s.find(search);
@@ -205,7 +196,7 @@ BuiltinResult IndexOf(BuiltinContext&, Args args) {
 
 BuiltinResult IndexOfN(BuiltinContext&, Args args) {
   constexpr std::string_view kName = "indexof_n";
-  POLICYD_RETURN_IF_ERROR(CheckStrings(kName, args, 2));
+  POLICYD_RETURN_IF_ERROR(CheckStringOperands(kName, args, 2));
   std::string_view s = args[0].string(), search = args[1].string();
   if (search.empty()) return BuiltinError(kName, "empty search character");
   // Overlapping matches, as OPA reports every starting code point.
@@ -335,7 +326,7 @@ size_t ReplacedSize(std::string_view s, std::string_view old,
 }
 
 BuiltinResult Replace(BuiltinContext& ctx, Args args) {
-  POLICYD_RETURN_IF_ERROR(CheckStrings("replace", args, 3));
+  POLICYD_RETURN_IF_ERROR(CheckStringOperands("replace", args, 3));
   std::string_view s = args[0].string(), old = args[1].string();
   if (!old.empty() && s.find(old) == std::string_view::npos) {
     return std::optional<Value>(args[0]);
@@ -398,7 +389,7 @@ BuiltinResult ReplaceN(BuiltinContext&, Args args) {
 // ---- split -----------------------------------------------------------------
 
 BuiltinResult Split(BuiltinContext&, Args args) {
-  POLICYD_RETURN_IF_ERROR(CheckStrings("split", args, 2));
+  POLICYD_RETURN_IF_ERROR(CheckStringOperands("split", args, 2));
   std::string_view s = args[0].string(), sep = args[1].string();
   std::vector<Value> out;
   if (sep.empty()) {
@@ -485,7 +476,7 @@ BuiltinResult Trim(BuiltinContext&, Args args) {
   constexpr std::string_view kName = kLeft && kRight ? "trim"
                                      : kLeft         ? "trim_left"
                                                      : "trim_right";
-  POLICYD_RETURN_IF_ERROR(CheckStrings(kName, args, 2));
+  POLICYD_RETURN_IF_ERROR(CheckStringOperands(kName, args, 2));
   std::string_view cutset = args[1].string();
   if (utf8::IsAscii(cutset)) {
     auto cut = [cutset](char32_t r) {
@@ -499,28 +490,28 @@ BuiltinResult Trim(BuiltinContext&, Args args) {
 }
 
 BuiltinResult TrimPrefix(BuiltinContext&, Args args) {
-  POLICYD_RETURN_IF_ERROR(CheckStrings("trim_prefix", args, 2));
+  POLICYD_RETURN_IF_ERROR(CheckStringOperands("trim_prefix", args, 2));
   std::string_view s = args[0].string();
   if (s.starts_with(args[1].string())) s.remove_prefix(args[1].string().size());
   return TrimResult(args[0], s);
 }
 
 BuiltinResult TrimSuffix(BuiltinContext&, Args args) {
-  POLICYD_RETURN_IF_ERROR(CheckStrings("trim_suffix", args, 2));
+  POLICYD_RETURN_IF_ERROR(CheckStringOperands("trim_suffix", args, 2));
   std::string_view s = args[0].string();
   if (s.ends_with(args[1].string())) s.remove_suffix(args[1].string().size());
   return TrimResult(args[0], s);
 }
 
 BuiltinResult TrimSpace(BuiltinContext&, Args args) {
-  POLICYD_RETURN_IF_ERROR(CheckStrings("trim_space", args, 1));
+  POLICYD_RETURN_IF_ERROR(CheckStringOperands("trim_space", args, 1));
   return TrimResult(args[0], TrimFunc(args[0].string(), true, true, IsSpace));
 }
 
 // ---- strings.reverse, strings.count ----------------------------------------
 
 BuiltinResult Reverse(BuiltinContext&, Args args) {
-  POLICYD_RETURN_IF_ERROR(CheckStrings("strings.reverse", args, 1));
+  POLICYD_RETURN_IF_ERROR(CheckStringOperands("strings.reverse", args, 1));
   std::string_view s = args[0].string();
   std::string out(s.size(), '\0');
   size_t o = s.size();
@@ -534,7 +525,7 @@ BuiltinResult Reverse(BuiltinContext&, Args args) {
 }
 
 BuiltinResult Count(BuiltinContext&, Args args) {
-  POLICYD_RETURN_IF_ERROR(CheckStrings("strings.count", args, 2));
+  POLICYD_RETURN_IF_ERROR(CheckStringOperands("strings.count", args, 2));
   std::string_view s = args[0].string(), sub = args[1].string();
   if (sub.empty()) return IntResult(static_cast<int64_t>(utf8::RuneCount(s)) + 1);
   int64_t n = 0;
