@@ -18,7 +18,7 @@
 #include "absl/time/time.h"
 #include "bundles/bundle.h"
 #include "bundles/bundle_error.h"
-#include "bundles/module_cache.h"
+#include "bundles/overlay.h"
 #include "engine/engine.h"
 
 namespace policyd::bundles {
@@ -41,14 +41,17 @@ using ExtensionBuilder = std::function<std::shared_ptr<const SnapshotExtension>(
 class Snapshot {
  public:
   // Checks that the bundles' roots do not overlap, merges their data and
-  // compiles all their modules, parsing only those `parsed` (when given)
-  // does not hold from an earlier build. On failure `errors` gets one entry
-  // per problem, naming the bundle(s) at fault. `extension`, when set,
-  // builds the snapshot's extension() once the engine compiled.
+  // parses and compiles all their modules. The snapshot keeps the compiled
+  // plan only: parse trees are many times the size of their source, so none
+  // is kept for the next reload. On failure `errors` gets one entry per
+  // problem, naming the bundle(s) at fault. `extension`, when set, builds the
+  // snapshot's extension() once the engine compiled. The `overlay`'s
+  // policies and data (when given) join the bundles'.
   static std::shared_ptr<const Snapshot> Build(
       std::vector<std::shared_ptr<const Bundle>> bundles, uint64_t generation,
-      std::vector<BundleError>* errors, ModuleCache* parsed = nullptr,
-      const ExtensionBuilder* extension = nullptr);
+      std::vector<BundleError>* errors,
+      const ExtensionBuilder* extension = nullptr,
+      std::shared_ptr<const Overlay> overlay = nullptr);
 
   const Engine& engine() const { return *engine_; }
   const std::shared_ptr<const Engine>& shared_engine() const {
@@ -59,6 +62,8 @@ class Snapshot {
   const std::vector<std::shared_ptr<const Bundle>>& bundles() const {
     return bundles_;
   }
+  // What the REST API wrote (never null; empty when nothing was).
+  const Overlay& overlay() const { return *overlay_; }
   // Counts successful reloads of the store, from 1.
   uint64_t generation() const { return generation_; }
   absl::Time created() const { return created_; }
@@ -76,11 +81,13 @@ class Snapshot {
   Snapshot(std::shared_ptr<const Engine> engine,
            std::vector<std::shared_ptr<const Bundle>> bundles,
            uint64_t generation,
-           std::shared_ptr<const SnapshotExtension> extension = nullptr);
+           std::shared_ptr<const SnapshotExtension> extension = nullptr,
+           std::shared_ptr<const Overlay> overlay = nullptr);
 
  private:
   std::shared_ptr<const Engine> engine_;
   std::vector<std::shared_ptr<const Bundle>> bundles_;
+  std::shared_ptr<const Overlay> overlay_;
   uint64_t generation_;
   absl::Time created_;
   std::shared_ptr<const SnapshotExtension> extension_;

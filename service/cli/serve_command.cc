@@ -5,9 +5,7 @@
 #include <sys/stat.h>
 
 #include <algorithm>
-#include <fstream>
 #include <memory>
-#include <sstream>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
@@ -32,6 +30,8 @@
 #include "service/cli/serve_config.h"
 #include "service/service_metrics.h"
 #include "service/transport/worker_pool.h"
+#include "util/files.h"
+#include "util/status_macros.h"
 
 namespace policyd {
 namespace {
@@ -44,14 +44,6 @@ constexpr absl::Duration kFlushTime = absl::Milliseconds(200);
 // so that a burst finds calls to match without waiting for re-requests.
 constexpr int kRequestsPerThread = 4;
 
-absl::StatusOr<std::string> ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::NotFoundError(absl::StrCat("cannot read ", path));
-  std::stringstream buf;
-  buf << in.rdbuf();
-  return buf.str();
-}
-
 absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> GrpcCredentials(
     const TlsFiles& tls) {
   if (!tls.enabled()) return grpc::InsecureServerCredentials();
@@ -59,15 +51,11 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> GrpcCredentials(
       tls.client_ca_file.empty()
           ? GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE
           : GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY);
-  absl::StatusOr<std::string> cert = ReadFile(tls.cert_file);
-  if (!cert.ok()) return cert.status();
-  absl::StatusOr<std::string> key = ReadFile(tls.key_file);
-  if (!key.ok()) return key.status();
-  options.pem_key_cert_pairs.push_back({*key, *cert});
+  POLICYD_ASSIGN_OR_RETURN(std::string cert, ReadFile(tls.cert_file));
+  POLICYD_ASSIGN_OR_RETURN(std::string key, ReadFile(tls.key_file));
+  options.pem_key_cert_pairs.push_back({key, cert});
   if (!tls.client_ca_file.empty()) {
-    absl::StatusOr<std::string> ca = ReadFile(tls.client_ca_file);
-    if (!ca.ok()) return ca.status();
-    options.pem_root_certs = *ca;
+    POLICYD_ASSIGN_OR_RETURN(options.pem_root_certs, ReadFile(tls.client_ca_file));
   }
   return grpc::SslServerCredentials(options);
 }
@@ -94,6 +82,33 @@ void LogReload(const bundles::ReloadEvent& event, std::ostream& err) {
     err << "policyd: reload failed, the previous bundles keep serving: "
         << event.result.message() << std::endl;
   }
+}
+
+// The REST API's settings: writes to `store`, access control, and what
+// GET /v1/config and /v1/status show (key material left out, as OPA).
+RestOptions RestOptionsFor(const ServeConfig& config, bundles::Store* store,
+                           const AdmissionWebhook* admission) {
+  RestOptions options;
+  options.store = store;
+  options.admission = admission;
+  options.access.token_authentication = config.authentication == "token";
+  options.access.basic_authorization = config.authorization == "basic";
+  options.labels = Value::Object({
+      {Value::String("id"), Value::String(NewDecisionId())},
+      {Value::String("version"), Value::String(POLICYD_VERSION)},
+  });
+  std::vector<ObjectEntry> keys;
+  for (const auto& [id, key] : config.bundle_signatures.keys) {
+    keys.emplace_back(Value::String(id),
+                      Value::Object({{Value::String("algorithm"), Value::String(key.algorithm)}}));
+  }
+  options.config = Value::Object({
+      {Value::String("labels"), options.labels},
+      {Value::String("default_decision"), Value::String("/" + config.default_decision)},
+      {Value::String("default_authorization_decision"), Value::String("/system/authz/allow")},
+      {Value::String("keys"), Value::Object(std::move(keys))},
+  });
+  return options;
 }
 
 int RunServe(const std::vector<std::string>& args, std::ostream& out,
@@ -235,7 +250,7 @@ int RunServe(const std::vector<std::string>& args, std::ostream& out,
   AdmissionWebhook admission(&decider, config.decision_timeout,
                              config.max_steps);
   RestApi rest(&decider, &pool, config.default_decision,
-               config.decision_timeout, &admission);
+               config.decision_timeout, RestOptionsFor(config, &store, &admission));
   std::vector<std::unique_ptr<HttpServer>> http_servers;
   for (const ListenAddress& a : config.http_addr) {
     HttpServerOptions options;

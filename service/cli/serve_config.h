@@ -45,6 +45,10 @@ struct ServeConfig {
   // Kubernetes objects (YAML/JSON files) for data.inventory of admission
   // templates; "" for none.
   std::string inventory;
+  // OPA's --authentication (off or token) and --authorization (off or
+  // basic) of the REST API.
+  std::string authentication = "off";
+  std::string authorization = "off";
 };
 
 // Parses `policyd serve` arguments (a --config file first, then the other
