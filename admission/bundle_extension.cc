@@ -92,6 +92,17 @@ bundles::ExtensionBuilder AdmissionExtensionBuilder(std::string inventory_dir) {
   };
 }
 
+std::vector<std::string> BundleWarnings(const bundles::Snapshot& snapshot,
+                                        const std::string& name) {
+  std::vector<std::string> out;
+  std::shared_ptr<const PolicySet> policies = AdmissionPolicies(snapshot);
+  if (policies == nullptr) return out;
+  for (const std::string& w : policies->warnings()) {
+    if (BundleOf(snapshot.bundles(), w) == name) out.push_back(w);
+  }
+  return out;
+}
+
 std::shared_ptr<const PolicySet> AdmissionPolicies(
     const bundles::Snapshot& snapshot) {
   const auto* ext =

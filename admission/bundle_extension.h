@@ -10,6 +10,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "admission/policy_set.h"
 #include "bundles/snapshot.h"
@@ -28,6 +29,11 @@ class AdmissionExtension : public bundles::SnapshotExtension {
 
 // `inventory_dir` is "" for none. Errors name the bundle and file at fault.
 bundles::ExtensionBuilder AdmissionExtensionBuilder(std::string inventory_dir);
+
+// The warnings (skipped CEL code, ...) about the files of bundle `name` in
+// `snapshot`, each "NAME/PATH: Kind name: WHAT".
+std::vector<std::string> BundleWarnings(const bundles::Snapshot& snapshot,
+                                        const std::string& name);
 
 // The admission policies of `snapshot`; null when the store was opened
 // without AdmissionExtensionBuilder (or before the first load).

@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "admission/bundle_extension.h"
 #include "engine/value/json.h"
 #include "service/api/grpc_status.h"
 #include "service/api/proto_value.h"
@@ -68,6 +69,11 @@ void FillStatus(const bundles::StoreStatus& status,
     out->set_revision(b.revision);
     if (b.active) SetTimestamp(b.loaded, out->mutable_activated());
     for (const bundles::BundleError& e : b.errors) out->add_errors(e.ToString());
+    if (b.active && status.current != nullptr) {
+      for (std::string& w : admission::BundleWarnings(*status.current, b.name)) {
+        out->add_warnings(std::move(w));
+      }
+    }
   }
   if (status.current != nullptr && HasActiveBundles(*status.current)) {
     response->set_generation(status.current->generation());

@@ -66,6 +66,31 @@ TEST_F(BundleExtensionTest, GatekeeperFilesLoadWithTheSnapshot) {
   EXPECT_FALSE(Review(**store, "team-a").allowed);
 }
 
+TEST_F(BundleExtensionTest, SkippedCelIsAWarningOfItsBundle) {
+  Write("bundles/k8s/cel.yaml", R"(
+apiVersion: templates.gatekeeper.sh/v1
+kind: ConstraintTemplate
+metadata: {name: k8scel}
+spec:
+  crd: {spec: {names: {kind: K8sCel}}}
+  targets:
+  - target: admission.k8s.gatekeeper.sh
+    code:
+    - engine: K8sNativeValidation
+      source: {validations: [{expression: "true"}]}
+    - engine: Rego
+      source: {rego: "package cel\nviolation[{\"msg\": \"x\"}] { false }"}
+)");
+  auto store = Open();
+  ASSERT_TRUE(store.ok()) << store.status();
+  EXPECT_EQ(BundleWarnings(*(*store)->Current(), "k8s"),
+            std::vector<std::string>{
+                "k8s/cel.yaml: ConstraintTemplate k8scel: "
+                "spec.targets[0].code[0]: engine \"K8sNativeValidation\" (CEL) "
+                "is not supported by policyd; this code is skipped"});
+  EXPECT_TRUE(BundleWarnings(*(*store)->Current(), "other").empty());
+}
+
 TEST_F(BundleExtensionTest, ABadTemplateKeepsTheLastGoodSnapshot) {
   auto store = Open();
   ASSERT_TRUE(store.ok()) << store.status();

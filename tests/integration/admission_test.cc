@@ -10,7 +10,9 @@
 #include <thread>
 
 #include "gmock/gmock.h"
+#include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
+#include "policyd/v1/decision.grpc.pb.h"
 #include "tests/integration/policyd_process.h"
 
 namespace policyd {
@@ -100,6 +102,29 @@ TEST(AdmissionTest, ABadTemplateKeepsTheLastGoodSnapshot) {
   EXPECT_THAT(lines.str(), HasSubstr("\"api\":\"admission\""));
   EXPECT_THAT(lines.str(), HasSubstr("\"path\":\"v1/admit\""));
   EXPECT_THAT(lines.str(), HasSubstr("\"allowed\":false"));
+}
+
+TEST(AdmissionTest, SkippedCelShowsInTheBundleStatus) {
+  std::string dir = FreshDir("admission_cel");
+  std::string examples = std::string(POLICYD_SOURCE_DIR) + "/examples/admission/pod-security";
+  std::ifstream in(examples + "/templates/privileged.yaml");
+  std::stringstream text;
+  text << in.rdbuf();
+  WriteFile(dir + "/bundles/k8s/privileged.yaml", text.str());
+  auto server = PolicydProcess::Start({"--bundles", dir + "/bundles"});
+  ASSERT_NE(server, nullptr);
+  auto stub = v1::DecisionService::NewStub(
+      grpc::CreateChannel(server->grpc_target(), grpc::InsecureChannelCredentials()));
+  grpc::ClientContext context;
+  v1::GetStatusResponse status;
+  ASSERT_TRUE(stub->GetStatus(&context, v1::GetStatusRequest(), &status).ok());
+  ASSERT_EQ(status.bundles_size(), 1);
+  ASSERT_EQ(status.bundles(0).warnings_size(), 1);
+  EXPECT_THAT(status.bundles(0).warnings(0),
+              HasSubstr("k8s/privileged.yaml: ConstraintTemplate "
+                        "k8spspprivilegedcontainer: spec.targets[0].code[0]: engine "
+                        "\"K8sNativeValidation\" (CEL) is not supported by policyd"));
+  EXPECT_THAT(server->Stderr(), HasSubstr("policyd: admission: warning: "));
 }
 
 // Runs `policyd verify ARGS`; the exit status and what it printed.
