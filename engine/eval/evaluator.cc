@@ -43,6 +43,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/base/optimization.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/inlined_vector.h"
 #include "absl/functional/function_ref.h"
@@ -248,20 +249,20 @@ class Evaluator {
 
   bool EvalExpr(const plan::Expr& e, Frame& f, Cont k) {
     if (!Step()) return false;
-    if (options_.tracer != nullptr) return EvalExprTraced(e, f, k);
+    if (ABSL_PREDICT_FALSE(tracer_ != nullptr)) return EvalExprTraced(e, f, k);
     if (!e.withs.empty()) return EvalWith(e, f, k);
     return EvalExprNoWith(e, f, k);
   }
 
-  bool EvalExprTraced(const plan::Expr& e, Frame& f, Cont k) {
-    options_.tracer->EvalExpr(*file_, e.loc);
+  ABSL_ATTRIBUTE_NOINLINE bool EvalExprTraced(const plan::Expr& e, Frame& f, Cont k) {
+    tracer_->EvalExpr(*file_, e.loc);
     bool any = false;
     auto next = [&]() {
       any = true;
       return k();
     };
     bool r = e.withs.empty() ? EvalExprNoWith(e, f, next) : EvalWith(e, f, next);
-    if (!any && error_.ok()) options_.tracer->FailExpr(*file_, e.loc);
+    if (!any && error_.ok()) tracer_->FailExpr(*file_, e.loc);
     return r;
   }
 
@@ -784,8 +785,9 @@ class Evaluator {
     if (static_cast<int>(args.size()) != b.arity) {
       return Fail(kEvalTypeError, t.loc, absl::StrCat(b.name, ": arity mismatch"));
     }
-    if (options_.tracer != nullptr && b.name == "trace" && args[0].is_string()) {
-      options_.tracer->Note(*file_, t.loc, args[0].string());
+    if (ABSL_PREDICT_FALSE(tracer_ != nullptr) && b.name == "trace" &&
+        args[0].is_string()) {
+      tracer_->Note(*file_, t.loc, args[0].string());
     }
     BuiltinResult r = b.fn(ctx_, absl::MakeConstSpan(args));
     if (!r.ok()) {
@@ -1222,11 +1224,11 @@ class Evaluator {
   }
 
   void TraceEnter(const plan::Rule& rule) {
-    if (options_.tracer != nullptr) options_.tracer->EnterRule(rule.file, rule.loc);
+    if (ABSL_PREDICT_FALSE(tracer_ != nullptr)) tracer_->EnterRule(rule.file, rule.loc);
   }
 
   void TraceExit(const plan::Rule& rule) {
-    if (options_.tracer != nullptr) options_.tracer->ExitRule(rule.file, rule.loc);
+    if (ABSL_PREDICT_FALSE(tracer_ != nullptr)) tracer_->ExitRule(rule.file, rule.loc);
   }
 
   // The rules of `rs` that can match, in source order: all of them, or
@@ -1342,6 +1344,8 @@ class Evaluator {
   const plan::Node& root_;
   const Value& data_;
   const EvalOptions& options_;
+  // options_.tracer, kept here: it is tested on every expression.
+  EvalTracer* const tracer_ = options_.tracer;
   WithState state_;
   // Memo of documents computed in this query (and `with` scope). Entries
   // are looked up again after nested documents are added (no references
