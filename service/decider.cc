@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "engine/engine.h"
+#include "util/hex.h"
 
 namespace policyd {
 namespace {
@@ -67,13 +68,12 @@ std::string NewDecisionId() {
   hi = (hi & ~uint64_t{0xF000}) | 0x4000;                    // version 4
   lo = (lo & ~(uint64_t{0xC} << 60)) | (uint64_t{0x8} << 60);  // variant
   // By hand rather than StrFormat: one id per decision, on the hot path.
-  static constexpr char kHex[] = "0123456789abcdef";
   std::string id(36, '-');
   int pos = 0;
   for (int i = 0; i < 32; ++i) {
     if (pos == 8 || pos == 13 || pos == 18 || pos == 23) ++pos;
     uint64_t word = i < 16 ? hi : lo;
-    id[pos++] = kHex[(word >> (60 - 4 * (i % 16))) & 0xF];
+    id[pos++] = kHexLower[(word >> (60 - 4 * (i % 16))) & 0xF];
   }
   return id;
 }

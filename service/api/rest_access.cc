@@ -39,7 +39,8 @@ Value AuthorizationInput(const HttpRequest& request,
   std::map<std::string, std::vector<std::string>> params;
   for (absl::string_view param : absl::StrSplit(request.query, '&', absl::SkipEmpty())) {
     std::string name = PercentDecode(
-        std::string_view(param.data(), param.substr(0, param.find('=')).size()), true);
+        std::string_view(param.data(), param.substr(0, param.find('=')).size()),
+        PercentMode::kQuery);
     if (!params.count(name)) params[name] = QueryValues(request.query, name);
   }
   std::vector<ObjectEntry> header_entries, param_entries;
@@ -47,7 +48,7 @@ Value AuthorizationInput(const HttpRequest& request,
   for (const auto& [k, v] : params) param_entries.emplace_back(Value::String(k), Strings(v));
   std::vector<ObjectEntry> input = {
       {Value::String("method"), Value::String(request.method)},
-      {Value::String("path"), Strings(PathSegments(PercentDecode(request.path)))},
+      {Value::String("path"), Strings(PathSegments(PercentDecode(request.path, PercentMode::kPath)))},
       {Value::String("headers"), Value::Object(std::move(header_entries))},
       {Value::String("params"), Value::Object(std::move(param_entries))},
   };

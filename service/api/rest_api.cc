@@ -12,6 +12,7 @@
 #include "service/api/policies_api.h"
 #include "service/api/rest_util.h"
 #include "service/api/status_api.h"
+#include "util/percent.h"
 
 namespace policyd {
 namespace {
@@ -29,9 +30,10 @@ HttpResponse QueueFull() {
                    "too many decisions in flight; retry later");
 }
 
-// The decoded path after `prefix`.
+// The decoded path after `prefix` (percent-escapes resolved; a malformed
+// one kept as written).
 std::string PathAfter(std::string_view path, std::string_view prefix) {
-  return PercentDecode(path.substr(prefix.size()));
+  return PercentDecode(path.substr(prefix.size()), PercentMode::kPath);
 }
 
 bool StartsWith(std::string_view s, std::string_view prefix) {
@@ -183,8 +185,29 @@ HttpResponse RestApi::Route(const HttpRequest& request) const {
     if (request.method != "POST") return RestError(405, "method_not_allowed", "use POST");
     return DefaultDecision(request);
   }
+  if (path == "/v1/admit" && options_.admission != nullptr) {
+    if (request.method != "POST") return RestError(405, "method_not_allowed", "use POST");
+    return Admit(request);
+  }
   return RestError(404, "resource_not_found",
                    absl::StrCat("no such endpoint: ", request.path));
+}
+
+HttpResponse RestApi::Admit(const HttpRequest& request) const {
+  WebhookResponse answer;
+  absl::Notification done;
+  if (!pool_->TrySubmit([&] {
+        answer = options_.admission->Handle(request.body);
+        done.Notify();
+      })) {
+    decider_->metrics()->CountError("admission", "resource_exhausted");
+    return QueueFull();
+  }
+  done.WaitForNotification();
+  HttpResponse r;
+  r.status = answer.status;
+  r.body = std::move(answer.body);
+  return r;
 }
 
 std::optional<Decision> RestApi::Run(std::string_view path, const Value* input,

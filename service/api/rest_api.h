@@ -8,6 +8,7 @@
 //   GET  /health[?bundles]      200, or (with ?bundles) 500 until every
 //                               bundle is active
 //   GET  /metrics               Prometheus text format
+//   POST /v1/admit              Kubernetes AdmissionReview (admission_webhook.h)
 // With writes enabled (RestOptions::store), also OPA's Policy API
 // (policies_api.h), data writes (data_write_api.h), and
 //   POST /v1/query {"query": Q, "input": I} and GET /v1/query?q=Q[&input=I]
@@ -28,6 +29,7 @@
 #include <atomic>
 #include <string>
 
+#include "service/api/admission_webhook.h"
 #include "bundles/store.h"
 #include "service/api/rest_access.h"
 #include "service/decider.h"
@@ -44,6 +46,8 @@ struct RestOptions {
   // What GET /v1/config answers, and the labels of GET /v1/status.
   Value config = Value::Object({});
   Value labels = Value::Object({});
+  // Set: POST /v1/admit answers Kubernetes AdmissionReviews.
+  const AdmissionWebhook* admission = nullptr;
 };
 
 class RestApi {
@@ -65,6 +69,7 @@ class RestApi {
   HttpResponse Batch(const HttpRequest& request, std::string_view path) const;
   HttpResponse DefaultDecision(const HttpRequest& request) const;
   HttpResponse Health(const HttpRequest& request) const;
+  HttpResponse Admit(const HttpRequest& request) const;
   HttpResponse Query(const HttpRequest& request) const;
 
   // Runs `path` for `input` on the worker pool and waits for it; nullopt

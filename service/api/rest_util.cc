@@ -46,39 +46,16 @@ HttpResponse RestErrorList(std::string_view message, const absl::Status& status)
   return r;
 }
 
-std::string PercentDecode(std::string_view text, bool plus_is_space) {
-  auto hex = [](char c) {
-    return c >= '0' && c <= '9'   ? c - '0'
-           : c >= 'a' && c <= 'f' ? c - 'a' + 10
-           : c >= 'A' && c <= 'F' ? c - 'A' + 10
-                                  : -1;
-  };
-  std::string out;
-  out.reserve(text.size());
-  for (size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '%' && i + 2 < text.size()) {
-      int hi = hex(text[i + 1]), lo = hex(text[i + 2]);
-      if (hi >= 0 && lo >= 0) {
-        out += static_cast<char>(hi * 16 + lo);
-        i += 2;
-        continue;
-      }
-    }
-    out += plus_is_space && text[i] == '+' ? ' ' : text[i];
-  }
-  return out;
-}
-
 std::vector<std::string> QueryValues(std::string_view query, std::string_view name) {
   std::vector<std::string> values;
   for (absl::string_view param :
        absl::StrSplit(absl::string_view(query.data(), query.size()), '&', absl::SkipEmpty())) {
     size_t eq = param.find('=');
-    std::string key = PercentDecode({param.data(), param.substr(0, eq).size()}, true);
+    std::string key = PercentDecode({param.data(), param.substr(0, eq).size()}, PercentMode::kQuery);
     if (key != name) continue;
     values.push_back(eq == absl::string_view::npos
                          ? std::string()
-                         : PercentDecode({param.data() + eq + 1, param.size() - eq - 1}, true));
+                         : PercentDecode({param.data() + eq + 1, param.size() - eq - 1}, PercentMode::kQuery));
   }
   return values;
 }

@@ -12,6 +12,7 @@
 #include "absl/status/status.h"
 #include "engine/value/value.h"
 #include "service/transport/http_server.h"
+#include "util/percent.h"
 
 namespace policyd {
 
@@ -27,10 +28,6 @@ HttpResponse RestErrorFor(const absl::Status& status);
 // 400 invalid_parameter with OPA's list of errors (one per line of
 // `status`: {"code", "message", "location"}).
 HttpResponse RestErrorList(std::string_view message, const absl::Status& status);
-
-// `text` with %XX escapes resolved (and '+' as a space when asked: query
-// strings).
-std::string PercentDecode(std::string_view text, bool plus_is_space = false);
 
 // The decoded values of query parameter `name`, in order.
 std::vector<std::string> QueryValues(std::string_view query, std::string_view name);

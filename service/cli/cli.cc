@@ -10,6 +10,7 @@
 #include "service/cli/eval_command.h"
 #include "service/cli/serve_command.h"
 #include "service/cli/test_command.h"
+#include "service/cli/verify_command.h"
 
 namespace policyd {
 namespace {
@@ -28,6 +29,7 @@ const std::vector<Command>& Commands() {
       ServeCommand(),
       DecideCommand(),
       CheckCommand(),
+      VerifyCommand(),
       {"version", "Print the version of policyd", RunVersion},
   };
   return commands;

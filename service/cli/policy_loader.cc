@@ -15,6 +15,7 @@
 #include "bundles/yaml_data.h"
 #include "engine/value/json.h"
 #include "util/files.h"
+#include "util/status_macros.h"
 
 namespace policyd {
 namespace fs = std::filesystem;
@@ -60,16 +61,14 @@ class Loader {
 
  private:
   absl::Status AddModule(const std::string& path) {
-    absl::StatusOr<std::string> text = ReadFile(path);
-    if (!text.ok()) return text.status();
-    modules_.push_back({path, *std::move(text), version_});
+    POLICYD_ASSIGN_OR_RETURN(std::string text, ReadFile(path));
+    modules_.push_back({path, std::move(text), version_});
     return absl::OkStatus();
   }
 
   absl::Status AddData(const std::string& path, bundles::DataPath at) {
-    absl::StatusOr<Value> doc = LoadDocumentFile(path);
-    if (!doc.ok()) return doc.status();
-    return data_.Insert(at, *std::move(doc), path);
+    POLICYD_ASSIGN_OR_RETURN(Value doc, LoadDocumentFile(path));
+    return data_.Insert(at, std::move(doc), path);
   }
 
   absl::Status AddDirectory(const fs::path& root) {
@@ -112,10 +111,9 @@ class Loader {
 }  // namespace
 
 absl::StatusOr<Value> LoadDocumentFile(const std::string& path) {
-  absl::StatusOr<std::string> text = ReadFile(path);
-  if (!text.ok()) return text.status();
+  POLICYD_ASSIGN_OR_RETURN(std::string text, ReadFile(path));
   absl::StatusOr<Value> doc =
-      IsYamlName(path) ? bundles::ParseYaml(*text) : ParseJson(*text);
+      IsYamlName(path) ? bundles::ParseYaml(text) : ParseJson(text);
   if (!doc.ok()) {
     return absl::InvalidArgumentError(
         absl::StrCat(path, ": ", doc.status().message()));
@@ -142,8 +140,7 @@ absl::StatusOr<LoadedPolicies> LoadPolicyPaths(
     const std::vector<std::string>& ignore) {
   Loader loader(version, ignore);
   for (const std::string& path : paths) {
-    absl::Status status = loader.AddPath(path);
-    if (!status.ok()) return status;
+    POLICYD_RETURN_IF_ERROR(loader.AddPath(path));
   }
   return std::move(loader).Finish();
 }
