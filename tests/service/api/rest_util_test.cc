@@ -22,10 +22,7 @@ TEST(RestUtilTest, FlagsReadAsOpaReadsThem) {
   EXPECT_FALSE(QueryFlag("prettyx=true", "pretty"));
 }
 
-TEST(RestUtilTest, PercentDecodingAndSegments) {
-  EXPECT_EQ(PercentDecode("a%2Fb%zz%4"), "a/b%zz%4");
-  EXPECT_EQ(PercentDecode("a+b"), "a+b");
-  EXPECT_EQ(PercentDecode("a+b", true), "a b");
+TEST(RestUtilTest, PathSegments) {
   EXPECT_EQ(PathSegments("/a//b/"), (std::vector<std::string>{"a", "b"}));
 }
 
