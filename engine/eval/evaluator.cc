@@ -48,6 +48,7 @@
 #include <vector>
 
 #include "absl/base/attributes.h"
+#include "absl/base/optimization.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/inlined_vector.h"
 #include "absl/functional/function_ref.h"
@@ -282,7 +283,7 @@ class Evaluator {
       }
       if (!StackLeft(e.loc)) return false;
       auto rest = [&]() { return EvalBody(body, i + 1, f, k); };
-      if (options_.tracer != nullptr) return EvalExprTraced(e, f, rest);
+      if (ABSL_PREDICT_FALSE(tracer_ != nullptr)) return EvalExprTraced(e, f, rest);
       if (!e.withs.empty()) return EvalWith(e, f, rest);
       return EvalExprNoWith(e, f, rest);
     }
@@ -295,7 +296,7 @@ class Evaluator {
   Decided Decide(const plan::Expr& e, const Frame& f) {
     if (e.op != ExprOp::kTerm || e.result_slot >= 0 || e.a.op != TermOp::kCall ||
         e.a.fast_op == plan::Term::FastOp::kNone || !e.withs.empty() ||
-        state_.mocks || options_.tracer != nullptr) {
+        state_.mocks || tracer_ != nullptr) {
       return Decided::kNo;
     }
     const Value* x;
@@ -311,15 +312,15 @@ class Evaluator {
     return holds != e.negated ? Decided::kTrue : Decided::kFalse;
   }
 
-  bool EvalExprTraced(const plan::Expr& e, Frame& f, Cont k) {
-    options_.tracer->EvalExpr(*file_, e.loc);
+  ABSL_ATTRIBUTE_NOINLINE bool EvalExprTraced(const plan::Expr& e, Frame& f, Cont k) {
+    tracer_->EvalExpr(*file_, e.loc);
     bool any = false;
     auto next = [&]() {
       any = true;
       return k();
     };
     bool r = e.withs.empty() ? EvalExprNoWith(e, f, next) : EvalWith(e, f, next);
-    if (!any && error_.ok()) options_.tracer->FailExpr(*file_, e.loc);
+    if (!any && error_.ok()) tracer_->FailExpr(*file_, e.loc);
     return r;
   }
 
@@ -833,8 +834,9 @@ class Evaluator {
     if (static_cast<int>(args.size()) != b.arity) {
       return Fail(kEvalTypeError, t.loc, absl::StrCat(b.name, ": arity mismatch"));
     }
-    if (options_.tracer != nullptr && b.name == "trace" && args[0].is_string()) {
-      options_.tracer->Note(*file_, t.loc, args[0].string());
+    if (ABSL_PREDICT_FALSE(tracer_ != nullptr) && b.name == "trace" &&
+        args[0].is_string()) {
+      tracer_->Note(*file_, t.loc, args[0].string());
     }
     BuiltinResult r = b.fn(ctx_, absl::MakeConstSpan(args));
     if (r.ok() && *r) {
@@ -1309,11 +1311,11 @@ class Evaluator {
   }
 
   void TraceEnter(const plan::Rule& rule) {
-    if (options_.tracer != nullptr) options_.tracer->EnterRule(rule.file, rule.loc);
+    if (ABSL_PREDICT_FALSE(tracer_ != nullptr)) tracer_->EnterRule(rule.file, rule.loc);
   }
 
   void TraceExit(const plan::Rule& rule) {
-    if (options_.tracer != nullptr) options_.tracer->ExitRule(rule.file, rule.loc);
+    if (ABSL_PREDICT_FALSE(tracer_ != nullptr)) tracer_->ExitRule(rule.file, rule.loc);
   }
 
   // The rules of `rs` that can match, in source order: all of them, or
@@ -1429,6 +1431,8 @@ class Evaluator {
   const plan::Node& root_;
   const Value& data_;
   const EvalOptions& options_;
+  // options_.tracer, kept here: it is tested on every expression.
+  EvalTracer* const tracer_ = options_.tracer;
   WithState state_;
   // Memo of documents computed in this query (and `with` scope). Entries
   // are looked up again after nested documents are added (no references

@@ -16,6 +16,9 @@ namespace {
 
 using Path = std::vector<std::string>;
 
+// Deeper paths are refused: Edit() recurses once per segment.
+constexpr size_t kMaxPathDepth = 512;
+
 // Writes refused before any change is made carry their HTTP answer.
 struct WriteError {
   int status;
@@ -112,6 +115,11 @@ std::string PathText(const Path& path) { return "/" + absl::StrJoin(path, "/"); 
 // lie outside every bundle's roots.
 absl::Status Apply(bundles::Overlay& overlay, const bundles::Snapshot& current,
                    const Path& path, Op op, const Value& value) {
+  if (path.size() > kMaxPathDepth) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "the path has ", path.size(), " segments; at most ", kMaxPathDepth,
+        " are allowed"));
+  }
   if (std::optional<std::string> owner = OwningBundle(current, path)) {
     return absl::FailedPreconditionError(absl::StrCat(
         "path \"", PathText(path), "\" is owned by bundle \"", *owner, "\""));

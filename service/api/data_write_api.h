@@ -5,7 +5,7 @@
 //   PATCH  /v1/data/{path}   a JSON Patch (add, remove, replace) applied
 //                            below path
 //   DELETE /v1/data/{path}   removes the document; 404 when absent
-// Each answers 204. A write is an atomic swap to a new snapshot (see
+// Each answers 204. Paths deeper than 512 segments are refused (400). A write is an atomic swap to a new snapshot (see
 // Store::UpdateOverlay) and never blocks decisions.
 #ifndef POLICYD_SERVICE_API_DATA_WRITE_API_H_
 #define POLICYD_SERVICE_API_DATA_WRITE_API_H_

@@ -222,23 +222,19 @@ absl::Status Build(const BuildArgs& args) {
   return bundles::WriteBundleTarball(files, args.output);
 }
 
-int RunBuild(const std::vector<std::string>& args, std::ostream& out,
-             std::ostream& err) {
-  if (WantsHelp(args)) {
-    out << kUsage;
-    return 0;
-  }
-  absl::StatusOr<BuildArgs> parsed = ParseArgs(args);
-  if (!parsed.ok()) {
-    err << "policyd build: " << parsed.status().message() << "\n\n" << kUsage;
-    return 2;
-  }
+int BuildAndReport(BuildArgs* parsed, std::ostream& out, std::ostream& err) {
   absl::Status status = Build(*parsed);
   if (!status.ok()) {
     err << FormatErrorsPretty(status);
     return 1;
   }
   return 0;
+}
+
+int RunBuild(const std::vector<std::string>& args, std::ostream& out,
+             std::ostream& err) {
+  return RunSubcommand(args, "build", kUsage, out, err, ParseArgs,
+                       [&](BuildArgs& parsed) { return BuildAndReport(&parsed, out, err); });
 }
 
 }  // namespace

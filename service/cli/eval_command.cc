@@ -93,17 +93,7 @@ int Fail(const absl::Status& status, bool pretty, std::ostream& out) {
   return 1;
 }
 
-int RunEval(const std::vector<std::string>& args, std::ostream& out,
-            std::ostream& err) {
-  if (WantsHelp(args)) {
-    out << kUsage;
-    return 0;
-  }
-  absl::StatusOr<EvalArgs> parsed = ParseArgs(args);
-  if (!parsed.ok()) {
-    err << "policyd eval: " << parsed.status().message() << "\n\n" << kUsage;
-    return 2;
-  }
+int Evaluate(EvalArgs* parsed, std::ostream& out, std::ostream& err) {
   absl::StatusOr<LoadedPolicies> loaded = LoadPolicyPaths(
       parsed->data_paths,
       parsed->v0 ? ast::RegoVersion::kV0 : ast::RegoVersion::kV1);
@@ -131,6 +121,12 @@ int RunEval(const std::vector<std::string>& args, std::ostream& out,
   out << (parsed->pretty ? FormatResultPretty(results, exprs)
                          : FormatResultJson(results, exprs));
   return 0;
+}
+
+int RunEval(const std::vector<std::string>& args, std::ostream& out,
+            std::ostream& err) {
+  return RunSubcommand(args, "eval", kUsage, out, err, ParseArgs,
+                       [&](EvalArgs& parsed) { return Evaluate(&parsed, out, err); });
 }
 
 }  // namespace

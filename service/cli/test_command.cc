@@ -89,17 +89,7 @@ absl::StatusOr<TestArgs> ParseArgs(const std::vector<std::string>& args) {
   return parsed;
 }
 
-int RunTestCommand(const std::vector<std::string>& args, std::ostream& out,
-                   std::ostream& err) {
-  if (WantsHelp(args)) {
-    out << kUsage;
-    return 0;
-  }
-  absl::StatusOr<TestArgs> parsed = ParseArgs(args);
-  if (!parsed.ok()) {
-    err << "policyd test: " << parsed.status().message() << "\n\n" << kUsage;
-    return 2;
-  }
+int Test(TestArgs* parsed, std::ostream& out, std::ostream& err) {
   absl::StatusOr<LoadedPolicies> loaded =
       parsed->bundle
           ? LoadBundlePaths(parsed->paths)
@@ -135,6 +125,12 @@ int RunTestCommand(const std::vector<std::string>& args, std::ostream& out,
     out << FormatTestsPretty(run->results, parsed->verbose);
   }
   return all_passed ? 0 : 2;
+}
+
+int RunTestCommand(const std::vector<std::string>& args, std::ostream& out,
+                   std::ostream& err) {
+  return RunSubcommand(args, "test", kUsage, out, err, ParseArgs,
+                       [&](TestArgs& parsed) { return Test(&parsed, out, err); });
 }
 
 }  // namespace

@@ -8,8 +8,11 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
 #include "engine/syntax/parser.h"
+#include "engine/syntax/printer.h"
+#include "service/decider.h"
 #include "re2/re2.h"
 
 namespace policyd {
@@ -17,16 +20,6 @@ namespace {
 
 constexpr std::string_view kTestPrefix = "test_";
 constexpr std::string_view kSkipPrefix = "todo_test_";
-
-bool IsIdentifier(std::string_view s) {
-  if (s.empty()) return false;
-  for (size_t i = 0; i < s.size(); ++i) {
-    char c = s[i];
-    bool letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
-    if (!letter && !(i > 0 && c >= '0' && c <= '9')) return false;
-  }
-  return true;
-}
 
 // The parts of a ref of constant keys (`data.a.b`, a rule head `a.test_x`);
 // nullopt when a part is not a name or a string.
@@ -50,21 +43,6 @@ std::optional<std::vector<std::string>> RefParts(const ast::Term& term) {
     if (!add(*item)) return std::nullopt;
   }
   return parts;
-}
-
-// `a.b["c-d"]`, as OPA prints a ref.
-std::string RefText(const std::vector<std::string>& parts) {
-  std::string text;
-  for (size_t i = 0; i < parts.size(); ++i) {
-    if (i == 0) {
-      text = parts[i];
-    } else if (IsIdentifier(parts[i])) {
-      absl::StrAppend(&text, ".", parts[i]);
-    } else {
-      absl::StrAppend(&text, "[", Value::String(parts[i]).ToJson(), "]");
-    }
-  }
-  return text;
 }
 
 // Renames the last part of a rule head's ref.
@@ -105,10 +83,10 @@ std::vector<FoundTest> FindTests(std::vector<ast::Module>& modules) {
       const std::string& last = head->back();
       bool skip = last.starts_with(kSkipPrefix);
       if (!skip && !last.starts_with(kTestPrefix)) continue;
-      std::vector<std::string> full = *package;
+      std::vector<std::string> full(package->begin() + 1, package->end());
       full.insert(full.end(), head->begin(), head->end());
       if (!skip) {
-        int& count = seen[RefText(full)];
+        int& count = seen[absl::StrJoin(full, "/")];
         if (count > 0) {
           std::string renamed = absl::StrFormat("%s#%02d", last, count);
           RenameHead(rule, renamed);
@@ -117,8 +95,11 @@ std::vector<FoundTest> FindTests(std::vector<ast::Module>& modules) {
         }
         ++count;
       }
-      tests.push_back({m, &rule, RefText(*package), RefText(*head),
-                       RefText(full), skip});
+      // `data.pkg["test_x#01"]`: names that are not identifiers quoted.
+      absl::StatusOr<std::string> query = QueryForPath(absl::StrJoin(full, "/"));
+      if (!query.ok()) continue;
+      tests.push_back({m, &rule, ast::TermString(*module.package),
+                       ast::TermString(*rule.head.ref), *std::move(query), skip});
     }
   }
   return tests;

@@ -289,5 +289,50 @@ TEST(StoreTest, ConcurrentReadersAlwaysSeeCompleteSnapshots) {
   EXPECT_EQ(store->Current()->generation(), 101u);
 }
 
+TEST(StoreTest, OverlayJoinsTheSnapshotAndSurvivesReloads) {
+  TempDir dir;
+  WriteBundle(dir.path(), "authz", "a1");
+  absl::StatusOr<std::unique_ptr<Store>> store = Store::Open(dir.path(), StoreOptions());
+  ASSERT_TRUE(store.ok()) << store.status();
+  uint64_t generation = (*store)->Current()->generation();
+  absl::Status status = (*store)->UpdateOverlay([](Overlay& overlay, const Snapshot& current) {
+    EXPECT_EQ(current.bundles().size(), 1u);
+    overlay.policies["extra"] = "package extra\nn := count(data.users)\n";
+    overlay.data = Value::Object({{Value::String("users"),
+                                   Value::Array({Value::String("alice")})}});
+    return absl::OkStatus();
+  });
+  ASSERT_TRUE(status.ok()) << status;
+  EXPECT_EQ((*store)->Current()->generation(), generation + 1);
+  EXPECT_EQ(Eval(*(*store)->Current(), "data.extra.n"), "1");
+  EXPECT_EQ((*store)->Current()->overlay().policies.size(), 1u);
+
+  WriteBundle(dir.path(), "authz", "a2");
+  ASSERT_TRUE((*store)->Reload().ok());
+  EXPECT_EQ(Eval(*(*store)->Current(), "data.authz.rev"), "\"a2\"");
+  EXPECT_EQ(Eval(*(*store)->Current(), "data.extra.n"), "1");
+}
+
+TEST(StoreTest, OverlayThatFailsToCompileChangesNothing) {
+  TempDir dir;
+  WriteBundle(dir.path(), "authz", "a1");
+  absl::StatusOr<std::unique_ptr<Store>> store = Store::Open(dir.path(), StoreOptions());
+  ASSERT_TRUE(store.ok()) << store.status();
+  std::shared_ptr<const Snapshot> before = (*store)->Current();
+  absl::Status status = (*store)->UpdateOverlay([](Overlay& overlay, const Snapshot&) {
+    overlay.policies["broken"] = "package broken\n\nx := y\n";
+    return absl::OkStatus();
+  });
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(status.message(), HasSubstr("broken:3"));
+  EXPECT_EQ((*store)->Current(), before);
+  // A refusal by the change itself is returned as is.
+  status = (*store)->UpdateOverlay([](Overlay&, const Snapshot&) {
+    return absl::FailedPreconditionError("owned");
+  });
+  EXPECT_EQ(status.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ((*store)->Current(), before);
+}
+
 }  // namespace
 }  // namespace policyd::bundles

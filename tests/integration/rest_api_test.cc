@@ -95,6 +95,19 @@ TEST_F(RestApiTest, DataWritesOutsideBundleRoots) {
   EXPECT_EQ(Call("PUT", "/v1/data/users", "{nope").status, 400);
 }
 
+TEST_F(RestApiTest, DeepPatchPathsAreRefused) {
+  Start();
+  // 10x the 512-segment limit, in one JSON pointer.
+  std::string pointer;
+  for (int i = 0; i < 5120; ++i) pointer += "/a";
+  auto deep = Call("PATCH", "/v1/data/x",
+                   R"([{"op": "add", "path": ")" + pointer + R"(", "value": 1}])");
+  EXPECT_EQ(deep.status, 400);
+  EXPECT_THAT(deep.body, HasSubstr("at most 512"));
+  EXPECT_EQ(Call("GET", "/health").status, 200);
+  EXPECT_EQ(Call("PUT", "/v1/data/x/a/b", "1").status, 204);
+}
+
 TEST_F(RestApiTest, DataWritesSurviveBundleReloads) {
   Start({"--watch-poll-interval", "200ms"});
   ASSERT_EQ(Call("PUT", "/v1/data/users", R"(["alice"])").status, 204);
