@@ -11,6 +11,7 @@
 #ifndef POLICYD_ENGINE_ENGINE_H_
 #define POLICYD_ENGINE_ENGINE_H_
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -45,6 +46,9 @@ struct EvalOptions {
   // eval_limit_error after this many steps (0: no limit).
   absl::Time deadline = absl::InfiniteFuture();
   int64_t max_steps = 0;
+  // When set, evaluation stops with eval_cancel_error once it reads true
+  // (checked where the deadline is).
+  const std::atomic<bool>* cancel = nullptr;
   // Receives each `print(...)` line; prints are dropped when unset.
   std::function<void(std::string_view line)> print;
   // Fixed time.now_ns() for the query; 0 means the real clock at start.

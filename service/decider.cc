@@ -133,7 +133,10 @@ Decision Decider::Decide(std::string_view path, const Value* input,
   }
   EvalOptions eval;
   eval.input = input;
-  eval.deadline = deadline;
+  eval.deadline = deadline == absl::InfiniteFuture()
+                      ? start + options_.default_timeout
+                      : deadline;
+  eval.cancel = options_.cancel;
   eval.max_steps = options_.max_steps;
   eval.strict_builtin_errors = options_.strict_builtin_errors;
   absl::StatusOr<std::optional<Value>> value = (*prepared)->EvalValue(eval);

@@ -130,9 +130,11 @@ DecisionService::DecisionService(bundles::Store* store, const Decider* decider,
 void DecisionService::Start(grpc::ServerCompletionQueue* cq, int slots) {
   decide_.Start(cq, slots);
   decide_batch_.Start(cq, slots);
-  // Rare calls: a couple requested at a time is enough.
+  // Rare calls: a couple requested at a time is enough. A Reload holds its
+  // thread while the bundles load, so only one is taken at a time: a storm
+  // of them holds one thread, never all, and the store coalesces the rest.
   get_status_.Start(cq, 2);
-  reload_.Start(cq, 2);
+  reload_.Start(cq, 1);
 }
 
 grpc::Status DecisionService::Decide(const v1::DecideRequest& request,

@@ -5,8 +5,9 @@
 //   POST /v1/batch/data/{path}  {"inputs": {id: input}} -> {"responses": {id: ...}}
 //   POST /                      the body is the input of the default decision;
 //                               answers its value alone
-//   GET  /health[?bundles]      200, or (with ?bundles) 500 until every
-//                               bundle is active
+//   GET  /health[?bundles]      200, or (with ?bundles) 503 until every
+//                               bundle is active and while the newest
+//                               revision of any bundle failed
 //   GET  /metrics               Prometheus text format
 // No `result` key when the decision is undefined. Errors are OPA's shape,
 // {"code": ..., "message": ...}: 400 invalid_parameter, 404

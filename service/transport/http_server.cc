@@ -351,6 +351,8 @@ void HttpServer::Serve(int fd) {
   {
     Stream stream(fd, ssl);
     std::string buf;
+    ByteBudget* const budget = options_.bytes_in_flight;
+    size_t reserved = 0;  // by the request being read or handled
     while (ok) {
       size_t end;
       while ((end = buf.find("\r\n\r\n")) == std::string::npos) {
@@ -390,6 +392,14 @@ void HttpServer::Serve(int fd) {
             ok = false;
             break;
           }
+          if (budget != nullptr && !budget->TryReserve(size)) {
+            stream.Write(Serialize(
+                ErrorResponse(429, "too many request bytes in flight; retry later"),
+                false));
+            ok = false;
+            break;
+          }
+          reserved += size;
           while (buf.size() < line_end + 2 + size + 2) {
             if (!stream.ReadMore(&buf)) {
               ok = false;
@@ -407,6 +417,13 @@ void HttpServer::Serve(int fd) {
           stream.Write(Serialize(ErrorResponse(413, "request body too large"), false));
           break;
         }
+        if (budget != nullptr && !budget->TryReserve(head.content_length)) {
+          stream.Write(Serialize(
+              ErrorResponse(429, "too many request bytes in flight; retry later"),
+              false));
+          break;
+        }
+        reserved = head.content_length;
         while (buf.size() < head.content_length) {
           if (!stream.ReadMore(&buf)) {
             ok = false;
@@ -418,6 +435,9 @@ void HttpServer::Serve(int fd) {
         buf.erase(0, head.content_length);
       }
       HttpResponse response = handler_(head.request);
+      head.request.body = std::string();
+      if (reserved != 0) budget->Release(reserved);
+      reserved = 0;
       bool keep_alive = head.keep_alive;
       {
         absl::MutexLock lock(&mu_);
@@ -425,6 +445,7 @@ void HttpServer::Serve(int fd) {
       }
       if (!stream.Write(Serialize(response, keep_alive)) || !keep_alive) break;
     }
+    if (reserved != 0) budget->Release(reserved);
   }
   absl::MutexLock lock(&mu_);
   connections_.erase(fd);

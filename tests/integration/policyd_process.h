@@ -58,6 +58,18 @@ inline void WriteBundle(const std::string& dir, const std::string& name,
   fs::remove_all(old);
 }
 
+// Polls `done` every 50 ms for up to `timeout`.
+template <typename F>
+bool Eventually(F done,
+                std::chrono::seconds timeout = std::chrono::seconds(20)) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (done()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return false;
+}
+
 class PolicydProcess {
  public:
   // Starts `policyd serve ARGS` (gRPC and HTTP on free loopback ports unless
