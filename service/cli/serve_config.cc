@@ -128,7 +128,7 @@ const std::vector<Setting>& Settings() {
          return absl::OkStatus();
        }},
       {"max_steps", Kind::kInt,
-       "evaluation step budget per decision (default 50000000; 0: none)",
+       "evaluation step budget per decision (default 10000000; 0: none)",
        [](ServeConfig* c, const std::string& v, bool) -> absl::Status {
          absl::StatusOr<int64_t> n = ParseInt<int64_t>("max_steps", v, 0);
          if (!n.ok()) return n.status();

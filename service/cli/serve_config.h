@@ -28,9 +28,10 @@ struct ServeConfig {
   std::string default_decision = "system/main";  // POST /
   int workers = 0;          // 0: one per core
   int queue_size = 1024;    // decisions waiting for a free slot
-  // Per decision; 0: no limit. The default stops a runaway rule in about
-  // a second of evaluation (see BENCHMARKS.md for steps per decision).
-  int64_t max_steps = 50'000'000;
+  // Per decision; 0: no limit. The default stops a runaway rule after a
+  // few seconds of evaluation at most (about 6 s on the CI machine, under
+  // load), well before the decision timeout of a patient caller.
+  int64_t max_steps = 10'000'000;
   bool strict_builtin_errors = false;
   absl::Duration shutdown_grace = absl::Seconds(10);
   // Deadline of a decision whose caller set none: every REST decision, and

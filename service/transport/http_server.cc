@@ -178,6 +178,10 @@ HttpResponse ErrorResponse(int status, absl::string_view message) {
   return r;
 }
 
+HttpResponse BytesInFlightExceeded() {
+  return ErrorResponse(429, "too many request bytes in flight; retry later");
+}
+
 }  // namespace
 
 std::string_view HttpReason(int status) {
@@ -392,14 +396,14 @@ void HttpServer::Serve(int fd) {
             ok = false;
             break;
           }
-          if (budget != nullptr && !budget->TryReserve(size)) {
-            stream.Write(Serialize(
-                ErrorResponse(429, "too many request bytes in flight; retry later"),
-                false));
-            ok = false;
-            break;
+          if (budget != nullptr) {
+            if (!budget->TryReserve(size)) {
+              stream.Write(Serialize(BytesInFlightExceeded(), false));
+              ok = false;
+              break;
+            }
+            reserved += size;
           }
-          reserved += size;
           while (buf.size() < line_end + 2 + size + 2) {
             if (!stream.ReadMore(&buf)) {
               ok = false;
@@ -417,13 +421,13 @@ void HttpServer::Serve(int fd) {
           stream.Write(Serialize(ErrorResponse(413, "request body too large"), false));
           break;
         }
-        if (budget != nullptr && !budget->TryReserve(head.content_length)) {
-          stream.Write(Serialize(
-              ErrorResponse(429, "too many request bytes in flight; retry later"),
-              false));
-          break;
+        if (budget != nullptr) {
+          if (!budget->TryReserve(head.content_length)) {
+            stream.Write(Serialize(BytesInFlightExceeded(), false));
+            break;
+          }
+          reserved = head.content_length;
         }
-        reserved = head.content_length;
         while (buf.size() < head.content_length) {
           if (!stream.ReadMore(&buf)) {
             ok = false;

@@ -33,7 +33,7 @@ namespace fs = std::filesystem;
 // activate.
 constexpr char kDenyList[] = R"(package app
 allow if not blocked
-blocked if input.user in data.app.blocked
+blocked if input.user in data.app.denylist
 # n * n steps, for the deadline and shutdown tests.
 slow := count({i * j % 7 | some i in numbers.range(1, input.n); some j in numbers.range(1, input.n)})
 )";
@@ -41,7 +41,7 @@ slow := count({i * j % 7 | some i in numbers.range(1, input.n); some j in number
 std::vector<std::pair<std::string, std::string>> Files(
     const std::string& blocked = R"(["mallory"])") {
   return {{"app/policy.rego", kDenyList},
-          {"app/data.json", R"({"blocked": )" + blocked + "}"}};
+          {"app/data.json", R"({"denylist": )" + blocked + "}"}};
 }
 
 class RobustnessTest : public ::testing::Test {
@@ -104,7 +104,7 @@ TEST_F(RobustnessTest, HalfWrittenBundleNeverActivates) {
     }
   });
   std::this_thread::sleep_for(std::chrono::milliseconds(1200));
-  WriteFile(data, R"({"blocked": ["mallory", "eve"]})");
+  WriteFile(data, R"({"denylist": ["mallory", "eve"]})");
   EXPECT_TRUE(Eventually([&] { return !Allowed(Allow("eve")); }));
   stop = true;
   watcher.join();
