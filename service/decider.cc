@@ -110,7 +110,8 @@ Decider::Decider(const bundles::Store* store, ServiceMetrics* metrics,
     : store_(store), metrics_(metrics), log_(log), options_(options) {}
 
 Decision Decider::Decide(std::string_view path, const Value* input,
-                         absl::Time deadline) const {
+                         absl::Time deadline,
+                         const std::atomic<bool>* cancelled) const {
   Decision decision;
   decision.decision_id = NewDecisionId();
   absl::Time start = absl::Now();
@@ -136,7 +137,7 @@ Decision Decider::Decide(std::string_view path, const Value* input,
   eval.deadline = deadline == absl::InfiniteFuture()
                       ? start + options_.default_timeout
                       : deadline;
-  eval.cancel = options_.cancel;
+  eval.cancel = cancelled != nullptr ? cancelled : options_.cancel;
   eval.max_steps = options_.max_steps;
   eval.strict_builtin_errors = options_.strict_builtin_errors;
   absl::StatusOr<std::optional<Value>> value = (*prepared)->EvalValue(eval);

@@ -71,9 +71,12 @@ class Decider {
           DecisionLog* log, Options options);
 
   // Evaluates `path` for `input` (nullptr: no input) by `deadline`
-  // (InfiniteFuture: the default timeout).
+  // (InfiniteFuture: the default timeout). Evaluation stops early when
+  // `cancelled` (the caller's call was cancelled; else the server's flag)
+  // turns true.
   Decision Decide(std::string_view path, const Value* input,
-                  absl::Time deadline) const;
+                  absl::Time deadline,
+                  const std::atomic<bool>* cancelled = nullptr) const;
 
   // Observes the decision's latency (since `start`) under `api` and
   // `outcome`, and logs it.

@@ -147,7 +147,8 @@ grpc::Status DecisionService::Decide(const v1::DecideRequest& request,
     return ToGrpcStatus(has_input.status());
   }
   const Value* in = *has_input ? &input : nullptr;
-  Decision decision = decider_->Decide(request.path(), in, call.deadline);
+  Decision decision = decider_->Decide(request.path(), in, call.deadline,
+                                          call.cancelled);
   Outcome outcome = ClassifyDecision(decision);
   decider_->Record(kApi, request.path(), in, decision, outcome, call.start);
   if (!decision.status.ok()) return ToGrpcStatus(decision.status);
@@ -180,7 +181,8 @@ grpc::Status DecisionService::DecideBatch(
   }
   for (const std::optional<Value>& input : inputs) {
     const Value* in = input.has_value() ? &*input : nullptr;
-    Decision decision = decider_->Decide(request.path(), in, call.deadline);
+    Decision decision = decider_->Decide(request.path(), in, call.deadline,
+                                          call.cancelled);
     decider_->Record(kApi, request.path(), in, decision,
                      ClassifyDecision(decision), call.start);
     // The call fails as a whole only when no decision can be made.

@@ -256,6 +256,32 @@ TEST_F(RobustnessTest, GrpcCallWithoutADeadlineGetsTheDecisionTimeout) {
       << status.error_message();
 }
 
+TEST_F(RobustnessTest, CancelledGrpcCallStopsEvaluating) {
+  WriteBundle(Bundles(), "main", "r1", Files());
+  // One evaluation slot: the next decision runs only once the cancelled one
+  // has stopped.
+  StartServer({"--workers", "1", "--decision-timeout", "600s", "--max-steps", "0"});
+  grpc::ClientContext slow_context;
+  v1::DecideRequest slow;
+  slow.set_path("app/slow");
+  slow.mutable_input()->set_json(R"({"n": 10000000})");  // hours of work
+  v1::DecideResponse ignored;
+  std::thread caller([&] { (void)stub_->Decide(&slow_context, slow, &ignored); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  slow_context.TryCancel();
+  caller.join();
+
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(20));
+  v1::DecideRequest request;
+  request.set_path("app/allow");
+  request.mutable_input()->set_json(R"({"user": "alice"})");
+  v1::DecideResponse response;
+  grpc::Status status = stub_->Decide(&context, request, &response);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_TRUE(response.result().bool_value());
+}
+
 TEST_F(RobustnessTest, DefaultStepBudgetStopsARunawayRule) {
   WriteBundle(Bundles(), "main", "r1", Files());
   StartServer({"--decision-timeout", "600s"});
