@@ -55,6 +55,15 @@ Outcome ClassifyDecision(const Decision& decision);
 // True when `snapshot` holds at least one active bundle.
 bool HasActiveBundles(const bundles::Snapshot& snapshot);
 
+// What one request (OPA's REST API parameters) may change of a decision.
+struct DecisionRequestOptions {
+  std::optional<bool> strict_builtin_errors;  // unset: the server's
+  EvalTracer* tracer = nullptr;               // explanations
+  // Turns true when the caller's call is cancelled (unset: the server's
+  // flag): the evaluation stops.
+  const std::atomic<bool>* cancelled = nullptr;
+};
+
 class Decider {
  public:
   struct Options {
@@ -71,12 +80,10 @@ class Decider {
           DecisionLog* log, Options options);
 
   // Evaluates `path` for `input` (nullptr: no input) by `deadline`
-  // (InfiniteFuture: the default timeout). Evaluation stops early when
-  // `cancelled` (the caller's call was cancelled; else the server's flag)
-  // turns true.
+  // (InfiniteFuture: the default timeout).
   Decision Decide(std::string_view path, const Value* input,
                   absl::Time deadline,
-                  const std::atomic<bool>* cancelled = nullptr) const;
+                  const DecisionRequestOptions& request = {}) const;
 
   // Observes the decision's latency (since `start`) under `api` and
   // `outcome`, and logs it.

@@ -10,10 +10,12 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "admission/bundle_extension.h"
 #include "grpc/grpc.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/grpcpp.h"
 #include "grpcpp/security/server_credentials.h"
+#include "service/api/admission_webhook.h"
 #include "service/api/decision_service.h"
 #include "service/api/ext_authz_service.h"
 #include "service/api/health_service.h"
@@ -21,6 +23,7 @@
 #include "service/transport/completion_queue_threads.h"
 #include "service/transport/http_server.h"
 #include "util/files.h"
+#include "util/status_macros.h"
 
 namespace policyd {
 namespace {
@@ -49,17 +52,40 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> GrpcCredentials(
       tls.client_ca_file.empty()
           ? GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE
           : GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY);
-  absl::StatusOr<std::string> cert = ReadFile(tls.cert_file);
-  if (!cert.ok()) return cert.status();
-  absl::StatusOr<std::string> key = ReadFile(tls.key_file);
-  if (!key.ok()) return key.status();
-  options.pem_key_cert_pairs.push_back({*key, *cert});
+  POLICYD_ASSIGN_OR_RETURN(std::string cert, ReadFile(tls.cert_file));
+  POLICYD_ASSIGN_OR_RETURN(std::string key, ReadFile(tls.key_file));
+  options.pem_key_cert_pairs.push_back({key, cert});
   if (!tls.client_ca_file.empty()) {
-    absl::StatusOr<std::string> ca = ReadFile(tls.client_ca_file);
-    if (!ca.ok()) return ca.status();
-    options.pem_root_certs = *ca;
+    POLICYD_ASSIGN_OR_RETURN(options.pem_root_certs, ReadFile(tls.client_ca_file));
   }
   return grpc::SslServerCredentials(options);
+}
+
+// The REST API's settings: writes to `store`, access control, and what
+// GET /v1/config and /v1/status show (key material left out, as OPA).
+RestOptions RestOptionsFor(const ServeConfig& config, bundles::Store* store,
+                           const AdmissionWebhook* admission) {
+  RestOptions options;
+  options.store = store;
+  options.admission = admission;
+  options.access.token_authentication = config.authentication == "token";
+  options.access.basic_authorization = config.authorization == "basic";
+  options.labels = Value::Object({
+      {Value::String("id"), Value::String(NewDecisionId())},
+      {Value::String("version"), Value::String(POLICYD_VERSION)},
+  });
+  std::vector<ObjectEntry> keys;
+  for (const auto& [id, key] : config.bundle_signatures.keys) {
+    keys.emplace_back(Value::String(id),
+                      Value::Object({{Value::String("algorithm"), Value::String(key.algorithm)}}));
+  }
+  options.config = Value::Object({
+      {Value::String("labels"), options.labels},
+      {Value::String("default_decision"), Value::String("/" + config.default_decision)},
+      {Value::String("default_authorization_decision"), Value::String("/system/authz/allow")},
+      {Value::String("keys"), Value::Object(std::move(keys))},
+  });
+  return options;
 }
 
 // A listener may replace a socket left over from an earlier run, never a
@@ -105,6 +131,14 @@ void Server::LogReload(const bundles::ReloadEvent& event) {
                                                  : bundle->manifest.revision);
     }
     log_ << std::endl;
+    if (auto policies = admission::AdmissionPolicies(*event.current)) {
+      log_ << "policyd: admission: " << policies->template_count()
+           << " templates, " << policies->constraint_count() << " constraints"
+           << std::endl;
+      for (const std::string& w : policies->warnings()) {
+        log_ << "policyd: admission: warning: " << w << std::endl;
+      }
+    }
   } else if (!event.result.ok()) {
     log_ << "policyd: reload failed, the previous bundles keep serving: "
          << event.result.message() << std::endl;
@@ -136,6 +170,8 @@ absl::Status Server::Start() {
   bundles::StoreOptions store_options;
   store_options.signatures = config_.bundle_signatures;
   store_options.allow_empty = config_.allow_empty;
+  store_options.extension =
+      admission::AdmissionExtensionBuilder(config_.inventory);
   if (store_options.signatures.required &&
       store_options.signatures.keys.empty()) {
     return absl::InvalidArgumentError(
@@ -230,9 +266,12 @@ absl::Status Server::Start() {
     }
   }
 
-  rest_ = std::make_unique<RestApi>(decider_.get(), pool_.get(),
-                                    config_.default_decision,
-                                    config_.decision_timeout);
+  admission_ = std::make_unique<AdmissionWebhook>(
+      decider_.get(), config_.decision_timeout, config_.max_steps);
+  rest_ = std::make_unique<RestApi>(
+      decider_.get(), pool_.get(), config_.default_decision,
+      config_.decision_timeout,
+      RestOptionsFor(config_, store_.get(), admission_.get()));
   for (const ListenAddress& a : config_.http_addr) {
     HttpServerOptions options;
     options.unix_socket_mode = config_.unix_socket_mode;
@@ -306,6 +345,7 @@ void Server::Shutdown(absl::Duration grace) {
   http_stop.join();
   http_servers_.clear();
   rest_.reset();
+  admission_.reset();
   // Decisions still queued or running answer their (cancelled) calls, so
   // the completion queue must outlive them.
   if (pool_ != nullptr) pool_->Shutdown();

@@ -37,6 +37,7 @@ class Server;
 
 namespace policyd {
 
+class AdmissionWebhook;
 class CompletionQueueThreads;
 class DecisionService;
 class ExtAuthzService;
@@ -108,6 +109,7 @@ class Server {
   std::unique_ptr<HealthService> health_;
   std::unique_ptr<grpc::Server> grpc_server_;
   std::unique_ptr<CompletionQueueThreads> cq_threads_;
+  std::unique_ptr<AdmissionWebhook> admission_;
   std::unique_ptr<RestApi> rest_;
   std::vector<std::unique_ptr<HttpServer>> http_servers_;
 

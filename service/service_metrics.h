@@ -14,7 +14,8 @@
 
 namespace policyd {
 
-// Label values of `api`: "grpc" (Decision API), "ext_authz", "rest".
+// Label values of `api`: "grpc" (Decision API), "ext_authz", "rest",
+// "admission" (the webhook).
 // Label values of `outcome`: "allow", "deny", "undefined", "error".
 enum class Outcome { kAllow, kDeny, kUndefined, kError };
 std::string_view OutcomeName(Outcome outcome);
@@ -33,6 +34,9 @@ class ServiceMetrics {
   // `reason` is a gRPC code name in lower case ("resource_exhausted").
   void CountError(std::string_view api, std::string_view reason);
   void CountDroppedLogLines(uint64_t n);
+  // One violation of an admission constraint ("Kind/name") with the action
+  // it had at the webhook (deny, warn, dryrun).
+  void CountViolation(std::string_view constraint, std::string_view action);
   // Bundle gauges and counters from one reload attempt of the store.
   void ObserveReload(const bundles::ReloadEvent& event,
                      const bundles::StoreStatus& status);
@@ -44,6 +48,7 @@ class ServiceMetrics {
   metrics::Family<metrics::Counter>* errors_;
   metrics::Gauge* queue_depth_;
   metrics::Family<metrics::Counter>* log_dropped_;
+  metrics::Family<metrics::Counter>* violations_;
   metrics::Family<metrics::Counter>* activations_;
   metrics::Family<metrics::Counter>* failures_;
   metrics::Family<metrics::Gauge>* revision_;

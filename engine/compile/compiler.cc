@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "engine/compile/annotations.h"
+#include "engine/compile/compact.h"
 #include "engine/compile/lower.h"
 #include "engine/compile/package_tree.h"
 #include "engine/compile/recursion.h"
@@ -69,6 +70,7 @@ absl::StatusOr<CompiledModules> CompileModules(
       p.node->rules->index = BuildRuleIndex(*p.node->rules);
     }
   }
+  Compact(*result.root);
   return result;
 }
 

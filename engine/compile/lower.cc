@@ -84,27 +84,28 @@ plan::Expr BodyLowerer::LowerExpr(const ast::Expr& e, Scope& scope, const NameSe
       break;
     case ast::ExprKind::kSomeIn:
       out.op = plan::ExprOp::kSomeIn;
-      out.collection = Lower(*e.collection, scope, outer);
-      if (e.key) out.key = std::make_shared<plan::Term>(
-                     Lower(*e.key, scope, outer));
-      out.value =
-          std::make_shared<plan::Term>(Lower(*e.value, scope, outer));
+      out.parts.Mutable().collection = Lower(*e.collection, scope, outer);
+      if (e.key) {
+        out.parts.Mutable().key = std::make_shared<plan::Term>(Lower(*e.key, scope, outer));
+      }
+      out.parts.Mutable().value = std::make_shared<plan::Term>(Lower(*e.value, scope, outer));
       break;
     case ast::ExprKind::kEvery: {
       out.op = plan::ExprOp::kEvery;
-      out.collection = Lower(*e.collection, scope, outer);
+      plan::ExprParts& parts = out.parts.Mutable();
+      parts.collection = Lower(*e.collection, scope, outer);
       auto child = std::make_unique<Scope>();
       child->parent = &scope;
       NameSet inner_bound = bound;
       if (e.key) {
-        out.key = std::make_shared<plan::Term>(
+        parts.key = std::make_shared<plan::Term>(
             LowerDeclared(*e.key, *child, inner_bound));
       }
-      out.value = std::make_shared<plan::Term>(
+      parts.value = std::make_shared<plan::Term>(
           LowerDeclared(*e.value, *child, inner_bound));
       NameSet inner_outer = outer;
       inner_outer.insert(bound.begin(), bound.end());
-      out.body = std::make_shared<plan::Body>(
+      parts.body = std::make_shared<plan::Body>(
           LowerBody(*e.body, *child, inner_bound, inner_outer));
       scopes_.push_back(std::move(child));
       break;
@@ -216,7 +217,10 @@ plan::Term BodyLowerer::Lower(const ast::Term& t, Scope& scope, const NameSet& o
   out.loc = t.loc;
   switch (t.kind) {
     case TermKind::kScalar:
-      return Const(t.value, t.loc);
+      // A string of the source gets a copy of its own: shared, it would
+      // keep the page of the parse tree it sits on resident after the
+      // tree is freed (a compiled policy set kept 2x its plan that way).
+      return Const(t.value.is_string() ? Value::String(t.value.string()) : t.value, t.loc);
     case TermKind::kVar: {
       if (!vars_.IsLocal(t.name, scope)) return GlobalTerm(*vars_.env().Resolve(t.name), t.loc);
       out.op = plan::TermOp::kVar;
@@ -259,16 +263,16 @@ plan::Term BodyLowerer::Lower(const ast::Term& t, Scope& scope, const NameSet& o
     }
     case TermKind::kObject: {
       out.op = plan::TermOp::kObject;
+      std::vector<std::pair<plan::Term, plan::Term>>& pairs = out.parts.Mutable().pairs;
       bool ground = true;
       for (auto& [k, v] : t.pairs) {
-        out.pairs.emplace_back(Lower(*k, scope, outer),
-                               Lower(*v, scope, outer));
-        ground = ground && out.pairs.back().first.op == plan::TermOp::kConst &&
-                 out.pairs.back().second.op == plan::TermOp::kConst;
+        pairs.emplace_back(Lower(*k, scope, outer), Lower(*v, scope, outer));
+        ground = ground && pairs.back().first.op == plan::TermOp::kConst &&
+                 pairs.back().second.op == plan::TermOp::kConst;
       }
       if (ground) {
         std::vector<ObjectEntry> entries;
-        for (auto& [k, v] : out.pairs) entries.emplace_back(k.value, v.value);
+        for (auto& [k, v] : pairs) entries.emplace_back(k.value, v.value);
         return Const(Value::Object(std::move(entries)), t.loc);
       }
       return out;
@@ -314,7 +318,8 @@ plan::Term BodyLowerer::LowerComprehension(const ast::Term& t, Scope& scope,
   for (auto& n : outer) {
     if (!own.count(n)) inner_outer.insert(n);
   }
-  out.body = std::make_shared<plan::Body>(
+  plan::TermParts& parts = out.parts.Mutable();
+  parts.body = std::make_shared<plan::Body>(
       LowerBody(*t.body, *child, bound, inner_outer));
   // The head needs its own variables bound by the body; comprehensions in
   // it check their own and see the body's bindings (closures).
@@ -329,9 +334,8 @@ plan::Term BodyLowerer::LowerComprehension(const ast::Term& t, Scope& scope,
   }
   NameSet head_outer = inner_outer;
   head_outer.insert(bound.begin(), bound.end());
-  if (t.key) out.key = std::make_shared<plan::Term>(
-                 Lower(*t.key, *child, head_outer));
-  out.head = std::make_shared<plan::Term>(Lower(*t.head, *child, head_outer));
+  if (t.key) parts.key = std::make_shared<plan::Term>(Lower(*t.key, *child, head_outer));
+  parts.head = std::make_shared<plan::Term>(Lower(*t.head, *child, head_outer));
   scopes_.push_back(std::move(child));
   return out;
 }
@@ -373,17 +377,18 @@ plan::Term BodyLowerer::LowerCall(const ast::Term& t, Scope& scope, const NameSe
     out.items.push_back(Lower(*t.items[i], scope, outer));
   }
   // Arguments that iterate over refs go first (see Use).
+  std::vector<int> eval_order;
   for (size_t i = 1; i < t.items.size(); ++i) {
     VarUse use;
     vars_.Use(*t.items[i], false, scope, outer, &use);
-    if (!use.ref_outputs.empty()) out.eval_order.insert(out.eval_order.begin(), i - 1);
-    else out.eval_order.push_back(i - 1);
+    if (!use.ref_outputs.empty()) eval_order.insert(eval_order.begin(), i - 1);
+    else eval_order.push_back(i - 1);
   }
   bool natural = true;
-  for (size_t i = 0; i < out.eval_order.size(); ++i) {
-    natural = natural && out.eval_order[i] == static_cast<int>(i);
+  for (size_t i = 0; i < eval_order.size(); ++i) {
+    natural = natural && eval_order[i] == static_cast<int>(i);
   }
-  if (natural) out.eval_order.clear();
+  if (!natural) out.parts.Mutable().eval_order = std::move(eval_order);
   int nargs = static_cast<int>(out.items.size());
   if (name == "print" && scope.Find("print") < 0) {
     out.op = plan::TermOp::kPrint;
@@ -399,7 +404,6 @@ plan::Term BodyLowerer::LowerCall(const ast::Term& t, Scope& scope, const NameSe
   }
   if (const plan::Function* f = ResolveFunction(vars_.env(), *vars_.root(), op)) {
     out.function = f;
-    out.call_name = f->name;
     if (nargs != f->arity) {
       Fail(kRegoTypeError, t.loc,
            absl::StrCat(f->name.substr(5), ": arity mismatch"));
@@ -422,7 +426,6 @@ plan::Term BodyLowerer::LowerCall(const ast::Term& t, Scope& scope, const NameSe
     return out;
   }
   out.builtin = b;
-  out.call_name = b->name;
   static const std::map<std::string, plan::Term::FastOp> kFastOps = {
       {"equal", plan::Term::FastOp::kEqual},
       {"neq", plan::Term::FastOp::kNotEqual},

@@ -9,6 +9,7 @@
 #include "engine/value/json.h"
 #include "service/api/grpc_status.h"
 #include "service/api/proto_value.h"
+#include "util/status_macros.h"
 
 namespace policyd {
 namespace {
@@ -38,9 +39,8 @@ void FillRevisions(const Decision& decision,
 absl::StatusOr<bool> InputFromProto(const v1::Input& proto, Value* input) {
   switch (proto.kind_case()) {
     case v1::Input::kValue: {
-      absl::StatusOr<Value> value = ValueFromProto(proto.value());
-      if (!value.ok()) return value.status();
-      *input = *std::move(value);
+      POLICYD_ASSIGN_OR_RETURN(Value value, ValueFromProto(proto.value()));
+      *input = std::move(value);
       return true;
     }
     case v1::Input::kJson: {
@@ -148,7 +148,7 @@ grpc::Status DecisionService::Decide(const v1::DecideRequest& request,
   }
   const Value* in = *has_input ? &input : nullptr;
   Decision decision = decider_->Decide(request.path(), in, call.deadline,
-                                          call.cancelled);
+                                          {.cancelled = call.cancelled});
   Outcome outcome = ClassifyDecision(decision);
   decider_->Record(kApi, request.path(), in, decision, outcome, call.start);
   if (!decision.status.ok()) return ToGrpcStatus(decision.status);
@@ -182,7 +182,7 @@ grpc::Status DecisionService::DecideBatch(
   for (const std::optional<Value>& input : inputs) {
     const Value* in = input.has_value() ? &*input : nullptr;
     Decision decision = decider_->Decide(request.path(), in, call.deadline,
-                                          call.cancelled);
+                                          {.cancelled = call.cancelled});
     decider_->Record(kApi, request.path(), in, decision,
                      ClassifyDecision(decision), call.start);
     // The call fails as a whole only when no decision can be made.

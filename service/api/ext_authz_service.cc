@@ -54,7 +54,7 @@ grpc::Status ExtAuthzService::Check(const grpc::ByteBuffer& request,
     return ToGrpcStatus(input.status());
   }
   Decision decision = decider_->Decide(path_, &*input, call.deadline,
-                                       call.cancelled);
+                                       {.cancelled = call.cancelled});
   if (decision.status.code() == absl::StatusCode::kFailedPrecondition) {
     // No policy yet: an error Envoy applies its failure mode to.
     decider_->Record(kApi, path_, &*input, decision, Outcome::kError,

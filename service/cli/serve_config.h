@@ -58,6 +58,13 @@ struct ServeConfig {
   // given), the required `scope` claim.
   bundles::SignatureOptions bundle_signatures;
   bool bundle_signatures_required_given = false;  // by flag or file
+  // Kubernetes objects (YAML/JSON files) for data.inventory of admission
+  // templates; "" for none.
+  std::string inventory;
+  // OPA's --authentication (off or token) and --authorization (off or
+  // basic) of the REST API.
+  std::string authentication = "off";
+  std::string authorization = "off";
 };
 
 // Parses `policyd serve` arguments (a --config file first, then the other
