@@ -7,6 +7,17 @@
 #include "bundles/fingerprint.h"
 
 namespace policyd::bundles {
+namespace {
+
+// Nothing was read: no manifest (or an empty one), modules, data or other
+// files. A bundle that loses all its files while it is rewritten looks so.
+bool HasNoFiles(const Bundle& bundle) {
+  return bundle.modules.empty() && bundle.data.empty() &&
+         bundle.yaml_files.empty() && bundle.manifest.revision.empty() &&
+         bundle.manifest.roots == std::vector<std::string>{""};
+}
+
+}  // namespace
 
 Store::Store(std::string dir, StoreOptions options)
     : dir_(std::move(dir)), options_(std::move(options)) {
@@ -97,11 +108,10 @@ absl::Status Store::ReloadNow() {
       bundle = absl::UnavailableError(
           "the bundle changed while it was read; it will be read again");
     }
-    if (bundle.ok() && bundle->modules.empty() && bundle->data.empty() &&
-        !options_.allow_empty) {
+    if (bundle.ok() && HasNoFiles(*bundle) && !options_.allow_empty) {
       bundle = absl::FailedPreconditionError(
-          "the bundle has no modules and no data; its last good version keeps "
-          "serving (--allow-empty activates it)");
+          "the bundle has no files; its last good version keeps serving "
+          "(--allow-empty activates it)");
     }
     if (!bundle.ok()) {
       BundleError error = ErrorFromLoadStatus(source.name, bundle.status());
