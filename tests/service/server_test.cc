@@ -109,8 +109,10 @@ TEST_F(ServerTest, ShutdownDrainsInFlightDecisionsAndRefusesNewOnes) {
 
   grpc::Status slow_status;
   v1::DecideResponse slow;
+  std::atomic<bool> answered{false};
   std::thread in_flight([&] {
-    slow_status = Decide(grpc_port, "app/slow", R"({"n": 1500})", &slow);
+    slow_status = Decide(grpc_port, "app/slow", R"({"n": 2500})", &slow);
+    answered = true;
   });
   ASSERT_TRUE(Eventually([&] { return server.decisions_running() == 1; }));
 
@@ -119,13 +121,14 @@ TEST_F(ServerTest, ShutdownDrainsInFlightDecisionsAndRefusesNewOnes) {
     server.Shutdown(absl::Seconds(60));
     shut_down = true;
   });
-  // The HTTP listener closes at once: new requests are refused.
+  // Both listeners stop taking calls while the decision still runs...
   ASSERT_TRUE(Eventually([&] {
-    return Http(http_port, "GET", "/health").status == 0;
+    v1::DecideResponse refused;
+    return Http(http_port, "GET", "/health").status == 0 &&
+           !Decide(grpc_port, "app/allow", "{}", &refused).ok();
   }));
-  v1::DecideResponse refused;
-  EXPECT_FALSE(Decide(grpc_port, "app/allow", "{}", &refused).ok());
-  // ... while the decision that was running still gets its answer.
+  EXPECT_FALSE(answered);
+  // ... and the decision that was running still gets its answer.
   in_flight.join();
   ASSERT_TRUE(slow_status.ok()) << slow_status.error_message();
   EXPECT_EQ(slow.result().number_value(), 7);
