@@ -3,6 +3,7 @@
 # sudo), then the project is configured, built and run/tested.
 BUILD_DIR ?= build
 ASAN_BUILD_DIR ?= build-asan
+TSAN_BUILD_DIR ?= build-tsan
 FUZZ_BUILD_DIR ?= build-fuzz
 FUZZ_SECONDS ?= 60
 FUZZ_TARGETS := $(shell grep -o '^policyd_fuzz_target.[a-z_]*' tests/fuzz/CMakeLists.txt | cut -c21-)
@@ -13,14 +14,14 @@ DEB_PACKAGES := build-essential cmake ninja-build ccache pkg-config python3 \
   libabsl-dev libgmp-dev libre2-dev libssl-dev libyaml-cpp-dev \
   nlohmann-json3-dev libsimdjson-dev libarchive-dev libgrpc++-dev \
   libprotobuf-dev protobuf-compiler protobuf-compiler-grpc libgtest-dev \
-  libgmock-dev libbenchmark-dev
+  libgmock-dev libbenchmark-dev clang
 
 # ccache keys on relative paths below the checkout, so that a fresh clone
 # elsewhere (as in CI) hits the cache filled by earlier builds.
 export CCACHE_BASEDIR ?= $(CURDIR)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps configure build test run conformance conformance-expected bench asan fuzz clean
+.PHONY: all deps configure build test run conformance conformance-expected bench asan tsan fuzz clean
 
 all: build
 
@@ -65,6 +66,20 @@ asan: deps
 	cmake --build $(ASAN_BUILD_DIR) -j $(JOBS)
 	ctest --test-dir $(ASAN_BUILD_DIR) --output-on-failure -j $(JOBS)
 
+# ThreadSanitizer build of what the concurrency tests need, and those tests:
+# the bundle store and watcher, the worker pool and completion-queue
+# threads, the Server, and the tests that start the real binary. The
+# distribution's gRPC and absl are not instrumented: tests/tsan.supp names
+# what TSan cannot see into.
+TSAN_TARGETS := policyd bundles_tests service_tests integration_tests
+TSAN_TESTS := (StoreTest|WatcherTest|WorkerPoolTest|AsyncUnaryMethodTest|CompletionQueueThreadsTest|HttpServerTest|ServerTest|ServeTest|TlsTest|RobustnessTest)\.
+tsan: deps
+	cmake -S . -B $(TSAN_BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Release \
+	  -DPOLICYD_TSAN=ON -DPOLICYD_BENCHMARKS=OFF $(CMAKE_FLAGS)
+	cmake --build $(TSAN_BUILD_DIR) -j $(JOBS) --target $(TSAN_TARGETS)
+	TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 suppressions=$(CURDIR)/tests/tsan.supp" \
+	  ctest --test-dir $(TSAN_BUILD_DIR) -R '$(TSAN_TESTS)' --output-on-failure -j $(JOBS)
+
 # libFuzzer targets (tests/fuzz) built with clang in their own build
 # directory; each runs FUZZ_SECONDS on one core from a seed corpus made of the
 # tests' examples, after replaying its kept regressions.
@@ -80,7 +95,7 @@ fuzz: deps
 	done
 
 clean:
-	rm -rf $(BUILD_DIR) $(ASAN_BUILD_DIR) $(FUZZ_BUILD_DIR)
+	rm -rf $(BUILD_DIR) $(ASAN_BUILD_DIR) $(TSAN_BUILD_DIR) $(FUZZ_BUILD_DIR)
 
 # Rewrites tests/conformance/expected_failures.txt to the cases that fail now
 # (hand-written reasons of cases that still fail are kept).

@@ -23,6 +23,10 @@ namespace policyd::bundles {
 struct LoadOptions {
   ReadLimits limits;
   SignatureOptions signatures;
+  // The store activates an empty bundles directory, or a bundle without
+  // modules and data, instead of refusing it (fail closed by default: an
+  // emptied directory is more often an accident than a wish).
+  bool allow_empty = false;
 };
 
 struct DataDocument {

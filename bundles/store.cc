@@ -7,6 +7,17 @@
 #include "bundles/fingerprint.h"
 
 namespace policyd::bundles {
+namespace {
+
+// Nothing was read: no manifest (or an empty one), modules, data or other
+// files. A bundle that loses all its files while it is rewritten looks so.
+bool HasNoFiles(const Bundle& bundle) {
+  return bundle.modules.empty() && bundle.data.empty() &&
+         bundle.yaml_files.empty() && bundle.manifest.revision.empty() &&
+         bundle.manifest.roots == std::vector<std::string>{""};
+}
+
+}  // namespace
 
 Store::Store(std::string dir, StoreOptions options)
     : dir_(std::move(dir)), options_(std::move(options)) {
@@ -30,6 +41,29 @@ void Store::AddListener(std::function<void(const ReloadEvent&)> listener) {
 }
 
 absl::Status Store::Reload() {
+  coalesce_mu_.Lock();
+  const uint64_t call = ++calls_;
+  while (answered_ < call && reloading_) {
+    coalesce_mu_.Await(absl::Condition(
+        +[](bool* reloading) { return !*reloading; }, &reloading_));
+  }
+  if (answered_ >= call) {
+    absl::Status answer = answer_;
+    coalesce_mu_.Unlock();
+    return answer;
+  }
+  reloading_ = true;
+  const uint64_t covers = calls_;
+  coalesce_mu_.Unlock();
+  absl::Status result = ReloadNow();
+  absl::MutexLock lock(&coalesce_mu_);
+  reloading_ = false;
+  answered_ = covers;
+  answer_ = result;
+  return result;
+}
+
+absl::Status Store::ReloadNow() {
   absl::MutexLock lock(&reload_mu_);
   absl::Time start = absl::Now();
   ReloadEvent event;
@@ -40,6 +74,16 @@ absl::Status Store::Reload() {
     return Finish(std::move(event), start, {});
   }
 
+  if (listed->empty() && !options_.allow_empty) {
+    event.result = absl::FailedPreconditionError(
+        "no bundle in the bundles directory");
+    event.errors.push_back(
+        {"", "", 0, 0,
+         absl::StrCat("the bundles directory ", dir_,
+                      " is empty; the last good bundles keep serving "
+                      "(--allow-empty activates an empty policy set)")});
+    return Finish(std::move(event), start, {});
+  }
   // Read the bundles that changed; reuse the others. A bundle that changes
   // while it is read is being written: refuse this attempt (the watcher
   // tries again once the writer is done) rather than activate half of it.
@@ -51,7 +95,11 @@ absl::Status Store::Reload() {
     if (it != cache_.end() && it->second.path == source.path &&
         it->second.fingerprint == before) {
       next_cache.insert(*it);
-      bundles.push_back(it->second.bundle);
+      if (it->second.bundle == nullptr) {
+        event.errors.push_back(it->second.error);
+      } else {
+        bundles.push_back(it->second.bundle);
+      }
       continue;
     }
     absl::StatusOr<Bundle> bundle =
@@ -60,12 +108,21 @@ absl::Status Store::Reload() {
       bundle = absl::UnavailableError(
           "the bundle changed while it was read; it will be read again");
     }
+    if (bundle.ok() && HasNoFiles(*bundle) && !options_.allow_empty) {
+      bundle = absl::FailedPreconditionError(
+          "the bundle has no files; its last good version keeps serving "
+          "(--allow-empty activates it)");
+    }
     if (!bundle.ok()) {
-      event.errors.push_back(ErrorFromLoadStatus(source.name, bundle.status()));
+      BundleError error = ErrorFromLoadStatus(source.name, bundle.status());
+      // Not read again until it changes (a bundle that changed while it
+      // was read has a new fingerprint by now).
+      next_cache[source.name] = {source.path, before, nullptr, error};
+      event.errors.push_back(std::move(error));
       continue;
     }
     auto shared = std::make_shared<const Bundle>(*std::move(bundle));
-    next_cache[source.name] = {source.path, before, shared};
+    next_cache[source.name] = {source.path, before, shared, {}};
     bundles.push_back(std::move(shared));
   }
   // Keep what did read well, so that only the failing bundles are re-read
@@ -80,13 +137,22 @@ absl::Status Store::Reload() {
   if (current->generation() > 0 && current->bundles() == bundles) {
     return Finish(std::move(event), start, *listed);  // nothing changed
   }
+  if (!failed_build_.empty() && failed_build_ == bundles) {
+    event.errors = failed_build_errors_;  // the same bundles fail the same way
+    event.result = absl::InvalidArgumentError("bundles not activated");
+    return Finish(std::move(event), start, *listed);
+  }
   std::shared_ptr<const Snapshot> next =
       Snapshot::Build(bundles, current->generation() + 1, &event.errors,
                       &options_.extension, overlay_);
   if (next == nullptr) {
+    failed_build_ = bundles;
+    failed_build_errors_ = event.errors;
     event.result = absl::InvalidArgumentError("bundles not activated");
     return Finish(std::move(event), start, *listed);
   }
+  failed_build_.clear();
+  failed_build_errors_.clear();
   current_.store(next);
   event.swapped = true;
   return Finish(std::move(event), start, *listed);
@@ -137,6 +203,7 @@ absl::Status Store::UpdateOverlay(
     return absl::InvalidArgumentError(absl::StrJoin(lines, "\n"));
   }
   overlay_ = std::move(next_overlay);
+  failed_build_.clear();  // the same bundles may build over other data
   current_.store(std::move(next));
   return absl::OkStatus();
 }

@@ -80,7 +80,11 @@ class Store {
 
   // Re-reads the bundles that changed (by file names, sizes, times), parses
   // only their modules whose text changed, and swaps in a new snapshot when
-  // all is well. Reloads are serialised.
+  // all is well. A bundle that failed and has not changed since is not read
+  // again (its error is kept), so repeated reloads cost a directory scan.
+  // One reload runs at a time and concurrent calls coalesce: a caller gets
+  // the result of a reload that started after it called, shared with every
+  // caller that arrived while the previous one ran.
   absl::Status Reload();
 
   StoreStatus Status() const;
@@ -107,8 +111,10 @@ class Store {
   struct Cached {
     std::string path;
     uint64_t fingerprint;
-    std::shared_ptr<const Bundle> bundle;
+    std::shared_ptr<const Bundle> bundle;  // null when it failed to load
+    BundleError error;                     // why, when it failed
   };
+  absl::Status ReloadNow();
   absl::Status Finish(ReloadEvent event, absl::Time start,
                       const std::vector<BundleSource>& listed)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(reload_mu_);
@@ -117,7 +123,19 @@ class Store {
   const StoreOptions options_;
   std::atomic<std::shared_ptr<const Snapshot>> current_;
 
-  absl::Mutex reload_mu_;  // serialises Reload()
+  // Coalescing: calls are numbered; a reload started after call N answers
+  // calls up to the number taken when it started.
+  absl::Mutex coalesce_mu_;
+  bool reloading_ ABSL_GUARDED_BY(coalesce_mu_) = false;
+  uint64_t calls_ ABSL_GUARDED_BY(coalesce_mu_) = 0;
+  uint64_t answered_ ABSL_GUARDED_BY(coalesce_mu_) = 0;
+  absl::Status answer_ ABSL_GUARDED_BY(coalesce_mu_);
+
+  absl::Mutex reload_mu_;  // serialises ReloadNow()
+  // The bundles of the last snapshot that failed to build, and why.
+  std::vector<std::shared_ptr<const Bundle>> failed_build_
+      ABSL_GUARDED_BY(reload_mu_);
+  std::vector<BundleError> failed_build_errors_ ABSL_GUARDED_BY(reload_mu_);
   std::map<std::string, Cached> cache_ ABSL_GUARDED_BY(reload_mu_);
   std::shared_ptr<const Overlay> overlay_ ABSL_GUARDED_BY(reload_mu_);
   std::vector<std::function<void(const ReloadEvent&)>> listeners_

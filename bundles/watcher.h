@@ -20,7 +20,7 @@ namespace policyd::bundles {
 
 struct WatcherOptions {
   // The tree must stay unchanged this long before a reload.
-  absl::Duration quiet = absl::Milliseconds(300);
+  absl::Duration quiet = absl::Seconds(2);
   // How often the tree is checked without an inotify event.
   absl::Duration poll_interval = absl::Seconds(2);
   // False forces polling (also the fallback when inotify is unavailable).

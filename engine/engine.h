@@ -11,6 +11,7 @@
 #ifndef POLICYD_ENGINE_ENGINE_H_
 #define POLICYD_ENGINE_ENGINE_H_
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -72,6 +73,9 @@ struct EvalOptions {
   // real decision (the benchmarks' take kilobytes), below what kills a
   // sidecar with a 512 MiB limit; 0 means no limit.
   int64_t max_memory_bytes = int64_t{256} << 20;
+  // When set, evaluation stops with eval_cancel_error once it reads true
+  // (checked where the deadline is).
+  const std::atomic<bool>* cancel = nullptr;
   // Receives each `print(...)` line; prints are dropped when unset.
   std::function<void(std::string_view line)> print;
   // Fixed time.now_ns() for the query; 0 means the real clock at start.

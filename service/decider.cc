@@ -135,7 +135,11 @@ Decision Decider::Decide(std::string_view path, const Value* input,
   }
   EvalOptions eval;
   eval.input = input;
-  eval.deadline = deadline;
+  eval.deadline = deadline == absl::InfiniteFuture()
+                      ? start + options_.default_timeout
+                      : deadline;
+  eval.cancel =
+      request.cancelled != nullptr ? request.cancelled : options_.cancel;
   eval.max_steps = options_.max_steps;
   eval.strict_builtin_errors =
       request.strict_builtin_errors.value_or(options_.strict_builtin_errors);

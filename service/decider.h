@@ -6,6 +6,7 @@
 #ifndef POLICYD_SERVICE_DECIDER_H_
 #define POLICYD_SERVICE_DECIDER_H_
 
+#include <atomic>
 #include <memory>
 #include <optional>
 #include <string>
@@ -58,6 +59,9 @@ bool HasActiveBundles(const bundles::Snapshot& snapshot);
 struct DecisionRequestOptions {
   std::optional<bool> strict_builtin_errors;  // unset: the server's
   EvalTracer* tracer = nullptr;               // explanations
+  // Turns true when the caller's call is cancelled (unset: the server's
+  // flag): the evaluation stops.
+  const std::atomic<bool>* cancelled = nullptr;
 };
 
 class Decider {
@@ -65,12 +69,18 @@ class Decider {
   struct Options {
     bool strict_builtin_errors = false;
     int64_t max_steps = 0;  // 0: no limit
+    // The deadline of a decision whose caller set none (a gRPC call without
+    // a deadline): every decision is bounded.
+    absl::Duration default_timeout = absl::Seconds(5);
+    // When set and true, evaluations stop (the server's grace period ended).
+    const std::atomic<bool>* cancel = nullptr;
   };
   // `log` may be null (decision log off). All must outlive the decider.
   Decider(const bundles::Store* store, ServiceMetrics* metrics,
           DecisionLog* log, Options options);
 
-  // Evaluates `path` for `input` (nullptr: no input).
+  // Evaluates `path` for `input` (nullptr: no input) by `deadline`
+  // (InfiniteFuture: the default timeout).
   Decision Decide(std::string_view path, const Value* input,
                   absl::Time deadline,
                   const DecisionRequestOptions& request = {}) const;

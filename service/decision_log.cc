@@ -1,5 +1,8 @@
 #include "service/decision_log.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <cerrno>
 #include <cstring>
 
@@ -59,8 +62,12 @@ absl::StatusOr<std::unique_ptr<DecisionLog>> DecisionLog::Open(
   FILE* out = stdout;
   bool owns = false;
   if (options.output != "stdout") {
-    out = std::fopen(options.output.c_str(), "a");
+    // Decisions carry request data: readable by the owner only.
+    int fd = ::open(options.output.c_str(),
+                    O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+    out = fd < 0 ? nullptr : ::fdopen(fd, "a");
     if (out == nullptr) {
+      if (fd >= 0) ::close(fd);
       return absl::InvalidArgumentError(
           absl::StrCat("decision log: cannot open ", options.output, ": ",
                        std::strerror(errno)));

@@ -244,6 +244,10 @@ class Evaluator {
         absl::Now() > options_.deadline) {
       return Fail(kEvalCancelError, {}, "evaluation deadline exceeded");
     }
+    if (options_.cancel != nullptr &&
+        options_.cancel->load(std::memory_order_relaxed)) {
+      return Fail(kEvalCancelError, {}, "evaluation cancelled");
+    }
     return true;
   }
 

@@ -136,9 +136,11 @@ DecisionService::DecisionService(bundles::Store* store, const Decider* decider,
 void DecisionService::Start(grpc::ServerCompletionQueue* cq, int slots) {
   decide_.Start(cq, slots);
   decide_batch_.Start(cq, slots);
-  // Rare calls: a couple requested at a time is enough.
+  // Rare calls: a couple requested at a time is enough. A Reload holds its
+  // thread while the bundles load, so only one is taken at a time: a storm
+  // of them holds one thread, never all, and the store coalesces the rest.
   get_status_.Start(cq, 2);
-  reload_.Start(cq, 2);
+  reload_.Start(cq, 1);
 }
 
 grpc::Status DecisionService::Decide(const v1::DecideRequest& request,
@@ -151,7 +153,8 @@ grpc::Status DecisionService::Decide(const v1::DecideRequest& request,
     return ToGrpcStatus(has_input.status());
   }
   const Value* in = *has_input ? &input : nullptr;
-  Decision decision = decider_->Decide(request.path(), in, call.deadline);
+  Decision decision = decider_->Decide(request.path(), in, call.deadline,
+                                          {.cancelled = call.cancelled});
   Outcome outcome = ClassifyDecision(decision);
   decider_->Record(kApi, request.path(), in, decision, outcome, call.start);
   if (!decision.status.ok()) return ToGrpcStatus(decision.status);
@@ -184,7 +187,8 @@ grpc::Status DecisionService::DecideBatch(
   }
   for (const std::optional<Value>& input : inputs) {
     const Value* in = input.has_value() ? &*input : nullptr;
-    Decision decision = decider_->Decide(request.path(), in, call.deadline);
+    Decision decision = decider_->Decide(request.path(), in, call.deadline,
+                                          {.cancelled = call.cancelled});
     decider_->Record(kApi, request.path(), in, decision,
                      ClassifyDecision(decision), call.start);
     // The call fails as a whole only when no decision can be made.

@@ -53,7 +53,8 @@ grpc::Status ExtAuthzService::Check(const grpc::ByteBuffer& request,
     decider_->metrics()->CountError(kApi, "invalid_argument");
     return ToGrpcStatus(input.status());
   }
-  Decision decision = decider_->Decide(path_, &*input, call.deadline);
+  Decision decision = decider_->Decide(path_, &*input, call.deadline,
+                                       {.cancelled = call.cancelled});
   if (decision.status.code() == absl::StatusCode::kFailedPrecondition) {
     // No policy yet: an error Envoy applies its failure mode to.
     decider_->Record(kApi, path_, &*input, decision, Outcome::kError,

@@ -432,15 +432,27 @@ HttpResponse RestApi::DefaultDecision(const HttpRequest& request) const {
 HttpResponse RestApi::Health(const HttpRequest& request) const {
   if (shutting_down_.load()) return RestError(500, "unavailable", "shutting down");
   if (request.HasQueryParam("bundles")) {
+    // As OPA: unhealthy until every bundle is active, and while the newest
+    // revision of any bundle failed to load (the previous one still serves,
+    // but the operator's change did not take).
     bundles::StoreStatus status = decider_->store()->Status();
     bool ready = status.current != nullptr && HasActiveBundles(*status.current);
     for (const bundles::BundleStatus& b : status.bundles) {
       if (!b.active) ready = false;
     }
-    if (!ready) {
+    if (!ready || !status.errors.empty()) {
+      std::string errors;
+      for (const bundles::BundleError& e : status.errors) {
+        if (!errors.empty()) errors += ",";
+        errors += JsonString(e.ToString());
+      }
       HttpResponse r;
-      r.status = 500;
-      r.body = "{\"error\":\"not all bundles are active\"}\n";
+      r.status = 503;
+      r.body = absl::StrCat(
+          "{\"error\":",
+          JsonString(!status.errors.empty() ? "the newest bundles failed to load"
+                                            : "not all bundles are active"),
+          ",\"errors\":[", errors, "]}\n");
       return r;
     }
   }

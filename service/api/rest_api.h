@@ -5,8 +5,9 @@
 //   POST /v1/batch/data/{path}  {"inputs": {id: input}} -> {"responses": {id: ...}}
 //   POST /                      the body is the input of the default decision;
 //                               answers its value alone
-//   GET  /health[?bundles]      200, or (with ?bundles) 500 until every
-//                               bundle is active
+//   GET  /health[?bundles]      200, or (with ?bundles) 503 until every
+//                               bundle is active and while the newest
+//                               revision of any bundle failed
 //   GET  /metrics               Prometheus text format
 //   POST /v1/admit              Kubernetes AdmissionReview (admission_webhook.h)
 // With writes enabled (RestOptions::store), also OPA's Policy API

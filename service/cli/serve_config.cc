@@ -122,7 +122,8 @@ const std::vector<Setting>& Settings() {
          c->queue_size = n;
          return absl::OkStatus();
        }},
-      {"max_steps", Kind::kInt, "evaluation step budget per decision (0: none)",
+      {"max_steps", Kind::kInt,
+       "evaluation step budget per decision (default 10000000; 0: none)",
        [](ServeConfig* c, const std::string& v, bool) -> absl::Status {
          POLICYD_ASSIGN_OR_RETURN(int64_t n, ParseInt<int64_t>("max_steps", v, 0));
          c->max_steps = n;
@@ -156,7 +157,8 @@ const std::vector<Setting>& Settings() {
          return absl::OkStatus();
        }},
       {"decision_timeout", Kind::kDuration,
-       "deadline of a REST API decision (default 5s)",
+       "deadline of a decision whose caller set none: REST, gRPC calls "
+       "without a deadline (default 5s)",
        [](ServeConfig* c, const std::string& v, bool) -> absl::Status {
          POLICYD_ASSIGN_OR_RETURN(absl::Duration d, ParseDur("decision_timeout", v));
          c->decision_timeout = d;
@@ -221,10 +223,12 @@ const std::vector<Setting>& Settings() {
          return absl::OkStatus();
        }},
       {"bundle_signatures_required", Kind::kBool,
-       "refuse bundles without .signatures.json (default false)",
+       "refuse bundles without .signatures.json (default: true when a "
+       "verification key is given)",
        [](ServeConfig* c, const std::string& v, bool) -> absl::Status {
          POLICYD_ASSIGN_OR_RETURN(bool b, ParseBool("bundle_signatures_required", v));
          c->bundle_signatures.required = b;
+         c->bundle_signatures_required_given = true;
          return absl::OkStatus();
        }},
       {"bundle_signature_scope", Kind::kString,
@@ -244,6 +248,37 @@ const std::vector<Setting>& Settings() {
        [](ServeConfig* c, const std::string& v, bool) -> absl::Status {
          POLICYD_ASSIGN_OR_RETURN(absl::Duration d, ParseDur("watch_poll_interval", v));
          c->watch_poll_interval = d;
+         return absl::OkStatus();
+       }},
+      {"watch_quiet_period", Kind::kDuration,
+       "a changed bundle loads once two scans this far apart agree "
+       "(default 2s, at least 1s)",
+       [](ServeConfig* c, const std::string& v, bool) -> absl::Status {
+         absl::StatusOr<absl::Duration> d = ParseDur("watch_quiet_period", v);
+         if (!d.ok()) return d.status();
+         if (*d < absl::Seconds(1)) {
+           return Invalid("watch_quiet_period", v, "must be at least 1s");
+         }
+         c->watch_quiet_period = *d;
+         return absl::OkStatus();
+       }},
+      {"allow_empty", Kind::kBool,
+       "an emptied bundles directory (or a bundle without files) activates "
+       "no policy instead of keeping the last good one (default false)",
+       [](ServeConfig* c, const std::string& v, bool) -> absl::Status {
+         absl::StatusOr<bool> b = ParseBool("allow_empty", v);
+         if (!b.ok()) return b.status();
+         c->allow_empty = *b;
+         return absl::OkStatus();
+       }},
+      {"max_request_bytes_in_flight", Kind::kInt,
+       "request bytes read or answered at once over all listeners; beyond "
+       "it 429 / RESOURCE_EXHAUSTED (default 134217728; 0: no cap)",
+       [](ServeConfig* c, const std::string& v, bool) -> absl::Status {
+         absl::StatusOr<uint64_t> n =
+             ParseInt<uint64_t>("max_request_bytes_in_flight", v, 0);
+         if (!n.ok()) return n.status();
+         c->max_request_bytes_in_flight = *n;
          return absl::OkStatus();
        }},
   };
@@ -382,6 +417,12 @@ absl::StatusOr<ServeConfig> ParseServeArgs(const std::vector<std::string>& args,
     bool first = std::find(seen.begin(), seen.end(), setting) == seen.end();
     if (first) seen.push_back(setting);
     POLICYD_RETURN_IF_ERROR(setting->set(&config, value, first));
+  }
+  // A verification key means bundles must be signed, unless the operator
+  // says otherwise explicitly: deleting .signatures.json must not turn
+  // verification off.
+  if (!config.bundle_signatures_required_given) {
+    config.bundle_signatures.required = !config.bundle_signatures.keys.empty();
   }
   if (config.bundles.empty()) {
     return absl::InvalidArgumentError(

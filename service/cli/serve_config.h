@@ -28,20 +28,36 @@ struct ServeConfig {
   std::string default_decision = "system/main";  // POST /
   int workers = 0;          // 0: one per core
   int queue_size = 1024;    // decisions waiting for a free slot
-  int64_t max_steps = 0;    // per decision; 0: no limit
+  // Per decision; 0: no limit. The default stops a runaway rule after a
+  // few seconds of evaluation at most (about 6 s on the CI machine, under
+  // load), well before the decision timeout of a patient caller.
+  int64_t max_steps = 10'000'000;
   bool strict_builtin_errors = false;
   absl::Duration shutdown_grace = absl::Seconds(10);
-  // Deadline of a REST decision (HTTP requests carry none of their own).
+  // Deadline of a decision whose caller set none: every REST decision, and
+  // gRPC calls that arrive without a deadline.
   absl::Duration decision_timeout = absl::Seconds(5);
+  // Request bodies being read or answered, over all listeners; beyond it
+  // new requests get 429 / RESOURCE_EXHAUSTED. 0: no cap.
+  size_t max_request_bytes_in_flight = size_t{128} << 20;
   TlsFiles tls;             // for both listeners
   std::string decision_log;  // "" off, "stdout", or a file
   std::vector<std::string> decision_log_mask;
   int decision_log_buffer = 10000;
   bool watch = true;
   absl::Duration watch_poll_interval = absl::Seconds(2);
+  // A changed bundles directory is loaded only once two scans this far
+  // apart see the same files (a writer copying file by file is not caught
+  // half way, unless it pauses longer than this).
+  absl::Duration watch_quiet_period = absl::Seconds(2);
+  // An empty bundles directory, or a bundle without files, activates an
+  // empty policy set instead of keeping the last good one.
+  bool allow_empty = false;
   // Bundle signature verification: keys by id (read from files at start-up),
-  // whether unsigned bundles are refused, the required `scope` claim.
+  // whether unsigned bundles are refused (by default: whenever a key is
+  // given), the required `scope` claim.
   bundles::SignatureOptions bundle_signatures;
+  bool bundle_signatures_required_given = false;  // by flag or file
   // Kubernetes objects (YAML/JSON files) for data.inventory of admission
   // templates; "" for none.
   std::string inventory;

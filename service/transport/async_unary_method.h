@@ -13,6 +13,7 @@
 #ifndef POLICYD_SERVICE_TRANSPORT_ASYNC_UNARY_METHOD_H_
 #define POLICYD_SERVICE_TRANSPORT_ASYNC_UNARY_METHOD_H_
 
+#include <atomic>
 #include <chrono>
 #include <string>
 #include <string_view>
@@ -35,6 +36,9 @@ namespace policyd {
 struct UnaryCall {
   absl::Time start;     // when the call was accepted (latency counts from it)
   absl::Time deadline;  // the client's; InfiniteFuture when it set none
+  // Turns true when the client cancels the call (or the server cancels it
+  // at shutdown): evaluation may stop, nobody waits for the answer.
+  const std::atomic<bool>* cancelled = nullptr;
 };
 
 template <typename Request, typename Response>
@@ -79,11 +83,16 @@ class AsyncUnaryMethod {
   }
 
  private:
-  // One call, from its request to its end; deletes itself.
+  // One call, from its request to its end; deletes itself once gRPC is done
+  // with both of its tags: the call's own (request, then answer) and, for an
+  // accepted call, the done notice (gRPC delivers that one only for calls
+  // that were matched).
   class Call final : public CompletionQueueTag {
    public:
     explicit Call(const AsyncUnaryMethod* method)
-        : method_(method), writer_(&context_) {
+        : method_(method), writer_(&context_), done_(this) {
+      call_.cancelled = &cancelled_;
+      context_.AsyncNotifyWhenDone(done_.tag());
       method_->request_(&context_, &request_, &writer_, method_->cq_, tag());
     }
 
@@ -93,11 +102,28 @@ class AsyncUnaryMethod {
         return;
       }
       // The answer is sent (or the client left), or the server is shutting
-      // down and takes no more calls.
-      delete this;
+      // down and takes no more calls (then no done notice comes).
+      Release(accepted_ ? 1 : 2);
     }
 
    private:
+    // The done notice: the call ended, cancelled or not.
+    class Done final : public CompletionQueueTag {
+     public:
+      explicit Done(Call* call) : call_(call) {}
+      void Proceed(bool) override {
+        if (call_->context_.IsCancelled()) call_->cancelled_.store(true);
+        call_->Release(1);
+      }
+
+     private:
+      Call* const call_;
+    };
+
+    void Release(int tags) {
+      if (pending_.fetch_sub(tags) == tags) delete this;
+    }
+
     void Accept() {
       accepted_ = true;
       new Call(method_);
@@ -133,6 +159,9 @@ class AsyncUnaryMethod {
     Writer writer_;
     UnaryCall call_;
     bool accepted_ = false;
+    std::atomic<bool> cancelled_{false};
+    std::atomic<int> pending_{2};  // tags gRPC still holds
+    Done done_;
   };
 
   const std::string api_;

@@ -179,6 +179,10 @@ HttpResponse ErrorResponse(int status, absl::string_view message) {
   return r;
 }
 
+HttpResponse BytesInFlightExceeded() {
+  return ErrorResponse(429, "too many request bytes in flight; retry later");
+}
+
 }  // namespace
 
 std::string_view HttpReason(int status) {
@@ -351,6 +355,8 @@ void HttpServer::Serve(int fd) {
   {
     Stream stream(fd, ssl);
     std::string buf;
+    ByteBudget* const budget = options_.bytes_in_flight;
+    size_t reserved = 0;  // by the request being read or handled
     while (ok) {
       size_t end;
       while ((end = buf.find("\r\n\r\n")) == std::string::npos) {
@@ -390,6 +396,14 @@ void HttpServer::Serve(int fd) {
             ok = false;
             break;
           }
+          if (budget != nullptr) {
+            if (!budget->TryReserve(size)) {
+              stream.Write(Serialize(BytesInFlightExceeded(), false));
+              ok = false;
+              break;
+            }
+            reserved += size;
+          }
           while (buf.size() < line_end + 2 + size + 2) {
             if (!stream.ReadMore(&buf)) {
               ok = false;
@@ -407,6 +421,13 @@ void HttpServer::Serve(int fd) {
           stream.Write(Serialize(ErrorResponse(413, "request body too large"), false));
           break;
         }
+        if (budget != nullptr) {
+          if (!budget->TryReserve(head.content_length)) {
+            stream.Write(Serialize(BytesInFlightExceeded(), false));
+            break;
+          }
+          reserved = head.content_length;
+        }
         while (buf.size() < head.content_length) {
           if (!stream.ReadMore(&buf)) {
             ok = false;
@@ -418,6 +439,9 @@ void HttpServer::Serve(int fd) {
         buf.erase(0, head.content_length);
       }
       HttpResponse response = handler_(head.request);
+      head.request.body = std::string();
+      if (reserved != 0) budget->Release(reserved);
+      reserved = 0;
       bool keep_alive = head.keep_alive;
       {
         absl::MutexLock lock(&mu_);
@@ -425,6 +449,7 @@ void HttpServer::Serve(int fd) {
       }
       if (!stream.Write(Serialize(response, keep_alive)) || !keep_alive) break;
     }
+    if (reserved != 0) budget->Release(reserved);
   }
   absl::MutexLock lock(&mu_);
   connections_.erase(fd);

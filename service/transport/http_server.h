@@ -19,6 +19,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "service/transport/byte_budget.h"
 #include "service/transport/listen_address.h"
 #include "service/transport/tls_files.h"
 
@@ -50,6 +51,9 @@ using HttpHandler = std::function<HttpResponse(const HttpRequest&)>;
 struct HttpServerOptions {
   int max_connections = 1024;
   size_t max_body_bytes = 64 << 20;
+  // Shared by every listener (may be null): bodies that do not fit beside
+  // those in flight get 429 before they are read.
+  ByteBudget* bytes_in_flight = nullptr;
   absl::Duration idle_timeout = absl::Seconds(60);
   unsigned unix_socket_mode = 0660;
   TlsFiles tls;

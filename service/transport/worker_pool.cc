@@ -101,6 +101,11 @@ size_t WorkerPool::queue_depth() const {
   return queue_.size();
 }
 
+int WorkerPool::running() const {
+  std::lock_guard lock(mu_);
+  return running_;
+}
+
 void WorkerPool::Run() {
   std::unique_lock lock(mu_);
   while (true) {

@@ -50,6 +50,8 @@ class WorkerPool {
   bool WaitIdle(absl::Time deadline);
 
   size_t queue_depth() const;
+  // Slots taken: tasks running now.
+  int running() const;
   int threads() const { return slots_; }
   size_t max_queue() const { return max_queue_; }
 

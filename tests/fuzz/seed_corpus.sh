@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Seed corpora for the fuzz targets, generated from the tests' examples into
-# OUT/<target>/ (nothing is checked in but the regressions).
+# OUT/<target>/, with the seeds checked in under tests/fuzz/corpus/<target>/.
 #   tests/fuzz/seed_corpus.sh OUT
 set -euo pipefail
 out=$1
@@ -20,3 +20,7 @@ while IFS= read -r -d '' f; do
   n=$((n + 1))
   cp "$f" "$out/fuzz_yaml_value/$n.yaml"
 done < <(find "$src/examples" "$src/deploy" "$src/tests" \( -name '*.yaml' -o -name '*.yml' \) -size -64k -print0)
+for seeds in "$src"/tests/fuzz/corpus/*/; do
+  mkdir -p "$out/$(basename "$seeds")"
+  cp "$seeds"* "$out/$(basename "$seeds")/"
+done

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -58,6 +59,18 @@ inline void WriteBundle(const std::string& dir, const std::string& name,
   fs::remove_all(old);
 }
 
+// Polls `done` every 50 ms for up to `timeout`.
+template <typename F>
+bool Eventually(F done,
+                std::chrono::seconds timeout = std::chrono::seconds(20)) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (done()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return false;
+}
+
 class PolicydProcess {
  public:
   // Starts `policyd serve ARGS` (gRPC and HTTP on free loopback ports unless
@@ -77,12 +90,16 @@ class PolicydProcess {
       ::dup2(fds[1], 2);
       ::close(fds[0]);
       ::close(fds[1]);
-      std::vector<std::string> argv_s = {POLICYD_BINARY, "serve"};
+      // POLICYD_TEST_BINARY runs the tests against another build (e.g. an
+      // older commit, to see a regression test fail there).
+      const char* env_binary = std::getenv("POLICYD_TEST_BINARY");
+      std::string binary = env_binary != nullptr ? env_binary : POLICYD_BINARY;
+      std::vector<std::string> argv_s = {binary, "serve"};
       argv_s.insert(argv_s.end(), args.begin(), args.end());
       std::vector<char*> argv;
       for (auto& a : argv_s) argv.push_back(a.data());
       argv.push_back(nullptr);
-      ::execv(POLICYD_BINARY, argv.data());
+      ::execv(binary.c_str(), argv.data());
       ::_exit(127);
     }
     ::close(fds[1]);

@@ -22,6 +22,7 @@
 namespace policyd {
 namespace {
 
+using ::policyd::testing::Eventually;
 using ::policyd::testing::FreshDir;
 using ::policyd::testing::Http;
 using ::policyd::testing::PolicydProcess;
@@ -143,17 +144,6 @@ class ServeTest : public ::testing::Test {
   std::unique_ptr<v1::DecisionService::Stub> decisions_;
   std::unique_ptr<auth::Authorization::Stub> authz_;
 };
-
-// Polls `done` for up to 20 s.
-template <typename F>
-bool Eventually(F done) {
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (done()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  return false;
-}
 
 TEST_F(ServeTest, DecisionApiAllowDenyUndefinedError) {
   WriteBundle(dir_, "main", "r1", Files());
@@ -303,7 +293,7 @@ TEST_F(ServeTest, HealthServingAfterFirstBundle) {
   v1::DecideResponse response;
   EXPECT_EQ(Decide("app/allow", "{}", &response).error_code(),
             grpc::StatusCode::FAILED_PRECONDITION);
-  EXPECT_EQ(Http(server_->http_port, "GET", "/health?bundles").status, 500);
+  EXPECT_EQ(Http(server_->http_port, "GET", "/health?bundles").status, 503);
 
   grpc::ClientContext watch_context;
   auto watch = health->Watch(&watch_context, grpc::health::v1::HealthCheckRequest());

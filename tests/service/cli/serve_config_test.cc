@@ -36,6 +36,44 @@ TEST(ServeConfigTest, Defaults) {
   EXPECT_EQ(c->envoy_decision, "envoy/authz/allow");
   EXPECT_FALSE(c->envoy_dry_run);
   EXPECT_TRUE(c->decision_log.empty());
+  // Bounded and fail-closed by default (issue 9).
+  EXPECT_GT(c->max_steps, 0);
+  EXPECT_GE(c->watch_quiet_period, absl::Seconds(1));
+  EXPECT_FALSE(c->allow_empty);
+  EXPECT_GT(c->max_request_bytes_in_flight, 0u);
+  EXPECT_FALSE(c->bundle_signatures.required);  // no key, nothing to verify
+}
+
+TEST(ServeConfigTest, AVerificationKeyRequiresSignaturesUnlessSaidOtherwise) {
+  std::string secret = ConfigFile("s3cr3t");
+  std::string key = "k=HS256:" + secret;
+  absl::StatusOr<ServeConfig> c =
+      Parse({"--bundles", "/b", "--bundle-verification-key", key});
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_TRUE(c->bundle_signatures.required);
+  c = Parse({"--bundles", "/b", "--bundle-verification-key", key,
+             "--bundle-signatures-required=false"});
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_FALSE(c->bundle_signatures.required);
+  c = Parse({"--config", ConfigFile("bundle_signatures_required: false\n"),
+             "--bundles", "/b", "--bundle-verification-key", key});
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_FALSE(c->bundle_signatures.required);
+}
+
+TEST(ServeConfigTest, QuietPeriodAllowEmptyAndBytesInFlightHaveConfigTwins) {
+  absl::StatusOr<ServeConfig> c = Parse(
+      {"--config",
+       ConfigFile("watch_quiet_period: 3s\nallow_empty: true\n"
+                  "max_request_bytes_in_flight: 1000\n"),
+       "--bundles", "/b"});
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->watch_quiet_period, absl::Seconds(3));
+  EXPECT_TRUE(c->allow_empty);
+  EXPECT_EQ(c->max_request_bytes_in_flight, 1000u);
+  c = Parse({"--bundles", "/b", "--watch-quiet-period", "300ms"});
+  ASSERT_FALSE(c.ok());
+  EXPECT_THAT(c.status().message(), HasSubstr("at least 1s"));
 }
 
 TEST(ServeConfigTest, FlagsRepeatAndTakeEquals) {
