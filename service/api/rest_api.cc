@@ -4,7 +4,6 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "absl/synchronization/notification.h"
 #include "engine/value/json.h"
 #include "service/api/grpc_status.h"
 
@@ -41,9 +40,11 @@ HttpResponse ErrorFor(const absl::Status& status) {
   }
 }
 
-HttpResponse QueueFull() {
-  return Error(429, "too_many_requests",
-               "too many decisions in flight; retry later");
+HttpResponse MethodNotAllowed(absl::string_view allow) {
+  HttpResponse r = Error(405, "method_not_allowed",
+                         absl::StrCat("allowed methods: ", allow));
+  r.headers.emplace_back("Allow", std::string(allow));
+  return r;
 }
 
 // The decoded path after `prefix` (percent-escapes resolved).
@@ -70,6 +71,12 @@ std::string PathAfter(std::string_view path, std::string_view prefix) {
   return out;
 }
 
+// When the request's header was read (now, for a request made up by a
+// caller other than the HTTP server).
+absl::Time ArrivalOf(const HttpRequest& request) {
+  return request.arrived == absl::Time() ? absl::Now() : request.arrived;
+}
+
 bool StartsWith(std::string_view s, std::string_view prefix) {
   return s.substr(0, prefix.size()) == prefix;
 }
@@ -86,11 +93,11 @@ RestApi::RestApi(const Decider* decider, WorkerPool* pool,
 HttpResponse RestApi::Handle(const HttpRequest& request) const {
   std::string_view path = request.path;
   if (path == "/health") {
-    if (request.method != "GET") return Error(405, "method_not_allowed", "use GET");
+    if (request.method != "GET") return MethodNotAllowed("GET, HEAD");
     return Health(request);
   }
   if (path == "/metrics") {
-    if (request.method != "GET") return Error(405, "method_not_allowed", "use GET");
+    if (request.method != "GET") return MethodNotAllowed("GET, HEAD");
     decider_->metrics()->queue_depth()->Set(
         static_cast<double>(pool_->queue_depth()));
     HttpResponse r;
@@ -100,38 +107,39 @@ HttpResponse RestApi::Handle(const HttpRequest& request) const {
   }
   if (path == "/v1/data" || StartsWith(path, "/v1/data/")) {
     if (request.method != "GET" && request.method != "POST") {
-      return Error(405, "method_not_allowed", "use GET or POST");
+      return MethodNotAllowed("GET, HEAD, POST");
     }
     return Data(request, path == "/v1/data" ? "" : PathAfter(path, "/v1/data/"));
   }
   if (path == "/v1/batch/data" || StartsWith(path, "/v1/batch/data/")) {
-    if (request.method != "POST") return Error(405, "method_not_allowed", "use POST");
+    if (request.method != "POST") return MethodNotAllowed("POST");
     return Batch(request, path == "/v1/batch/data"
                               ? ""
                               : PathAfter(path, "/v1/batch/data/"));
   }
   if (path == "/") {
-    if (request.method != "POST") return Error(405, "method_not_allowed", "use POST");
+    if (request.method != "POST") return MethodNotAllowed("POST");
     return DefaultDecision(request);
   }
   return Error(404, "resource_not_found",
                absl::StrCat("no such endpoint: ", request.path));
 }
 
-std::optional<Decision> RestApi::Run(std::string_view path, const Value* input,
-                                     absl::Time start) const {
-  Decision decision;
-  absl::Notification done;
-  std::string p(path);
-  absl::Time deadline = start + timeout_;
-  if (!pool_->TrySubmit([&] {
-        decision = decider_->Decide(p, input, deadline);
-        done.Notify();
-      })) {
-    decider_->metrics()->CountError(kApi, "resource_exhausted");
-    return std::nullopt;
+bool RestApi::Dispatch(const HttpRequest& request,
+                       absl::AnyInvocable<void() &&> task) const {
+  std::string_view path = request.path;
+  if (path == "/health" || path == "/metrics") {
+    std::move(task)();
+    return true;
   }
-  done.WaitForNotification();
+  if (pool_->RunHereOrSubmit(std::move(task))) return true;
+  decider_->metrics()->CountError(kApi, "resource_exhausted");
+  return false;
+}
+
+Decision RestApi::Run(std::string_view path, const Value* input,
+                      absl::Time start) const {
+  Decision decision = decider_->Decide(std::string(path), input, start + timeout_);
   decider_->Record(kApi, path, input, decision, ClassifyDecision(decision),
                    start);
   return decision;
@@ -139,7 +147,7 @@ std::optional<Decision> RestApi::Run(std::string_view path, const Value* input,
 
 HttpResponse RestApi::Data(const HttpRequest& request,
                            std::string_view path) const {
-  absl::Time start = absl::Now();
+  absl::Time start = ArrivalOf(request);
   Value input;
   bool has_input = false;
   if (request.method == "POST" && !request.body.empty()) {
@@ -160,25 +168,23 @@ HttpResponse RestApi::Data(const HttpRequest& request,
       has_input = true;
     }
   }
-  std::optional<Decision> decision =
-      Run(path, has_input ? &input : nullptr, start);
-  if (!decision.has_value()) return QueueFull();
-  if (!decision->status.ok()) return ErrorFor(decision->status);
+  Decision decision = Run(path, has_input ? &input : nullptr, start);
+  if (!decision.status.ok()) return ErrorFor(decision.status);
   HttpResponse r;
   r.body = "{";
-  if (decision->result.has_value()) {
+  if (decision.result.has_value()) {
     r.body += "\"result\":";
-    decision->result->AppendJson(&r.body);
+    decision.result->AppendJson(&r.body);
     r.body += ",";
   }
-  absl::StrAppend(&r.body, "\"decision_id\":", JsonString(decision->decision_id),
+  absl::StrAppend(&r.body, "\"decision_id\":", JsonString(decision.decision_id),
                   "}\n");
   return r;
 }
 
 HttpResponse RestApi::Batch(const HttpRequest& request,
                             std::string_view path) const {
-  absl::Time start = absl::Now();
+  absl::Time start = ArrivalOf(request);
   absl::StatusOr<Value> body = ParseJson(request.body);
   const Value* inputs = body.ok() && body->is_object() ? body->Find("inputs") : nullptr;
   if (inputs == nullptr || !inputs->is_object()) {
@@ -192,34 +198,33 @@ HttpResponse RestApi::Batch(const HttpRequest& request,
   bool any_error = false;
   bool all_error = true;
   for (const auto& [id, input] : inputs->entries()) {
-    std::optional<Decision> decision = Run(path, &input, start);
-    if (!decision.has_value()) return QueueFull();
-    if (decision->status.code() == absl::StatusCode::kFailedPrecondition ||
-        (decision->status.code() == absl::StatusCode::kInvalidArgument &&
-         ErrorCodeOf(decision->status) == "invalid_argument")) {
-      return ErrorFor(decision->status);
+    Decision decision = Run(path, &input, start);
+    if (decision.status.code() == absl::StatusCode::kFailedPrecondition ||
+        (decision.status.code() == absl::StatusCode::kInvalidArgument &&
+         ErrorCodeOf(decision.status) == "invalid_argument")) {
+      return ErrorFor(decision.status);
     }
     if (!responses.empty()) responses += ",";
     std::string key = id.is_string() ? std::string(id.string()) : id.ToJson();
     absl::StrAppend(&responses, JsonString(key), ":{");
-    if (!decision->status.ok()) {
+    if (!decision.status.ok()) {
       any_error = true;
-      HttpResponse e = ErrorFor(decision->status);
+      HttpResponse e = ErrorFor(decision.status);
       absl::StrAppend(&responses, "\"code\":",
-                      JsonString(ErrorCodeOf(decision->status)),
-                      ",\"message\":", JsonString(decision->status.message()),
+                      JsonString(ErrorCodeOf(decision.status)),
+                      ",\"message\":", JsonString(decision.status.message()),
                       ",\"http_status_code\":\"", e.status, "\",");
     } else {
       all_error = false;
-      if (decision->result.has_value()) {
+      if (decision.result.has_value()) {
         responses += "\"result\":";
-        decision->result->AppendJson(&responses);
+        decision.result->AppendJson(&responses);
         responses += ",";
       }
       responses += "\"http_status_code\":\"200\",";
     }
     absl::StrAppend(&responses, "\"decision_id\":",
-                    JsonString(decision->decision_id), "}");
+                    JsonString(decision.decision_id), "}");
   }
   HttpResponse r;
   r.status = !any_error ? 200 : all_error ? 500 : 207;
@@ -229,7 +234,7 @@ HttpResponse RestApi::Batch(const HttpRequest& request,
 }
 
 HttpResponse RestApi::DefaultDecision(const HttpRequest& request) const {
-  absl::Time start = absl::Now();
+  absl::Time start = ArrivalOf(request);
   Value input;
   bool has_input = false;
   if (!request.body.empty()) {
@@ -243,16 +248,15 @@ HttpResponse RestApi::DefaultDecision(const HttpRequest& request) const {
     input = *std::move(body);
     has_input = true;
   }
-  std::optional<Decision> decision =
+  Decision decision =
       Run(default_decision_, has_input ? &input : nullptr, start);
-  if (!decision.has_value()) return QueueFull();
-  if (!decision->status.ok()) return ErrorFor(decision->status);
-  if (!decision->result.has_value()) {
+  if (!decision.status.ok()) return ErrorFor(decision.status);
+  if (!decision.result.has_value()) {
     return Error(404, "undefined_document",
                  absl::StrCat("document missing: data/", default_decision_));
   }
   HttpResponse r;
-  r.body = decision->result->ToJson() + "\n";
+  r.body = decision.result->ToJson() + "\n";
   return r;
 }
 

@@ -8,6 +8,9 @@
 //   GET  /health[?bundles]      200, or (with ?bundles) 500 until every
 //                               bundle is active
 //   GET  /metrics               Prometheus text format
+// Decisions run in the worker pool's evaluation slots: the HTTP server hands
+// each request to Dispatch, which runs it in a slot (or refuses it, 429);
+// /health and /metrics run at once, so probes answer under load.
 // No `result` key when the decision is undefined. Errors are OPA's shape,
 // {"code": ..., "message": ...}: 400 invalid_parameter, 404
 // resource_not_found / undefined_document, 405 method_not_allowed, 429
@@ -34,6 +37,12 @@ class RestApi {
 
   HttpResponse Handle(const HttpRequest& request) const;
 
+  // HttpServerOptions::dispatch: runs `task` (which calls Handle) in an
+  // evaluation slot of the pool when `request` asks for a decision, at once
+  // otherwise. False when the pool's queue is full.
+  bool Dispatch(const HttpRequest& request,
+                absl::AnyInvocable<void() &&> task) const;
+
   void SetShuttingDown() { shutting_down_.store(true); }
 
  private:
@@ -42,10 +51,10 @@ class RestApi {
   HttpResponse DefaultDecision(const HttpRequest& request) const;
   HttpResponse Health(const HttpRequest& request) const;
 
-  // Runs `path` for `input` on the worker pool and waits for it; nullopt
-  // when the queue is full.
-  std::optional<Decision> Run(std::string_view path, const Value* input,
-                              absl::Time start) const;
+  // Decides `path` for `input` on the calling thread, which holds an
+  // evaluation slot (see Dispatch), and records the decision.
+  Decision Run(std::string_view path, const Value* input,
+               absl::Time start) const;
 
   const Decider* const decider_;
   WorkerPool* const pool_;

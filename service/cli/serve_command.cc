@@ -2,6 +2,7 @@
 
 #include <pthread.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 
 #include <algorithm>
@@ -114,6 +115,13 @@ int RunServe(const std::vector<std::string>& args, std::ostream& out,
   // A client that hangs up mid-response (TLS writes cannot ask for
   // MSG_NOSIGNAL) must not end the server.
   signal(SIGPIPE, SIG_IGN);
+  // Each HTTP connection holds a descriptor: allow as many as the hard
+  // limit does (the soft default, often 1024, is below the connection cap).
+  rlimit files;
+  if (getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur < files.rlim_max) {
+    files.rlim_cur = files.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &files);
+  }
 
   std::unique_ptr<DecisionLog> log;
   if (!config.decision_log.empty()) {
@@ -227,6 +235,19 @@ int RunServe(const std::vector<std::string>& args, std::ostream& out,
     HttpServerOptions options;
     options.unix_socket_mode = config.unix_socket_mode;
     options.tls = config.tls;
+    options.max_connections = config.http_max_connections;
+    options.max_header_bytes = config.http_max_header_bytes;
+    options.max_body_bytes = config.http_max_body_bytes;
+    options.request_timeout = config.http_request_timeout;
+    options.idle_timeout = config.http_idle_timeout;
+    options.send_timeout = config.http_send_timeout;
+    // As for gRPC: one I/O thread more than there are evaluation slots, so
+    // that with every slot busy one still reads, queues and refuses.
+    options.threads = pool.threads() + 1;
+    options.dispatch = [&rest](const HttpRequest& r,
+                               absl::AnyInvocable<void() &&> task) {
+      return rest.Dispatch(r, std::move(task));
+    };
     absl::StatusOr<std::unique_ptr<HttpServer>> server = HttpServer::Start(
         a, [&rest](const HttpRequest& r) { return rest.Handle(r); }, options);
     if (!server.ok()) {

@@ -57,6 +57,28 @@ absl::StatusOr<absl::Duration> ParseDur(const char* key, const std::string& v) {
   return d;
 }
 
+#define INT_SETTING(name, type, min, help)                            \
+  Setting {                                                          \
+    #name, Kind::kInt, help,                                         \
+        [](ServeConfig* c, const std::string& v, bool) -> absl::Status { \
+          absl::StatusOr<type> n = ParseInt<type>(#name, v, min);    \
+          if (!n.ok()) return n.status();                            \
+          c->name = *n;                                              \
+          return absl::OkStatus();                                   \
+        }                                                            \
+  }
+
+#define DURATION_SETTING(name, help)                                 \
+  Setting {                                                          \
+    #name, Kind::kDuration, help,                                    \
+        [](ServeConfig* c, const std::string& v, bool) -> absl::Status { \
+          absl::StatusOr<absl::Duration> d = ParseDur(#name, v);     \
+          if (!d.ok()) return d.status();                            \
+          c->name = *d;                                              \
+          return absl::OkStatus();                                   \
+        }                                                            \
+  }
+
 #define STRING_SETTING(name, help)                                   \
   Setting {                                                          \
     #name, Kind::kString, help,                                      \
@@ -110,30 +132,13 @@ const std::vector<Setting>& Settings() {
        }},
       STRING_SETTING(default_decision,
                      "decision path of POST / (default system/main)"),
-      {"workers", Kind::kInt,
-       "decisions evaluated at once (default: one per core)",
-       [](ServeConfig* c, const std::string& v, bool) -> absl::Status {
-         absl::StatusOr<int> n = ParseInt<int>("workers", v, 0);
-         if (!n.ok()) return n.status();
-         c->workers = *n;
-         return absl::OkStatus();
-       }},
-      {"queue_size", Kind::kInt,
-       "decisions that may wait for a free slot before callers get "
-       "RESOURCE_EXHAUSTED / 429 (default 1024)",
-       [](ServeConfig* c, const std::string& v, bool) -> absl::Status {
-         absl::StatusOr<int> n = ParseInt<int>("queue_size", v, 1);
-         if (!n.ok()) return n.status();
-         c->queue_size = *n;
-         return absl::OkStatus();
-       }},
-      {"max_steps", Kind::kInt, "evaluation step budget per decision (0: none)",
-       [](ServeConfig* c, const std::string& v, bool) -> absl::Status {
-         absl::StatusOr<int64_t> n = ParseInt<int64_t>("max_steps", v, 0);
-         if (!n.ok()) return n.status();
-         c->max_steps = *n;
-         return absl::OkStatus();
-       }},
+      INT_SETTING(workers, int, 0,
+                  "decisions evaluated at once (default: one per core)"),
+      INT_SETTING(queue_size, int, 1,
+                  "decisions that may wait for a free slot before callers get "
+                  "RESOURCE_EXHAUSTED / 429 (default 1024)"),
+      INT_SETTING(max_steps, int64_t, 0,
+                  "evaluation step budget per decision (0: none)"),
       {"strict_builtin_errors", Kind::kBool, "builtin errors fail the decision",
        [](ServeConfig* c, const std::string& v, bool) -> absl::Status {
          absl::StatusOr<bool> b = ParseBool("strict_builtin_errors", v);
@@ -141,22 +146,10 @@ const std::vector<Setting>& Settings() {
          c->strict_builtin_errors = *b;
          return absl::OkStatus();
        }},
-      {"shutdown_grace", Kind::kDuration,
-       "time in-flight decisions get on SIGTERM (default 10s)",
-       [](ServeConfig* c, const std::string& v, bool) -> absl::Status {
-         absl::StatusOr<absl::Duration> d = ParseDur("shutdown_grace", v);
-         if (!d.ok()) return d.status();
-         c->shutdown_grace = *d;
-         return absl::OkStatus();
-       }},
-      {"decision_timeout", Kind::kDuration,
-       "deadline of a REST API decision (default 5s)",
-       [](ServeConfig* c, const std::string& v, bool) -> absl::Status {
-         absl::StatusOr<absl::Duration> d = ParseDur("decision_timeout", v);
-         if (!d.ok()) return d.status();
-         c->decision_timeout = *d;
-         return absl::OkStatus();
-       }},
+      DURATION_SETTING(shutdown_grace,
+                       "time in-flight decisions get on SIGTERM (default 10s)"),
+      DURATION_SETTING(decision_timeout,
+                       "deadline of a REST API decision (default 5s)"),
       {"tls_cert_file", Kind::kString, "PEM certificate chain: serve TLS",
        [](ServeConfig* c, const std::string& v, bool) {
          c->tls.cert_file = v;
@@ -173,6 +166,21 @@ const std::vector<Setting>& Settings() {
          c->tls.client_ca_file = v;
          return absl::OkStatus();
        }},
+      INT_SETTING(http_max_connections, int, 1,
+                  "HTTP connections per listener; beyond it idle ones are "
+                  "closed first, then new ones get 503 (default 1024)"),
+      INT_SETTING(http_max_header_bytes, int64_t, 1024,
+                  "bytes of an HTTP request's line and headers (default 65536)"),
+      INT_SETTING(http_max_body_bytes, int64_t, 0,
+                  "bytes of an HTTP request body, also after gzip "
+                  "decompression (default 67108864)"),
+      DURATION_SETTING(http_request_timeout,
+                       "time to read a whole HTTP request (default 30s)"),
+      DURATION_SETTING(http_idle_timeout,
+                       "an idle keep-alive HTTP connection is closed after "
+                       "(default 60s)"),
+      DURATION_SETTING(http_send_timeout,
+                       "time to write one HTTP answer (default 30s)"),
       STRING_SETTING(decision_log,
                      "decision log: stdout or a file (default: off)"),
       {"decision_log_mask", Kind::kList,
@@ -182,14 +190,8 @@ const std::vector<Setting>& Settings() {
          c->decision_log_mask.push_back(v);
          return absl::OkStatus();
        }},
-      {"decision_log_buffer", Kind::kInt,
-       "log lines buffered before lines are dropped (default 10000)",
-       [](ServeConfig* c, const std::string& v, bool) -> absl::Status {
-         absl::StatusOr<int> n = ParseInt<int>("decision_log_buffer", v, 1);
-         if (!n.ok()) return n.status();
-         c->decision_log_buffer = *n;
-         return absl::OkStatus();
-       }},
+      INT_SETTING(decision_log_buffer, int, 1,
+                  "log lines buffered before lines are dropped (default 10000)"),
       {"bundle_verification_key", Kind::kList,
        "bundle signing key as ID=ALG:FILE (ALG: RS256, ES256, HS256, ...; FILE: PEM "
        "public key, or the HMAC secret); may repeat. With a key, signed bundles are verified",
@@ -235,14 +237,8 @@ const std::vector<Setting>& Settings() {
          c->watch = *b;
          return absl::OkStatus();
        }},
-      {"watch_poll_interval", Kind::kDuration,
-       "how often the directory is polled besides inotify (default 2s)",
-       [](ServeConfig* c, const std::string& v, bool) -> absl::Status {
-         absl::StatusOr<absl::Duration> d = ParseDur("watch_poll_interval", v);
-         if (!d.ok()) return d.status();
-         c->watch_poll_interval = *d;
-         return absl::OkStatus();
-       }},
+      DURATION_SETTING(watch_poll_interval,
+                       "how often the directory is polled besides inotify (default 2s)"),
   };
   return settings;
 }
@@ -268,7 +264,11 @@ absl::Status ApplyFile(const std::string& path, ServeConfig* config) {
         absl::StrCat("config ", path, ": expected a mapping of settings"));
   }
   for (const auto& entry : root) {
-    std::string key = entry.first.as<std::string>();
+    if (!entry.first.IsScalar()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "config ", path, ": a setting's name must be a string"));
+    }
+    std::string key = entry.first.Scalar();
     const Setting* setting = FindSetting(key);
     if (setting == nullptr) {
       return absl::InvalidArgumentError(
@@ -288,8 +288,11 @@ absl::Status ApplyFile(const std::string& path, ServeConfig* config) {
     } else if (value.IsScalar()) {
       values.push_back(value.Scalar());
     } else {
+      const char* shape = value.IsMap()        ? "a mapping"
+                          : value.IsSequence() ? "a list"
+                                               : "empty";
       return absl::InvalidArgumentError(absl::StrCat(
-          "config ", path, ": ", key, " must be a single value"));
+          "config ", path, ": ", key, " must be a single value, not ", shape));
     }
     bool first = true;
     for (const std::string& v : values) {
