@@ -97,6 +97,7 @@ int StatusForReadError(const ErrorCode& ec) {
   }
   if (ec == http::error::header_limit) return 431;
   if (ec == http::error::body_limit) return 413;
+  if (ec == http::error::bad_version) return 505;
   return 400;
 }
 
@@ -278,18 +279,24 @@ class Session : public Connection,
                                 "HTTP version not supported"),
                   false);
     }
-    // Beast frames only a final `chunked`; any other transfer coding would
-    // leave the body's length unknown (RFC 9112 6.3: the server must not
-    // guess).
-    if (header.count(http::field::transfer_encoding) > 0 &&
-        !(header.count(http::field::transfer_encoding) == 1 &&
+    // Beast frames a request by a final `chunked` only. Any other transfer
+    // coding leaves the body's length unknown: 400 when `chunked` is not
+    // last (RFC 9112 6.3), 501 for a coding before it that is not supported.
+    if (header.count(http::field::transfer_encoding) > 0) {
+      bool only_chunked =
+          header.count(http::field::transfer_encoding) == 1 &&
           absl::EqualsIgnoreCase(
-              absl::StripAsciiWhitespace(SV(
-                  header[http::field::transfer_encoding])),
-              "chunked"))) {
-      return Send(ErrorResponse(501, "invalid_parameter",
-                                "unsupported transfer coding"),
-                  false);
+              absl::StripAsciiWhitespace(SV(header[http::field::transfer_encoding])),
+              "chunked");
+      if (!only_chunked) {
+        return parser_->chunked()
+                   ? Send(ErrorResponse(501, "invalid_parameter",
+                                        "unsupported transfer coding"),
+                          false)
+                   : Send(ErrorResponse(400, "invalid_parameter",
+                                        "the last transfer coding must be chunked"),
+                          false);
+      }
     }
     if (header.version() == 11 &&
         absl::EqualsIgnoreCase(SV(header[http::field::expect]),
@@ -425,6 +432,7 @@ class Session : public Connection,
     if (status == 0) return Shutdown();
     std::string message = status == 431   ? "request header too large"
                           : status == 413 ? "request body too large"
+                          : status == 505 ? "HTTP version not supported"
                                           : "malformed request: " + ec.message();
     Send(ErrorResponse(status, "invalid_parameter", message), false);
   }

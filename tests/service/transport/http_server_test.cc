@@ -5,6 +5,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <fstream>
+
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -89,8 +91,69 @@ TEST_F(HttpServerTest, ExpectContinue) {
 TEST_F(HttpServerTest, MalformedRequests) {
   EXPECT_THAT(Exchange("NONSENSE\r\n\r\n"), StartsWith("HTTP/1.1 400 "));
   EXPECT_THAT(Exchange("GET / HTTP/2.0\r\n\r\n"), StartsWith("HTTP/1.1 505 "));
+  // A body whose length cannot be known (chunked not last): 400.
   EXPECT_THAT(Exchange("GET / HTTP/1.1\r\nTransfer-Encoding: gzip\r\n\r\n"),
+              StartsWith("HTTP/1.1 400 "));
+  // Chunked last, but a coding before it that is not supported: 501.
+  EXPECT_THAT(Exchange("GET / HTTP/1.1\r\nTransfer-Encoding: gzip, chunked\r\n\r\n"),
               StartsWith("HTTP/1.1 501 "));
+}
+
+TEST_F(HttpServerTest, HeadHasTheLengthOfGetButNoBody) {
+  std::string out = Exchange("HEAD /h HTTP/1.1\r\nConnection: close\r\n\r\n");
+  EXPECT_THAT(out, StartsWith("HTTP/1.1 200 OK\r\n"));
+  // The handler saw GET: "GET /h ? [] -" is 13 bytes.
+  EXPECT_THAT(out, HasSubstr("Content-Length: 14\r\n"));
+  EXPECT_THAT(out, HasSubstr("Date: "));
+  EXPECT_EQ(out.substr(out.find("\r\n\r\n") + 4), "");
+}
+
+TEST(HttpServerDispatchTest, RefusedCallsGet429) {
+  HttpServerOptions options;
+  int dispatched = 0;
+  options.dispatch = [&](const HttpRequest& r, absl::AnyInvocable<void() &&> task) {
+    ++dispatched;
+    if (r.path == "/busy") return false;
+    std::move(task)();
+    return true;
+  };
+  auto server = HttpServer::Start(
+      *ParseListenAddress("127.0.0.1:0"),
+      [](const HttpRequest&) { return HttpResponse{200, "text/plain", "ran"}; },
+      options);
+  ASSERT_TRUE(server.ok()) << server.status();
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons((*server)->port());
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  std::string raw =
+      "GET /busy HTTP/1.1\r\n\r\nGET /free HTTP/1.1\r\nConnection: close\r\n\r\n";
+  (void)!::write(fd, raw.data(), raw.size());
+  std::string out;
+  char buf[4096];
+  ssize_t n;
+  while ((n = ::read(fd, buf, sizeof buf)) > 0) out.append(buf, n);
+  ::close(fd);
+  EXPECT_THAT(out, StartsWith("HTTP/1.1 429 "));
+  EXPECT_THAT(out, HasSubstr("HTTP/1.1 200 OK"));
+  EXPECT_THAT(out, HasSubstr("ran"));
+  EXPECT_EQ(dispatched, 2);
+}
+
+TEST(HttpServerUnixTest, RefusesToReplaceAFileThatIsNotASocket) {
+  std::string path = ::testing::TempDir() + "/http_server_test_not_a_socket";
+  { std::ofstream(path) << "precious"; }
+  auto server = HttpServer::Start(*ParseListenAddress("unix://" + path),
+                                  [](const HttpRequest&) { return HttpResponse(); },
+                                  HttpServerOptions());
+  ASSERT_FALSE(server.ok());
+  EXPECT_THAT(server.status().message(), HasSubstr("not a socket"));
+  std::ifstream in(path);
+  std::string text;
+  in >> text;
+  EXPECT_EQ(text, "precious");
 }
 
 TEST_F(HttpServerTest, StopClosesTheListener) {
