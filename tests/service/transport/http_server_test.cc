@@ -103,7 +103,7 @@ TEST_F(HttpServerTest, HeadHasTheLengthOfGetButNoBody) {
   std::string out = Exchange("HEAD /h HTTP/1.1\r\nConnection: close\r\n\r\n");
   EXPECT_THAT(out, StartsWith("HTTP/1.1 200 OK\r\n"));
   // The handler saw GET: "GET /h ? [] -" is 13 bytes.
-  EXPECT_THAT(out, HasSubstr("Content-Length: 14\r\n"));
+  EXPECT_THAT(out, HasSubstr("Content-Length: 13\r\n"));
   EXPECT_THAT(out, HasSubstr("Date: "));
   EXPECT_EQ(out.substr(out.find("\r\n\r\n") + 4), "");
 }
