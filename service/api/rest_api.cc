@@ -102,7 +102,7 @@ HttpResponse RestApi::Handle(const HttpRequest& request) const {
         static_cast<double>(pool_->queue_depth()));
     HttpResponse r;
     r.content_type = "text/plain; version=0.0.4; charset=utf-8";
-    r.body = decider_->metrics()->registry().Render();
+    r.body = decider_->metrics()->Render();
     return r;
   }
   if (path == "/v1/data" || StartsWith(path, "/v1/data/")) {

@@ -168,7 +168,7 @@ int RunServe(const std::vector<std::string>& args, std::ostream& out,
   decider_options.strict_builtin_errors = config.strict_builtin_errors;
   Decider decider(&store, &metrics, log.get(), decider_options);
   uint64_t dropped_seen = 0;
-  metrics.registry().AddCollector([&] {
+  metrics.AddCollector([&] {
     metrics.queue_depth()->Set(static_cast<double>(pool.queue_depth()));
     if (log != nullptr) {
       uint64_t dropped = log->dropped();
