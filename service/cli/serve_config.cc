@@ -5,23 +5,23 @@
 #include <functional>
 #include <iterator>
 #include <optional>
-#include <set>
 #include <string_view>
 
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
+#include "engine/builtins/jose/jws.h"
 #include "yaml-cpp/yaml.h"
 
 namespace policyd {
 namespace {
 
-enum class Kind { kString, kBool, kInt, kDuration, kAddress, kList, kMode };
+enum class SettingKind { kString, kBool, kInt, kDuration, kAddress, kList, kMode };
 
 struct Setting {
   const char* key;  // the flag is --key with '_' as '-'
-  Kind kind;
+  SettingKind kind;
   const char* help;
   // Sets the value from its text; `first` is true for the first time the
   // setting is given in its source (lists restart then).
@@ -59,7 +59,7 @@ absl::StatusOr<absl::Duration> ParseDur(const char* key, const std::string& v) {
 
 #define INT_SETTING(name, type, min, help)                            \
   Setting {                                                          \
-    #name, Kind::kInt, help,                                         \
+    #name, SettingKind::kInt, help,                                         \
         [](ServeConfig* c, const std::string& v, bool) -> absl::Status { \
           absl::StatusOr<type> n = ParseInt<type>(#name, v, min);    \
           if (!n.ok()) return n.status();                            \
@@ -70,7 +70,7 @@ absl::StatusOr<absl::Duration> ParseDur(const char* key, const std::string& v) {
 
 #define DURATION_SETTING(name, help)                                 \
   Setting {                                                          \
-    #name, Kind::kDuration, help,                                    \
+    #name, SettingKind::kDuration, help,                                    \
         [](ServeConfig* c, const std::string& v, bool) -> absl::Status { \
           absl::StatusOr<absl::Duration> d = ParseDur(#name, v);     \
           if (!d.ok()) return d.status();                            \
@@ -81,7 +81,7 @@ absl::StatusOr<absl::Duration> ParseDur(const char* key, const std::string& v) {
 
 #define STRING_SETTING(name, help)                                   \
   Setting {                                                          \
-    #name, Kind::kString, help,                                      \
+    #name, SettingKind::kString, help,                                      \
         [](ServeConfig* c, const std::string& v, bool) {             \
           c->name = v;                                               \
           return absl::OkStatus();                                   \
@@ -91,7 +91,7 @@ absl::StatusOr<absl::Duration> ParseDur(const char* key, const std::string& v) {
 const std::vector<Setting>& Settings() {
   static const std::vector<Setting> settings = {
       STRING_SETTING(bundles, "the bundles directory (required)"),
-      {"grpc_addr", Kind::kAddress,
+      {"grpc_addr", SettingKind::kAddress,
        "gRPC listener, host:port or unix:///path; may repeat (default :9191)",
        [](ServeConfig* c, const std::string& v, bool first) -> absl::Status {
          absl::StatusOr<ListenAddress> a = ParseListenAddress(v);
@@ -100,7 +100,7 @@ const std::vector<Setting>& Settings() {
          c->grpc_addr.push_back(*a);
          return absl::OkStatus();
        }},
-      {"http_addr", Kind::kAddress,
+      {"http_addr", SettingKind::kAddress,
        "HTTP listener, host:port or unix:///path; may repeat (default :8181)",
        [](ServeConfig* c, const std::string& v, bool first) -> absl::Status {
          absl::StatusOr<ListenAddress> a = ParseListenAddress(v);
@@ -109,7 +109,7 @@ const std::vector<Setting>& Settings() {
          c->http_addr.push_back(*a);
          return absl::OkStatus();
        }},
-      {"unix_socket_mode", Kind::kMode, "file mode of Unix sockets (default 0660)",
+      {"unix_socket_mode", SettingKind::kMode, "file mode of Unix sockets (default 0660)",
        [](ServeConfig* c, const std::string& v, bool) -> absl::Status {
          unsigned mode = 0;
          for (char ch : v) {
@@ -122,7 +122,7 @@ const std::vector<Setting>& Settings() {
        }},
       STRING_SETTING(envoy_decision,
                      "decision path for ext_authz (default envoy/authz/allow)"),
-      {"envoy_dry_run", Kind::kBool,
+      {"envoy_dry_run", SettingKind::kBool,
        "ext_authz allows every request, still deciding and logging",
        [](ServeConfig* c, const std::string& v, bool) -> absl::Status {
          absl::StatusOr<bool> b = ParseBool("envoy_dry_run", v);
@@ -139,7 +139,7 @@ const std::vector<Setting>& Settings() {
                   "RESOURCE_EXHAUSTED / 429 (default 1024)"),
       INT_SETTING(max_steps, int64_t, 0,
                   "evaluation step budget per decision (0: none)"),
-      {"strict_builtin_errors", Kind::kBool, "builtin errors fail the decision",
+      {"strict_builtin_errors", SettingKind::kBool, "builtin errors fail the decision",
        [](ServeConfig* c, const std::string& v, bool) -> absl::Status {
          absl::StatusOr<bool> b = ParseBool("strict_builtin_errors", v);
          if (!b.ok()) return b.status();
@@ -150,17 +150,17 @@ const std::vector<Setting>& Settings() {
                        "time in-flight decisions get on SIGTERM (default 10s)"),
       DURATION_SETTING(decision_timeout,
                        "deadline of a REST API decision (default 5s)"),
-      {"tls_cert_file", Kind::kString, "PEM certificate chain: serve TLS",
+      {"tls_cert_file", SettingKind::kString, "PEM certificate chain: serve TLS",
        [](ServeConfig* c, const std::string& v, bool) {
          c->tls.cert_file = v;
          return absl::OkStatus();
        }},
-      {"tls_key_file", Kind::kString, "PEM private key of the certificate",
+      {"tls_key_file", SettingKind::kString, "PEM private key of the certificate",
        [](ServeConfig* c, const std::string& v, bool) {
          c->tls.key_file = v;
          return absl::OkStatus();
        }},
-      {"tls_client_ca_file", Kind::kString,
+      {"tls_client_ca_file", SettingKind::kString,
        "PEM CA bundle: require client certificates (mutual TLS)",
        [](ServeConfig* c, const std::string& v, bool) {
          c->tls.client_ca_file = v;
@@ -183,7 +183,7 @@ const std::vector<Setting>& Settings() {
                        "time to write one HTTP answer (default 30s)"),
       STRING_SETTING(decision_log,
                      "decision log: stdout or a file (default: off)"),
-      {"decision_log_mask", Kind::kList,
+      {"decision_log_mask", SettingKind::kList,
        "input path to erase from the log, e.g. /input/password; may repeat",
        [](ServeConfig* c, const std::string& v, bool first) {
          if (first) c->decision_log_mask.clear();
@@ -192,9 +192,9 @@ const std::vector<Setting>& Settings() {
        }},
       INT_SETTING(decision_log_buffer, int, 1,
                   "log lines buffered before lines are dropped (default 10000)"),
-      {"bundle_verification_key", Kind::kList,
-       "bundle signing key as ID=ALG:FILE (ALG: RS256, ES256, HS256, ...; FILE: PEM "
-       "public key, or the HMAC secret); may repeat. With a key, signed bundles are verified",
+      {"bundle_verification_key", SettingKind::kList,
+       "bundle signing key as ID=ALG:FILE (ALG: RS/PS/ES/HS 256/384/512 or EdDSA; "
+       "FILE: PEM public key, or the HMAC secret); may repeat. With a key, signed bundles are verified",
        [](ServeConfig* c, const std::string& v, bool first) -> absl::Status {
          size_t eq = v.find('=');
          size_t colon = v.find(':', eq == std::string::npos ? 0 : eq);
@@ -202,9 +202,7 @@ const std::vector<Setting>& Settings() {
            return Invalid("bundle_verification_key", v, "expected ID=ALG:FILE");
          }
          std::string alg = v.substr(eq + 1, colon - eq - 1);
-         static const std::set<std::string> kAlgorithms = {
-             "RS256", "RS384", "RS512", "ES256", "ES384", "ES512", "HS256", "HS384", "HS512"};
-         if (!kAlgorithms.count(alg)) {
+         if (FindJwsAlgorithm(alg) == nullptr) {
            return Invalid("bundle_verification_key", v, "unknown algorithm " + alg);
          }
          std::ifstream file(v.substr(colon + 1), std::ios::binary);
@@ -216,7 +214,7 @@ const std::vector<Setting>& Settings() {
          c->bundle_signatures.keys[v.substr(0, eq)] = {alg, key};
          return absl::OkStatus();
        }},
-      {"bundle_signatures_required", Kind::kBool,
+      {"bundle_signatures_required", SettingKind::kBool,
        "refuse bundles without .signatures.json (default false)",
        [](ServeConfig* c, const std::string& v, bool) -> absl::Status {
          absl::StatusOr<bool> b = ParseBool("bundle_signatures_required", v);
@@ -224,13 +222,13 @@ const std::vector<Setting>& Settings() {
          c->bundle_signatures.required = *b;
          return absl::OkStatus();
        }},
-      {"bundle_signature_scope", Kind::kString,
+      {"bundle_signature_scope", SettingKind::kString,
        "the scope claim signed bundles must carry (default: any)",
        [](ServeConfig* c, const std::string& v, bool) {
          c->bundle_signatures.scope = v;
          return absl::OkStatus();
        }},
-      {"watch", Kind::kBool, "reload when the bundles directory changes (default true)",
+      {"watch", SettingKind::kBool, "reload when the bundles directory changes (default true)",
        [](ServeConfig* c, const std::string& v, bool) -> absl::Status {
          absl::StatusOr<bool> b = ParseBool("watch", v);
          if (!b.ok()) return b.status();
@@ -277,7 +275,7 @@ absl::Status ApplyFile(const std::string& path, ServeConfig* config) {
     const YAML::Node& value = entry.second;
     std::vector<std::string> values;
     if (value.IsSequence() &&
-        (setting->kind == Kind::kList || setting->kind == Kind::kAddress)) {
+        (setting->kind == SettingKind::kList || setting->kind == SettingKind::kAddress)) {
       for (const auto& item : value) {
         if (!item.IsScalar()) {
           return absl::InvalidArgumentError(absl::StrCat(
@@ -359,7 +357,7 @@ absl::StatusOr<ServeConfig> ParseServeArgs(const std::vector<std::string>& args,
           absl::StrCat("unknown flag --", name, " (see --help)"));
     }
     if (!value.has_value()) {
-      if (setting != nullptr && setting->kind == Kind::kBool) {
+      if (setting != nullptr && setting->kind == SettingKind::kBool) {
         value = "true";
       } else if (i + 1 < args.size()) {
         value = args[++i];
