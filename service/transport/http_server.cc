@@ -19,10 +19,10 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/local/stream_protocol.hpp>
+#include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/strand.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -116,7 +116,7 @@ namespace http_server_internal {
 class Connection {
  public:
   virtual ~Connection() = default;
-  // Closes the connection on its own strand; with `only_if_idle`, only when
+  // Closes the connection on its own thread; with `only_if_idle`, only when
   // it is still waiting for a request's first byte by then.
   virtual void Close(bool only_if_idle) = 0;
 
@@ -131,7 +131,12 @@ using http_server_internal::Connection;
 class HttpServer::Impl {
  public:
   Impl(HttpHandler handler, HttpServerOptions options)
-      : handler_(std::move(handler)), options_(std::move(options)) {}
+      : handler_(std::move(handler)), options_(std::move(options)) {
+    for (int i = 0; i < std::max(1, options_.threads); ++i) {
+      contexts_.push_back(std::make_unique<asio::io_context>(1));
+    }
+    accept_retry_.emplace(*contexts_[0]);
+  }
 
   absl::Status Listen(const ListenAddress& address);
   void Run();
@@ -171,16 +176,16 @@ class HttpServer::Impl {
   int calls_ = 0;                       // guarded by mu_
   bool stopped_ = false;                // guarded by mu_
 
-  // Destroyed before the table above: sessions still queued in it forget
-  // themselves when it goes.
-  asio::io_context ioc_;
-  asio::strand<asio::io_context::executor_type> accept_strand_{
-      asio::make_strand(ioc_)};
+  // One I/O context per thread, each connection on one of them (round
+  // robin), so that a connection's steps never wake or wait for another
+  // thread; the first also runs the acceptor. Destroyed before the table
+  // above: sessions still queued in them forget themselves when they go.
+  std::vector<std::unique_ptr<asio::io_context>> contexts_;
+  size_t next_context_ = 0;  // used by the acceptor only
   std::optional<tcp::acceptor> tcp_acceptor_;
   std::optional<local::acceptor> unix_acceptor_;
-  asio::steady_timer accept_retry_{accept_strand_};
-  std::optional<asio::executor_work_guard<asio::io_context::executor_type>>
-      work_;
+  std::optional<asio::steady_timer> accept_retry_;
+  std::vector<asio::executor_work_guard<asio::io_context::executor_type>> work_;
   std::vector<std::thread> threads_;
 };
 
@@ -188,7 +193,7 @@ namespace {
 
 // One connection: reads a request, has it handled, writes the answer, and
 // again while the connection is kept alive. Every step runs on the
-// connection's strand; `self` keeps it alive across steps.
+// connection's thread; `self` keeps it alive across steps.
 template <typename Stream>
 class Session : public Connection,
                 public std::enable_shared_from_this<Session<Stream>> {
@@ -377,7 +382,8 @@ class Session : public Connection,
       HttpResponse response = self->server_->handler()(self->request_);
       HttpServer::Impl* server = self->server_;
       Session* session = self.get();
-      asio::post(session->stream_.get_executor(),
+      // Runs at once when the handler ran on the connection's own thread.
+      asio::dispatch(session->stream_.get_executor(),
                  [self = std::move(self), response = std::move(response)]() mutable {
                    self->Send(std::move(response), self->keep_alive_);
                  });
@@ -507,7 +513,7 @@ absl::Status HttpServer::Impl::Listen(const ListenAddress& address) {
       }
       ::unlink(address.path.c_str());
     }
-    unix_acceptor_.emplace(accept_strand_);
+    unix_acceptor_.emplace(*contexts_[0]);
     unix_acceptor_->open(local(), ec);
     if (!ec) unix_acceptor_->bind(local::endpoint(address.path), ec);
     if (ec) {
@@ -518,7 +524,7 @@ absl::Status HttpServer::Impl::Listen(const ListenAddress& address) {
     ::chmod(address.path.c_str(), options_.unix_socket_mode);
     unix_acceptor_->listen(asio::socket_base::max_listen_connections, ec);
   } else {
-    tcp::resolver resolver(ioc_);
+    tcp::resolver resolver(*contexts_[0]);
     auto endpoints = resolver.resolve(
         address.host, std::to_string(address.port),
         tcp::resolver::passive | tcp::resolver::numeric_service, ec);
@@ -529,7 +535,7 @@ absl::Status HttpServer::Impl::Listen(const ListenAddress& address) {
     absl::Status last = absl::UnavailableError(
         absl::StrCat("bind ", address.ToString(), ": no address"));
     for (const auto& entry : endpoints) {
-      tcp::acceptor acceptor(accept_strand_);
+      tcp::acceptor acceptor(*contexts_[0]);
       acceptor.open(entry.endpoint().protocol(), ec);
       if (ec) continue;
       acceptor.set_option(asio::socket_base::reuse_address(true), ec);
@@ -551,20 +557,20 @@ absl::Status HttpServer::Impl::Listen(const ListenAddress& address) {
 }
 
 void HttpServer::Impl::Run() {
-  work_.emplace(ioc_.get_executor());
-  asio::post(accept_strand_, [this] {
+  for (auto& context : contexts_) work_.emplace_back(context->get_executor());
+  asio::post(*contexts_[0], [this] {
     if (tcp_acceptor_.has_value()) Accept<tcp>(&*tcp_acceptor_);
     if (unix_acceptor_.has_value()) Accept<local>(&*unix_acceptor_);
   });
-  for (int i = 0; i < std::max(1, options_.threads); ++i) {
-    threads_.emplace_back([this] { ioc_.run(); });
+  for (auto& context : contexts_) {
+    threads_.emplace_back([context = context.get()] { context->run(); });
   }
 }
 
 template <typename Protocol>
 void HttpServer::Impl::Accept(typename Protocol::acceptor* acceptor) {
   acceptor->async_accept(
-      asio::make_strand(ioc_),
+      contexts_[next_context_++ % contexts_.size()]->get_executor(),
       [this, acceptor](ErrorCode ec, typename Protocol::socket socket) {
         if (stopping()) return;
         if (ec) {
@@ -574,8 +580,8 @@ void HttpServer::Impl::Accept(typename Protocol::acceptor* acceptor) {
             // Out of descriptors: retrying at once would spin. Shed an idle
             // connection and try again a little later.
             CloseIdle(false);
-            accept_retry_.expires_after(kAcceptBackoff);
-            accept_retry_.async_wait([this, acceptor](ErrorCode ec) {
+            accept_retry_->expires_after(kAcceptBackoff);
+            accept_retry_->async_wait([this, acceptor](ErrorCode ec) {
               if (!ec && !stopping()) Accept<Protocol>(acceptor);
             });
             return;
@@ -670,11 +676,11 @@ void HttpServer::Impl::Stop(absl::Duration grace) {
   }
   stopping_.store(true);
   std::promise<void> closed;
-  asio::post(accept_strand_, [this, &closed] {
+  asio::post(*contexts_[0], [this, &closed] {
     ErrorCode ignored;
     if (tcp_acceptor_.has_value()) tcp_acceptor_->close(ignored);
     if (unix_acceptor_.has_value()) unix_acceptor_->close(ignored);
-    accept_retry_.cancel();
+    accept_retry_->cancel();
     closed.set_value();
   });
   if (!threads_.empty()) closed.get_future().wait();
@@ -697,8 +703,8 @@ void HttpServer::Impl::Stop(absl::Duration grace) {
   changed_.wait_for(lock, ToChrono(kCloseWait),
                     [this] { return connections_.empty(); });
   lock.unlock();
-  work_.reset();
-  ioc_.stop();
+  work_.clear();
+  for (auto& context : contexts_) context->stop();
   for (std::thread& t : threads_) t.join();
   threads_.clear();
 }
