@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <array>
 #include <atomic>
 #include <cerrno>
 #include <chrono>
@@ -101,9 +102,17 @@ int StatusForReadError(const ErrorCode& ec) {
   return 400;
 }
 
+// Streams bound to their io_context's own executor type rather than Asio's
+// type-erased one, which cost about 1 k instructions per request.
+using Executor = asio::io_context::executor_type;
+template <typename Protocol>
+using PlainStream = beast::basic_stream<Protocol, Executor>;
+template <typename Protocol>
+using TlsStream = beast::ssl_stream<PlainStream<Protocol>>;
+
 template <typename Stream>
-constexpr bool kIsTls = !std::is_same_v<Stream, beast::tcp_stream> &&
-                        !std::is_same_v<Stream, beast::basic_stream<local>>;
+constexpr bool kIsTls = !std::is_same_v<Stream, PlainStream<tcp>> &&
+                        !std::is_same_v<Stream, PlainStream<local>>;
 
 // Beast's string_view (Boost's) as the standard one.
 absl::string_view SV(beast::string_view s) { return {s.data(), s.size()}; }
@@ -402,28 +411,46 @@ class Session : public Connection,
     }
   }
 
+  // Writes the answer: a head of our own (the fields are few and known,
+  // and Beast's serializer cost about 12 k instructions per answer, a
+  // fifth of a REST decision) and the body, in one gathered write.
   void Send(HttpResponse response, bool keep_alive) {
     keep_alive = keep_alive && !server_->stopping();
-    response_.emplace();
-    http::response<http::string_body>& res = *response_;
-    res.version(version_);
-    res.result(static_cast<unsigned>(response.status));
-    res.set(http::field::date, DateNow());
-    res.set(http::field::content_type, response.content_type);
-    for (const auto& [name, value] : response.headers) res.set(name, value);
     if (gzip_ok_ && response.body.size() >= kGzipMinBytes) {
       response.body = Gzip(response.body);
-      res.set(http::field::content_encoding, "gzip");
-      res.set(http::field::vary, "Accept-Encoding");
+      response.headers.emplace_back("Content-Encoding", "gzip");
+      response.headers.emplace_back("Vary", "Accept-Encoding");
     }
-    res.content_length(response.body.size());
-    if (!head_) res.body() = std::move(response.body);
-    res.keep_alive(keep_alive);
+    body_ = head_ ? std::string() : std::move(response.body);
+    out_head_.clear();
+    std::string_view reason = HttpReason(response.status);
+    absl::StrAppend(&out_head_, version_ == 10 ? "HTTP/1.0 " : "HTTP/1.1 ",
+                    response.status, " ",
+                    absl::string_view(reason.data(), reason.size()),
+                    "\r\nDate: ", DateNow());
+    if (!response.content_type.empty()) {
+      absl::StrAppend(&out_head_, "\r\nContent-Type: ", response.content_type);
+    }
+    for (const auto& [name, value] : response.headers) {
+      // A field that would break the head's framing is dropped.
+      if (name.find_first_of(":\r\n") != std::string::npos ||
+          value.find_first_of("\r\n") != std::string::npos) {
+        continue;
+      }
+      absl::StrAppend(&out_head_, "\r\n", name, ": ", value);
+    }
+    absl::StrAppend(&out_head_, "\r\nContent-Length: ",
+                    head_ ? response.body.size() : body_.size(),
+                    !keep_alive        ? "\r\nConnection: close\r\n\r\n"
+                    : version_ == 10 ? "\r\nConnection: keep-alive\r\n\r\n"
+                                       : "\r\n\r\n");
     Expire(server_->options().send_timeout);
-    http::async_write(
-        stream_, res,
+    std::array<asio::const_buffer, 2> buffers = {asio::buffer(out_head_),
+                                                 asio::buffer(body_)};
+    asio::async_write(
+        stream_, buffers,
         [self = this->shared_from_this(), keep_alive](ErrorCode ec, size_t) {
-          self->response_.reset();
+          self->body_.clear();
           if (ec || !keep_alive) return self->Shutdown();
           self->head_ = false;
           self->gzip_ok_ = false;
@@ -456,7 +483,8 @@ class Session : public Connection,
   const bool reject_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
-  std::optional<http::response<http::string_body>> response_;
+  std::string out_head_;  // of the answer being written
+  std::string body_;      // of the answer being written
   HttpRequest request_;
   absl::Time arrived_;
   unsigned version_ = 11;
@@ -571,7 +599,9 @@ template <typename Protocol>
 void HttpServer::Impl::Accept(typename Protocol::acceptor* acceptor) {
   acceptor->async_accept(
       contexts_[next_context_++ % contexts_.size()]->get_executor(),
-      [this, acceptor](ErrorCode ec, typename Protocol::socket socket) {
+      [this, acceptor](
+          ErrorCode ec,
+          typename Protocol::socket::template rebind_executor<Executor>::other socket) {
         if (stopping()) return;
         if (ec) {
           int e = ec.value();
@@ -593,16 +623,15 @@ void HttpServer::Impl::Accept(typename Protocol::acceptor* acceptor) {
           ErrorCode ignored;
           socket.set_option(tcp::no_delay(true), ignored);
           if (tls_.has_value()) {
-            StartSession<beast::ssl_stream<beast::tcp_stream>>(std::move(socket), !admitted);
+            StartSession<TlsStream<tcp>>(std::move(socket), !admitted);
           } else {
-            StartSession<beast::tcp_stream>(std::move(socket), !admitted);
+            StartSession<PlainStream<tcp>>(std::move(socket), !admitted);
           }
         } else {
           if (tls_.has_value()) {
-            StartSession<beast::ssl_stream<beast::basic_stream<local>>>(
-                std::move(socket), !admitted);
+            StartSession<TlsStream<local>>(std::move(socket), !admitted);
           } else {
-            StartSession<beast::basic_stream<local>>(std::move(socket), !admitted);
+            StartSession<PlainStream<local>>(std::move(socket), !admitted);
           }
         }
         Accept<Protocol>(acceptor);
