@@ -16,6 +16,25 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
 
+// Sends `raw` on one connection to `port` and returns all that comes back
+// until the server closes it.
+std::string ExchangeWith(int port, const std::string& raw) {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(port);
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  EXPECT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  (void)!::write(fd, raw.data(), raw.size());
+  ::shutdown(fd, SHUT_WR);
+  std::string out;
+  char buf[4096];
+  ssize_t n;
+  while ((n = ::read(fd, buf, sizeof buf)) > 0) out.append(buf, n);
+  ::close(fd);
+  return out;
+}
+
 class HttpServerTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -35,23 +54,8 @@ class HttpServerTest : public ::testing::Test {
     server_ = *std::move(server);
   }
 
-  // Sends `raw` on one connection and returns all that comes back until the
-  // server closes it.
   std::string Exchange(const std::string& raw) {
-    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(server_->port());
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    EXPECT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
-    (void)!::write(fd, raw.data(), raw.size());
-    ::shutdown(fd, SHUT_WR);
-    std::string out;
-    char buf[4096];
-    ssize_t n;
-    while ((n = ::read(fd, buf, sizeof buf)) > 0) out.append(buf, n);
-    ::close(fd);
-    return out;
+    return ExchangeWith(server_->port(), raw);
   }
 
   std::unique_ptr<HttpServer> server_;
@@ -122,20 +126,9 @@ TEST(HttpServerDispatchTest, RefusedCallsGet429) {
       [](const HttpRequest&) { return HttpResponse{200, "text/plain", "ran"}; },
       options);
   ASSERT_TRUE(server.ok()) << server.status();
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons((*server)->port());
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
-  std::string raw =
-      "GET /busy HTTP/1.1\r\n\r\nGET /free HTTP/1.1\r\nConnection: close\r\n\r\n";
-  (void)!::write(fd, raw.data(), raw.size());
-  std::string out;
-  char buf[4096];
-  ssize_t n;
-  while ((n = ::read(fd, buf, sizeof buf)) > 0) out.append(buf, n);
-  ::close(fd);
+  std::string out = ExchangeWith(
+      (*server)->port(),
+      "GET /busy HTTP/1.1\r\n\r\nGET /free HTTP/1.1\r\nConnection: close\r\n\r\n");
   EXPECT_THAT(out, StartsWith("HTTP/1.1 429 "));
   EXPECT_THAT(out, HasSubstr("HTTP/1.1 200 OK"));
   EXPECT_THAT(out, HasSubstr("ran"));
