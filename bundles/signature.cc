@@ -15,6 +15,7 @@
 #include "engine/builtins/jose/jwk.h"
 #include "engine/builtins/jose/jws.h"
 #include "engine/value/json.h"
+#include "util/hex.h"
 
 namespace policyd::bundles {
 namespace {

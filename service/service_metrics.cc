@@ -60,6 +60,11 @@ ServiceMetrics::ServiceMetrics()
                             "fell behind.")
                       .Register(*registry_)
                       .Add({});
+  violations_ = &prometheus::BuildCounter()
+                     .Name("policyd_admission_violations_total")
+                     .Help("Violations of admission constraints (Kind/name) "
+                           "found by the webhook, by the action they had.")
+                     .Register(*registry_);
   activations_ = &prometheus::BuildCounter()
                       .Name("policyd_bundle_activations_total")
                       .Help("New versions of a bundle made active.")
@@ -115,6 +120,13 @@ void ServiceMetrics::CountError(std::string_view api, std::string_view reason) {
 
 void ServiceMetrics::CountDroppedLogLines(uint64_t n) {
   log_dropped_->Increment(static_cast<double>(n));
+}
+
+void ServiceMetrics::CountViolation(std::string_view constraint,
+                                    std::string_view action) {
+  violations_
+      ->Add({{"constraint", std::string(constraint)}, {"action", std::string(action)}})
+      .Increment();
 }
 
 void ServiceMetrics::ObserveReload(const bundles::ReloadEvent& event,

@@ -46,6 +46,9 @@ class ServiceMetrics {
   // `reason` is a gRPC code name in lower case ("resource_exhausted").
   void CountError(std::string_view api, std::string_view reason);
   void CountDroppedLogLines(uint64_t n);
+  // One violation of an admission constraint ("Kind/name") with the action
+  // it had at the webhook (deny, warn, dryrun).
+  void CountViolation(std::string_view constraint, std::string_view action);
   // Bundle gauges and counters from one reload attempt of the store.
   void ObserveReload(const bundles::ReloadEvent& event,
                      const bundles::StoreStatus& status);
@@ -63,6 +66,7 @@ class ServiceMetrics {
   prometheus::Family<prometheus::Counter>* errors_;
   prometheus::Gauge* queue_depth_;
   prometheus::Counter* log_dropped_;
+  prometheus::Family<prometheus::Counter>* violations_;
   prometheus::Family<prometheus::Counter>* activations_;
   prometheus::Family<prometheus::Counter>* failures_;
   prometheus::Family<prometheus::Gauge>* revision_;

@@ -1,9 +1,7 @@
 #include "service/cli/serve_config.h"
 
 #include <algorithm>
-#include <fstream>
 #include <functional>
-#include <iterator>
 #include <optional>
 #include <string_view>
 
@@ -13,6 +11,8 @@
 #include "absl/strings/str_replace.h"
 #include "engine/builtins/jose/jws.h"
 #include "yaml-cpp/yaml.h"
+#include "util/files.h"
+#include "util/status_macros.h"
 
 namespace policyd {
 namespace {
@@ -57,26 +57,24 @@ absl::StatusOr<absl::Duration> ParseDur(const char* key, const std::string& v) {
   return d;
 }
 
-#define INT_SETTING(name, type, min, help)                            \
-  Setting {                                                          \
-    #name, SettingKind::kInt, help,                                         \
+#define INT_SETTING(name, type, min, help)                               \
+  Setting {                                                             \
+    #name, SettingKind::kInt, help,                                     \
         [](ServeConfig* c, const std::string& v, bool) -> absl::Status { \
-          absl::StatusOr<type> n = ParseInt<type>(#name, v, min);    \
-          if (!n.ok()) return n.status();                            \
-          c->name = *n;                                              \
-          return absl::OkStatus();                                   \
-        }                                                            \
+          POLICYD_ASSIGN_OR_RETURN(type n, ParseInt<type>(#name, v, min)); \
+          c->name = n;                                                  \
+          return absl::OkStatus();                                      \
+        }                                                               \
   }
 
-#define DURATION_SETTING(name, help)                                 \
-  Setting {                                                          \
-    #name, SettingKind::kDuration, help,                                    \
+#define DURATION_SETTING(name, help)                                    \
+  Setting {                                                             \
+    #name, SettingKind::kDuration, help,                                \
         [](ServeConfig* c, const std::string& v, bool) -> absl::Status { \
-          absl::StatusOr<absl::Duration> d = ParseDur(#name, v);     \
-          if (!d.ok()) return d.status();                            \
-          c->name = *d;                                              \
-          return absl::OkStatus();                                   \
-        }                                                            \
+          POLICYD_ASSIGN_OR_RETURN(absl::Duration d, ParseDur(#name, v)); \
+          c->name = d;                                                  \
+          return absl::OkStatus();                                      \
+        }                                                               \
   }
 
 #define STRING_SETTING(name, help)                                   \
@@ -94,19 +92,17 @@ const std::vector<Setting>& Settings() {
       {"grpc_addr", SettingKind::kAddress,
        "gRPC listener, host:port or unix:///path; may repeat (default :9191)",
        [](ServeConfig* c, const std::string& v, bool first) -> absl::Status {
-         absl::StatusOr<ListenAddress> a = ParseListenAddress(v);
-         if (!a.ok()) return a.status();
+         POLICYD_ASSIGN_OR_RETURN(ListenAddress a, ParseListenAddress(v));
          if (first) c->grpc_addr.clear();
-         c->grpc_addr.push_back(*a);
+         c->grpc_addr.push_back(a);
          return absl::OkStatus();
        }},
       {"http_addr", SettingKind::kAddress,
        "HTTP listener, host:port or unix:///path; may repeat (default :8181)",
        [](ServeConfig* c, const std::string& v, bool first) -> absl::Status {
-         absl::StatusOr<ListenAddress> a = ParseListenAddress(v);
-         if (!a.ok()) return a.status();
+         POLICYD_ASSIGN_OR_RETURN(ListenAddress a, ParseListenAddress(v));
          if (first) c->http_addr.clear();
-         c->http_addr.push_back(*a);
+         c->http_addr.push_back(a);
          return absl::OkStatus();
        }},
       {"unix_socket_mode", SettingKind::kMode, "file mode of Unix sockets (default 0660)",
@@ -125,9 +121,8 @@ const std::vector<Setting>& Settings() {
       {"envoy_dry_run", SettingKind::kBool,
        "ext_authz allows every request, still deciding and logging",
        [](ServeConfig* c, const std::string& v, bool) -> absl::Status {
-         absl::StatusOr<bool> b = ParseBool("envoy_dry_run", v);
-         if (!b.ok()) return b.status();
-         c->envoy_dry_run = *b;
+         POLICYD_ASSIGN_OR_RETURN(bool b, ParseBool("envoy_dry_run", v));
+         c->envoy_dry_run = b;
          return absl::OkStatus();
        }},
       STRING_SETTING(default_decision,
@@ -139,11 +134,24 @@ const std::vector<Setting>& Settings() {
                   "RESOURCE_EXHAUSTED / 429 (default 1024)"),
       INT_SETTING(max_steps, int64_t, 0,
                   "evaluation step budget per decision (0: none)"),
+      {"authentication", SettingKind::kString,
+       "REST API caller identity: off (default) or token (the bearer token)",
+       [](ServeConfig* c, const std::string& v, bool) -> absl::Status {
+         if (v != "off" && v != "token") return Invalid("authentication", v, "expected off or token");
+         c->authentication = v;
+         return absl::OkStatus();
+       }},
+      {"authorization", SettingKind::kString,
+       "REST API access: off (default) or basic (data.system.authz.allow decides each call)",
+       [](ServeConfig* c, const std::string& v, bool) -> absl::Status {
+         if (v != "off" && v != "basic") return Invalid("authorization", v, "expected off or basic");
+         c->authorization = v;
+         return absl::OkStatus();
+       }},
       {"strict_builtin_errors", SettingKind::kBool, "builtin errors fail the decision",
        [](ServeConfig* c, const std::string& v, bool) -> absl::Status {
-         absl::StatusOr<bool> b = ParseBool("strict_builtin_errors", v);
-         if (!b.ok()) return b.status();
-         c->strict_builtin_errors = *b;
+         POLICYD_ASSIGN_OR_RETURN(bool b, ParseBool("strict_builtin_errors", v));
+         c->strict_builtin_errors = b;
          return absl::OkStatus();
        }},
       DURATION_SETTING(shutdown_grace,
@@ -166,6 +174,9 @@ const std::vector<Setting>& Settings() {
          c->tls.client_ca_file = v;
          return absl::OkStatus();
        }},
+      STRING_SETTING(inventory,
+                     "directory of Kubernetes objects (YAML/JSON) for "
+                     "data.inventory of admission templates"),
       INT_SETTING(http_max_connections, int, 1,
                   "HTTP connections per listener; beyond it idle ones are "
                   "closed first, then new ones get 503 (default 1024)"),
@@ -193,8 +204,8 @@ const std::vector<Setting>& Settings() {
       INT_SETTING(decision_log_buffer, int, 1,
                   "log lines buffered before lines are dropped (default 10000)"),
       {"bundle_verification_key", SettingKind::kList,
-       "bundle signing key as ID=ALG:FILE (ALG: RS/PS/ES/HS 256/384/512 or EdDSA; "
-       "FILE: PEM public key, or the HMAC secret); may repeat. With a key, signed bundles are verified",
+       "bundle signing key as ID=ALG:FILE (ALG: RS/PS/ES/HS 256/384/512 or EdDSA; FILE: PEM "
+       "public key, or the HMAC secret); may repeat. With a key, signed bundles are verified",
        [](ServeConfig* c, const std::string& v, bool first) -> absl::Status {
          size_t eq = v.find('=');
          size_t colon = v.find(':', eq == std::string::npos ? 0 : eq);
@@ -205,21 +216,19 @@ const std::vector<Setting>& Settings() {
          if (FindJwsAlgorithm(alg) == nullptr) {
            return Invalid("bundle_verification_key", v, "unknown algorithm " + alg);
          }
-         std::ifstream file(v.substr(colon + 1), std::ios::binary);
-         if (!file) {
+         absl::StatusOr<std::string> key = ReadFile(v.substr(colon + 1));
+         if (!key.ok()) {
            return Invalid("bundle_verification_key", v, "cannot read " + v.substr(colon + 1));
          }
-         std::string key((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
          if (first) c->bundle_signatures.keys.clear();
-         c->bundle_signatures.keys[v.substr(0, eq)] = {alg, key};
+         c->bundle_signatures.keys[v.substr(0, eq)] = {alg, *std::move(key)};
          return absl::OkStatus();
        }},
       {"bundle_signatures_required", SettingKind::kBool,
        "refuse bundles without .signatures.json (default false)",
        [](ServeConfig* c, const std::string& v, bool) -> absl::Status {
-         absl::StatusOr<bool> b = ParseBool("bundle_signatures_required", v);
-         if (!b.ok()) return b.status();
-         c->bundle_signatures.required = *b;
+         POLICYD_ASSIGN_OR_RETURN(bool b, ParseBool("bundle_signatures_required", v));
+         c->bundle_signatures.required = b;
          return absl::OkStatus();
        }},
       {"bundle_signature_scope", SettingKind::kString,
@@ -230,9 +239,8 @@ const std::vector<Setting>& Settings() {
        }},
       {"watch", SettingKind::kBool, "reload when the bundles directory changes (default true)",
        [](ServeConfig* c, const std::string& v, bool) -> absl::Status {
-         absl::StatusOr<bool> b = ParseBool("watch", v);
-         if (!b.ok()) return b.status();
-         c->watch = *b;
+         POLICYD_ASSIGN_OR_RETURN(bool b, ParseBool("watch", v));
+         c->watch = b;
          return absl::OkStatus();
        }},
       DURATION_SETTING(watch_poll_interval,
@@ -373,13 +381,13 @@ absl::StatusOr<ServeConfig> ParseServeArgs(const std::vector<std::string>& args,
     }
   }
   if (!config_file.empty()) {
-    if (absl::Status s = ApplyFile(config_file, &config); !s.ok()) return s;
+    POLICYD_RETURN_IF_ERROR(ApplyFile(config_file, &config));
   }
   std::vector<const Setting*> seen;
   for (const auto& [setting, value] : flags) {
     bool first = std::find(seen.begin(), seen.end(), setting) == seen.end();
     if (first) seen.push_back(setting);
-    if (absl::Status s = setting->set(&config, value, first); !s.ok()) return s;
+    POLICYD_RETURN_IF_ERROR(setting->set(&config, value, first));
   }
   if (config.bundles.empty()) {
     return absl::InvalidArgumentError(

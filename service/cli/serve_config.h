@@ -49,6 +49,13 @@ struct ServeConfig {
   // Bundle signature verification: keys by id (read from files at start-up),
   // whether unsigned bundles are refused, the required `scope` claim.
   bundles::SignatureOptions bundle_signatures;
+  // Kubernetes objects (YAML/JSON files) for data.inventory of admission
+  // templates; "" for none.
+  std::string inventory;
+  // OPA's --authentication (off or token) and --authorization (off or
+  // basic) of the REST API.
+  std::string authentication = "off";
+  std::string authorization = "off";
 };
 
 // Parses `policyd serve` arguments (a --config file first, then the other

@@ -158,6 +158,15 @@ class KeyPair {
     BIO_free(bio);
     return out;
   }
+  std::string PrivatePem() const {
+    BIO* bio = BIO_new(BIO_s_mem());
+    PEM_write_bio_PrivateKey(bio, pkey_, nullptr, nullptr, 0, nullptr, nullptr);
+    char* data = nullptr;
+    long n = BIO_get_mem_data(bio, &data);
+    std::string out(data, n);
+    BIO_free(bio);
+    return out;
+  }
   // The JWS signature of `input` with `alg` (RS/PS/ES 256/384/512, EdDSA;
   // default RS256 or ES256 by key type); ECDSA in JWS form (r || s).
   std::string Sign(const std::string& input, std::string alg = "") const {
