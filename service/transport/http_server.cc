@@ -125,11 +125,17 @@ namespace http_server_internal {
 class Connection {
  public:
   virtual ~Connection() = default;
-  // Closes the connection on its own thread; with `only_if_idle`, only when
-  // it is still waiting for a request's first byte by then.
-  virtual void Close(bool only_if_idle) = 0;
+  enum class CloseIf {
+    kIdle,           // waiting for a request's first byte
+    kNotAnswering,   // not running a handler or writing its answer
+    kAlways,
+  };
+  // Closes the connection on its own thread when, by then, it is in the
+  // state `when` names.
+  virtual void Close(CloseIf when) = 0;
 
-  std::atomic<bool> idle{false};  // waiting for a request's first byte
+  std::atomic<bool> idle{false};       // waiting for a request's first byte
+  std::atomic<bool> answering{false};  // a handler runs or its answer is written
   std::list<Connection*>::iterator entry;  // in HttpServer::Impl's table
 };
 
@@ -170,7 +176,7 @@ class HttpServer::Impl {
   void Accept(typename Protocol::acceptor* acceptor);
   template <typename Stream, typename Socket>
   void StartSession(Socket socket, bool reject);
-  void CloseIdle(bool all);
+  void CloseOneIdle();
 
   const HttpHandler handler_;
   const HttpServerOptions options_;
@@ -226,14 +232,15 @@ class Session : public Connection,
     }
   }
 
-  void Close(bool only_if_idle) override {
+  void Close(CloseIf when) override {
     // Called under the table's lock, so possibly while the last owner
     // is destroying this session (waiting for the lock to forget it).
     std::shared_ptr<Session> self = this->weak_from_this().lock();
     if (self == nullptr) return;
     asio::post(stream_.get_executor(),
-               [self = std::move(self), only_if_idle] {
-                 if (only_if_idle && !self->idle.load()) return;
+               [self = std::move(self), when] {
+                 if (when == CloseIf::kIdle && !self->idle.load()) return;
+                 if (when == CloseIf::kNotAnswering && self->answering.load()) return;
                  self->Shutdown();
                });
   }
@@ -386,6 +393,7 @@ class Session : public Connection,
   }
 
   void Dispatch() {
+    answering.store(true);
     server_->CallStarted();
     auto task = [self = this->shared_from_this()]() mutable {
       HttpResponse response = self->server_->handler()(self->request_);
@@ -415,6 +423,7 @@ class Session : public Connection,
   // and Beast's serializer cost about 12 k instructions per answer, a
   // fifth of a REST decision) and the body, in one gathered write.
   void Send(HttpResponse response, bool keep_alive) {
+    answering.store(true);
     keep_alive = keep_alive && !server_->stopping();
     if (gzip_ok_ && response.body.size() >= kGzipMinBytes) {
       response.body = Gzip(response.body);
@@ -451,6 +460,7 @@ class Session : public Connection,
         stream_, buffers,
         [self = this->shared_from_this(), keep_alive](ErrorCode ec, size_t) {
           self->body_.clear();
+          self->answering.store(false);
           if (ec || !keep_alive) return self->Shutdown();
           self->head_ = false;
           self->gzip_ok_ = false;
@@ -609,7 +619,7 @@ void HttpServer::Impl::Accept(typename Protocol::acceptor* acceptor) {
               (e == EMFILE || e == ENFILE || e == ENOBUFS || e == ENOMEM)) {
             // Out of descriptors: retrying at once would spin. Shed an idle
             // connection and try again a little later.
-            CloseIdle(false);
+            CloseOneIdle();
             accept_retry_->expires_after(kAcceptBackoff);
             accept_retry_->async_wait([this, acceptor](ErrorCode ec) {
               if (!ec && !stopping()) Accept<Protocol>(acceptor);
@@ -658,19 +668,19 @@ bool HttpServer::Impl::Admit() {
   }
   for (Connection* c : connections_) {
     if (c->idle.load()) {
-      c->Close(true);
+      c->Close(Connection::CloseIf::kIdle);
       return true;
     }
   }
   return false;
 }
 
-void HttpServer::Impl::CloseIdle(bool all) {
+void HttpServer::Impl::CloseOneIdle() {
   std::lock_guard<std::mutex> lock(mu_);
   for (Connection* c : connections_) {
     if (c->idle.load()) {
-      c->Close(true);
-      if (!all) return;
+      c->Close(Connection::CloseIf::kIdle);
+      return;
     }
   }
 }
@@ -719,15 +729,17 @@ void HttpServer::Impl::Stop(absl::Duration grace) {
       ::unlink(unix_path_.c_str());
     }
   }
-  CloseIdle(true);
   std::unique_lock<std::mutex> lock(mu_);
+  // Idle connections and requests still being read go now; answers being
+  // made are finished and sent (with `Connection: close`).
+  for (Connection* c : connections_) c->Close(Connection::CloseIf::kNotAnswering);
   auto deadline = std::chrono::steady_clock::now() + ToChrono(grace);
   changed_.wait_until(lock, deadline,
                       [this] { return connections_.empty() && calls_ == 0; });
   // Past the grace period: every connection goes; handler calls still
   // running post their answers to closed connections, so the I/O threads
   // stay until they end.
-  for (Connection* c : connections_) c->Close(false);
+  for (Connection* c : connections_) c->Close(Connection::CloseIf::kAlways);
   changed_.wait(lock, [this] { return calls_ == 0; });
   changed_.wait_for(lock, ToChrono(kCloseWait),
                     [this] { return connections_.empty(); });

@@ -96,9 +96,10 @@ class HttpServer {
   // The bound TCP port (useful with port 0); 0 for a Unix socket.
   int port() const;
 
-  // Stops accepting and closes idle connections; requests being handled
-  // finish and are answered (with `Connection: close`), for up to `grace`;
-  // then every connection is closed. Returns when no handler call runs.
+  // Stops accepting and closes idle connections and those still sending a
+  // request; requests being handled finish and are answered (with
+  // `Connection: close`), for up to `grace`; then every connection is
+  // closed. Returns when no handler call runs.
   void Stop(absl::Duration grace);
 
   class Impl;

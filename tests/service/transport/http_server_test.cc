@@ -5,7 +5,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cstring>
 #include <fstream>
+#include <thread>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -147,6 +149,28 @@ TEST(HttpServerUnixTest, RefusesToReplaceAFileThatIsNotASocket) {
   std::string text;
   in >> text;
   EXPECT_EQ(text, "precious");
+}
+
+TEST_F(HttpServerTest, StopClosesConnectionsStillSendingARequest) {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(server_->port());
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  std::string half = "POST /x HTTP/1.1\r\nContent-Le";
+  (void)!::write(fd, half.data(), half.size());
+  timeval timeout{10, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+  // A grace period longer than the read's patience: the half-sent request
+  // must not hold the drain.
+  std::thread stopper([this] { server_->Stop(absl::Seconds(30)); });
+  char c;
+  ssize_t n = ::read(fd, &c, 1);
+  EXPECT_TRUE(n == 0 || (n < 0 && errno == ECONNRESET))
+      << "read " << n << ": " << std::strerror(errno);
+  stopper.join();
+  ::close(fd);
 }
 
 TEST_F(HttpServerTest, StopClosesTheListener) {
