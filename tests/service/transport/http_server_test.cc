@@ -18,15 +18,21 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
 
-// Sends `raw` on one connection to `port` and returns all that comes back
-// until the server closes it.
-std::string ExchangeWith(int port, const std::string& raw) {
+// A connection to `port` on the loopback address.
+int Connect(int port) {
   int fd = ::socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_port = htons(port);
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   EXPECT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  return fd;
+}
+
+// Sends `raw` on one connection to `port` and returns all that comes back
+// until the server closes it.
+std::string ExchangeWith(int port, const std::string& raw) {
+  int fd = Connect(port);
   (void)!::write(fd, raw.data(), raw.size());
   ::shutdown(fd, SHUT_WR);
   std::string out;
@@ -152,12 +158,7 @@ TEST(HttpServerUnixTest, RefusesToReplaceAFileThatIsNotASocket) {
 }
 
 TEST_F(HttpServerTest, StopClosesConnectionsStillSendingARequest) {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(server_->port());
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  int fd = Connect(server_->port());
   std::string half = "POST /x HTTP/1.1\r\nContent-Le";
   (void)!::write(fd, half.data(), half.size());
   timeval timeout{10, 0};
