@@ -5,9 +5,10 @@
 FROM debian:12 AS build
 RUN apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
       build-essential cmake ninja-build pkg-config libabsl-dev libgmp-dev libre2-dev \
-      libssl-dev libyaml-cpp-dev nlohmann-json3-dev libsimdjson-dev libarchive-dev \
+      libssl-dev libyaml-cpp-dev nlohmann-json3-dev libarchive-dev \
       libgrpc++-dev libprotobuf-dev protobuf-compiler protobuf-compiler-grpc \
-      libgtest-dev libgmock-dev libbenchmark-dev \
+      libgtest-dev libgmock-dev libbenchmark-dev libboost-dev prometheus-cpp-dev \
+      zlib1g-dev \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY . .
@@ -18,7 +19,7 @@ RUN cmake -S . -B /build -G Ninja -DCMAKE_BUILD_TYPE=Release -DPOLICYD_BENCHMARK
 FROM debian:12-slim
 RUN apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
       libgrpc++1.51 libprotobuf32 libabsl20220623 libre2-9 libgmp10 libyaml-cpp0.7 \
-      libarchive13 libssl3 ca-certificates \
+      libarchive13 libssl3 libprometheus-cpp-core1.0 zlib1g ca-certificates \
     && rm -rf /var/lib/apt/lists/* \
     && useradd --system --uid 10001 --no-create-home policyd \
     && mkdir -p /bundles /run/policyd && chown policyd /run/policyd

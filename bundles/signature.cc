@@ -1,11 +1,7 @@
 #include "bundles/signature.h"
 
 #include <openssl/bio.h>
-#include <openssl/bn.h>
-#include <openssl/crypto.h>
-#include <openssl/ecdsa.h>
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
 #include <openssl/pem.h>
 
 #include <memory>
@@ -15,106 +11,39 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "engine/builtins/base64.h"
+#include "engine/builtins/jose/jwk.h"
+#include "engine/builtins/jose/jws.h"
 #include "engine/value/json.h"
 #include "util/hex.h"
 
 namespace policyd::bundles {
 namespace {
 
-constexpr char kBase64Url[] =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-
 absl::Status Refuse(absl::string_view what) {
   return absl::PermissionDeniedError(
       absl::StrCat("bundle signature: ", what));
 }
 
-struct Algorithm {
-  enum Family { kRsa, kEcdsa, kHmac } family;
-  const EVP_MD* md;
-  int ec_bytes;  // size of r and of s in an ECDSA JWT signature
-};
-
-bool LookupAlgorithm(std::string_view name, Algorithm* out) {
-  if (name == "RS256") *out = {Algorithm::kRsa, EVP_sha256(), 0};
-  else if (name == "RS384") *out = {Algorithm::kRsa, EVP_sha384(), 0};
-  else if (name == "RS512") *out = {Algorithm::kRsa, EVP_sha512(), 0};
-  else if (name == "ES256") *out = {Algorithm::kEcdsa, EVP_sha256(), 32};
-  else if (name == "ES384") *out = {Algorithm::kEcdsa, EVP_sha384(), 48};
-  else if (name == "ES512") *out = {Algorithm::kEcdsa, EVP_sha512(), 66};
-  else if (name == "HS256") *out = {Algorithm::kHmac, EVP_sha256(), 0};
-  else if (name == "HS384") *out = {Algorithm::kHmac, EVP_sha384(), 0};
-  else if (name == "HS512") *out = {Algorithm::kHmac, EVP_sha512(), 0};
-  else return false;
-  return true;
-}
-
-// JWT ECDSA signatures are r||s; OpenSSL verifies DER.
-bool EcdsaJoseToDer(std::string_view jose, int half, std::string* der) {
-  if (static_cast<int>(jose.size()) != 2 * half) return false;
-  ECDSA_SIG* sig = ECDSA_SIG_new();
-  BIGNUM* r = BN_bin2bn(reinterpret_cast<const unsigned char*>(jose.data()),
-                        half, nullptr);
-  BIGNUM* s = BN_bin2bn(
-      reinterpret_cast<const unsigned char*>(jose.data()) + half, half,
-      nullptr);
-  ECDSA_SIG_set0(sig, r, s);
-  int len = i2d_ECDSA_SIG(sig, nullptr);
-  bool ok = len > 0;
-  if (ok) {
-    der->resize(len);
-    unsigned char* p = reinterpret_cast<unsigned char*>(der->data());
-    i2d_ECDSA_SIG(sig, &p);
-  }
-  ECDSA_SIG_free(sig);
-  return ok;
-}
-
-absl::Status VerifyJwsSignature(const Algorithm& alg,
-                                const VerificationKey& key,
-                                std::string_view signed_part,
-                                std::string_view signature) {
-  if (alg.family == Algorithm::kHmac) {
-    unsigned char mac[EVP_MAX_MD_SIZE];
-    unsigned int mac_len = 0;
-    HMAC(alg.md, key.key.data(), static_cast<int>(key.key.size()),
-         reinterpret_cast<const unsigned char*>(signed_part.data()),
-         signed_part.size(), mac, &mac_len);
-    if (mac_len != signature.size() ||
-        CRYPTO_memcmp(mac, signature.data(), mac_len) != 0) {
-      return Refuse("JWT signature does not verify with the configured key");
-    }
-    return absl::OkStatus();
+// The operator's key as the JWS code takes it: the secret of an HMAC
+// algorithm, else a PEM public key.
+absl::StatusOr<CryptoKey> ToCryptoKey(const JwsAlgorithm& alg,
+                                      const VerificationKey& key) {
+  CryptoKey out;
+  if (alg.family == JwsFamily::kHmac) {
+    out.symmetric = true;
+    out.secret = key.key;
+    return out;
   }
   std::unique_ptr<BIO, decltype(&BIO_free)> bio(
       BIO_new_mem_buf(key.key.data(), static_cast<int>(key.key.size())),
       BIO_free);
-  std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)> pkey(
-      PEM_read_bio_PUBKEY(bio.get(), nullptr, nullptr, nullptr),
-      EVP_PKEY_free);
-  if (pkey == nullptr) {
+  out.pkey = AdoptPkey(PEM_read_bio_PUBKEY(bio.get(), nullptr, nullptr, nullptr));
+  if (out.pkey == nullptr) {
     return absl::InvalidArgumentError(
         "bundle signature: the verification key is not a PEM public key");
   }
-  std::string der;
-  if (alg.family == Algorithm::kEcdsa) {
-    if (!EcdsaJoseToDer(signature, alg.ec_bytes, &der)) {
-      return Refuse("malformed ECDSA signature in JWT");
-    }
-    signature = der;
-  }
-  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(
-      EVP_MD_CTX_new(), EVP_MD_CTX_free);
-  if (EVP_DigestVerifyInit(ctx.get(), nullptr, alg.md, nullptr, pkey.get()) !=
-          1 ||
-      EVP_DigestVerify(
-          ctx.get(), reinterpret_cast<const unsigned char*>(signature.data()),
-          signature.size(),
-          reinterpret_cast<const unsigned char*>(signed_part.data()),
-          signed_part.size()) != 1) {
-    return Refuse("JWT signature does not verify with the configured key");
-  }
-  return absl::OkStatus();
+  return out;
 }
 
 std::string StringField(const Value& object, std::string_view key) {
@@ -136,49 +65,7 @@ bool HashMatches(const BundleFile& file, std::string_view want) {
 }  // namespace
 
 std::string Sha256Hex(std::string_view bytes) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_Digest(bytes.data(), bytes.size(), digest, &len, EVP_sha256(), nullptr);
-  return HexEncode(std::string_view(reinterpret_cast<const char*>(digest), len));
-}
-
-std::string Base64UrlEncode(std::string_view bytes) {
-  std::string out;
-  uint32_t acc = 0;
-  int bits = 0;
-  for (unsigned char c : bytes) {
-    acc = (acc << 8) | c;
-    bits += 8;
-    while (bits >= 6) {
-      bits -= 6;
-      out.push_back(kBase64Url[(acc >> bits) & 63]);
-    }
-  }
-  if (bits > 0) out.push_back(kBase64Url[(acc << (6 - bits)) & 63]);
-  return out;
-}
-
-bool Base64UrlDecode(std::string_view text, std::string* out) {
-  out->clear();
-  while (!text.empty() && text.back() == '=') text.remove_suffix(1);
-  uint32_t acc = 0;
-  int bits = 0;
-  for (char c : text) {
-    int v;
-    if (c >= 'A' && c <= 'Z') v = c - 'A';
-    else if (c >= 'a' && c <= 'z') v = c - 'a' + 26;
-    else if (c >= '0' && c <= '9') v = c - '0' + 52;
-    else if (c == '-' || c == '+') v = 62;
-    else if (c == '_' || c == '/') v = 63;
-    else return false;
-    acc = (acc << 6) | v;
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out->push_back(static_cast<char>((acc >> bits) & 0xff));
-    }
-  }
-  return true;
+  return HexEncode(Digest(EVP_sha256(), bytes));
 }
 
 absl::Status VerifyBundleSignature(const std::vector<BundleFile>& files,
@@ -214,15 +101,15 @@ absl::Status VerifyBundleSignature(const std::vector<BundleFile>& files,
   std::string_view jwt = list->elements()[0].string();
   std::vector<absl::string_view> parts =
       absl::StrSplit(absl::string_view(jwt.data(), jwt.size()), '.');
-  std::string header_text, payload_text, signature;
+  absl::StatusOr<std::string> header_text, payload_text, signature;
   if (parts.size() != 3 ||
-      !Base64UrlDecode({parts[0].data(), parts[0].size()}, &header_text) ||
-      !Base64UrlDecode({parts[1].data(), parts[1].size()}, &payload_text) ||
-      !Base64UrlDecode({parts[2].data(), parts[2].size()}, &signature)) {
+      !(header_text = Base64UrlDecodeLenient({parts[0].data(), parts[0].size()})).ok() ||
+      !(payload_text = Base64UrlDecodeLenient({parts[1].data(), parts[1].size()})).ok() ||
+      !(signature = Base64UrlDecodeLenient({parts[2].data(), parts[2].size()})).ok()) {
     return malformed("the JWT is not three base64url parts");
   }
-  absl::StatusOr<Value> header = ParseJson(header_text);
-  absl::StatusOr<Value> payload = ParseJson(payload_text);
+  absl::StatusOr<Value> header = ParseJson(*header_text);
+  absl::StatusOr<Value> payload = ParseJson(*payload_text);
   if (!header.ok() || !header->is_object() || !payload.ok() ||
       !payload->is_object()) {
     return malformed("the JWT header and payload must be JSON objects");
@@ -241,18 +128,19 @@ absl::Status VerifyBundleSignature(const std::vector<BundleFile>& files,
                                "\" is configured"));
   }
   std::string alg_name = StringField(*header, "alg");
-  Algorithm alg;
-  if (alg_name != key->algorithm || !LookupAlgorithm(alg_name, &alg)) {
+  const JwsAlgorithm* alg = FindJwsAlgorithm(alg_name);
+  if (alg_name != key->algorithm || alg == nullptr) {
     return Refuse(absl::StrCat("the JWT algorithm \"", alg_name,
                                "\" does not match the key's algorithm \"",
                                key->algorithm, "\""));
   }
+  absl::StatusOr<CryptoKey> crypto_key = ToCryptoKey(*alg, *key);
+  if (!crypto_key.ok()) return crypto_key.status();
   std::string_view signed_part(parts[0].data(),
                                parts[1].data() + parts[1].size() -
                                    parts[0].data());
-  if (absl::Status s = VerifyJwsSignature(alg, *key, signed_part, signature);
-      !s.ok()) {
-    return s;
+  if (!JwsVerify(*alg, *crypto_key, signed_part, *signature)) {
+    return Refuse("JWT signature does not verify with the configured key");
   }
   if (!options.scope.empty() &&
       StringField(*payload, "scope") != options.scope) {

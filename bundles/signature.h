@@ -21,8 +21,9 @@ namespace policyd::bundles {
 inline constexpr std::string_view kSignaturesFile = ".signatures.json";
 
 struct VerificationKey {
-  // RS256/RS384/RS512, ES256/ES384/ES512 (`key` is a PEM public key) or
-  // HS256/HS384/HS512 (`key` is the shared secret).
+  // Any JWS algorithm OPA accepts for bundle signing: RS, PS and ES
+  // 256/384/512 and EdDSA (`key` is a PEM public key), HS256/HS384/HS512
+  // (`key` is the shared secret). Verified by the io.jwt builtins' JWS code.
   std::string algorithm;
   std::string key;
 };
@@ -44,10 +45,6 @@ absl::Status VerifyBundleSignature(const std::vector<BundleFile>& files,
 
 // SHA-256 of `bytes` as lowercase hex.
 std::string Sha256Hex(std::string_view bytes);
-
-// base64url without padding (as JWTs use it), both ways.
-std::string Base64UrlEncode(std::string_view bytes);
-bool Base64UrlDecode(std::string_view text, std::string* out);
 
 }  // namespace policyd::bundles
 

@@ -6,6 +6,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "bundles/signature.h"
+#include "engine/builtins/base64.h"
 #include "engine/builtins/jose/jws.h"
 
 namespace policyd::bundles {
@@ -83,12 +84,15 @@ absl::StatusOr<std::string> SignBundle(const std::vector<BundleFile>& files,
   if (!options.key_id.empty()) {
     header.emplace_back(Value::String("kid"), Value::String(options.key_id));
   }
+  auto b64 = [](std::string_view bytes) {
+    return Base64Encode(bytes, Base64Alphabet::kUrl, /*padded=*/false);
+  };
   std::string signing_input =
-      absl::StrCat(Base64UrlEncode(Value::Object(std::move(header)).ToJson()), ".",
-                   Base64UrlEncode(Value::Object(std::move(payload)).ToJson()));
+      absl::StrCat(b64(Value::Object(std::move(header)).ToJson()), ".",
+                   b64(Value::Object(std::move(payload)).ToJson()));
   absl::StatusOr<std::string> signature = JwsSign(*alg, *key, signing_input);
   if (!signature.ok()) return signature.status();
-  std::string jwt = absl::StrCat(signing_input, ".", Base64UrlEncode(*signature));
+  std::string jwt = absl::StrCat(signing_input, ".", b64(*signature));
   return Value::Object({{Value::String("signatures"),
                          Value::Array({Value::String(jwt)})}})
       .ToJson();

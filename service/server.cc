@@ -2,6 +2,7 @@
 
 #include <pthread.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 
 #include <algorithm>
@@ -146,6 +147,13 @@ void Server::LogReload(const bundles::ReloadEvent& event) {
 }
 
 absl::Status Server::Start() {
+  // Each HTTP connection holds a descriptor: allow as many as the hard
+  // limit does (the soft default, often 1024, is below the connection cap).
+  rlimit files;
+  if (getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur < files.rlim_max) {
+    files.rlim_cur = files.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &files);
+  }
   started_ = true;
   if (absl::Status s = CheckUnixPaths(config_.grpc_addr); !s.ok()) return s;
   if (absl::Status s = CheckUnixPaths(config_.http_addr); !s.ok()) return s;
@@ -202,7 +210,7 @@ absl::Status Server::Start() {
   decider_options.cancel = &cancel_;
   decider_ = std::make_unique<Decider>(store_.get(), &metrics_,
                                        decision_log_.get(), decider_options);
-  metrics_.registry().AddCollector([this] {
+  metrics_.AddCollector([this] {
     if (pool_ == nullptr) return;
     metrics_.queue_depth()->Set(static_cast<double>(pool_->queue_depth()));
     if (decision_log_ != nullptr) {
@@ -277,6 +285,19 @@ absl::Status Server::Start() {
     options.unix_socket_mode = config_.unix_socket_mode;
     options.tls = config_.tls;
     options.bytes_in_flight = &request_bytes_;
+    options.max_connections = config_.http_max_connections;
+    options.max_header_bytes = config_.http_max_header_bytes;
+    options.max_body_bytes = config_.http_max_body_bytes;
+    options.request_timeout = config_.http_request_timeout;
+    options.idle_timeout = config_.http_idle_timeout;
+    options.send_timeout = config_.http_send_timeout;
+    // As for gRPC: one I/O thread more than there are evaluation slots, so
+    // that with every slot busy one still reads, queues and refuses.
+    options.threads = pool_->threads() + 1;
+    options.dispatch = [this](const HttpRequest& r,
+                              absl::AnyInvocable<void() &&> task) {
+      return rest_->Dispatch(r, std::move(task));
+    };
     absl::StatusOr<std::unique_ptr<HttpServer>> server = HttpServer::Start(
         a, [this](const HttpRequest& r) { return rest_->Handle(r); },
         options);

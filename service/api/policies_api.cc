@@ -88,7 +88,7 @@ HttpResponse Put(const HttpRequest& request, const std::string& id,
 HttpResponse HandlePolicies(const HttpRequest& request, const std::string& id,
                             bool pretty, bundles::Store* store) {
   if (id.empty()) {
-    if (request.method != "GET") return RestError(405, "method_not_allowed", "use GET");
+    if (request.method != "GET") return MethodNotAllowed("GET, HEAD");
     std::vector<Value> list;
     for (const auto& [name, text] : AllPolicies(*store->Current())) {
       list.push_back(Policy(name, *text));
@@ -120,7 +120,7 @@ HttpResponse HandlePolicies(const HttpRequest& request, const std::string& id,
     r.body = "{}\n";
     return r;
   }
-  return RestError(405, "method_not_allowed", "use GET, PUT or DELETE");
+  return MethodNotAllowed("GET, HEAD, PUT, DELETE");
 }
 
 }  // namespace policyd

@@ -4,7 +4,6 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "absl/synchronization/notification.h"
 #include "engine/value/json.h"
 #include "service/api/data_write_api.h"
 #include "service/api/explain.h"
@@ -25,9 +24,10 @@ std::string JsonString(absl::string_view s) {
   return out;
 }
 
-HttpResponse QueueFull() {
-  return RestError(429, "too_many_requests",
-                   "too many decisions in flight; retry later");
+// When the request's header was read (now, for a request made up by a
+// caller other than the HTTP server).
+absl::Time ArrivalOf(const HttpRequest& request) {
+  return request.arrived == absl::Time() ? absl::Now() : request.arrived;
 }
 
 // The decoded path after `prefix` (percent-escapes resolved; a malformed
@@ -131,16 +131,16 @@ HttpResponse RestApi::Route(const HttpRequest& request) const {
   std::string_view path = request.path;
   bool pretty = QueryFlag(request.query, "pretty");
   if (path == "/health") {
-    if (request.method != "GET") return RestError(405, "method_not_allowed", "use GET");
+    if (request.method != "GET") return MethodNotAllowed("GET, HEAD");
     return Health(request);
   }
   if (path == "/metrics") {
-    if (request.method != "GET") return RestError(405, "method_not_allowed", "use GET");
+    if (request.method != "GET") return MethodNotAllowed("GET, HEAD");
     decider_->metrics()->queue_depth()->Set(
         static_cast<double>(pool_->queue_depth()));
     HttpResponse r;
     r.content_type = "text/plain; version=0.0.4; charset=utf-8";
-    r.body = decider_->metrics()->registry().Render();
+    r.body = decider_->metrics()->Render();
     return r;
   }
   if (path == "/v1/data" || StartsWith(path, "/v1/data/")) {
@@ -153,12 +153,12 @@ HttpResponse RestApi::Route(const HttpRequest& request) const {
     if (write && options_.store != nullptr) {
       return HandleDataWrite(request, PathSegments(data_path), options_.store);
     }
-    return RestError(405, "method_not_allowed",
-                     options_.store != nullptr ? "use GET, POST, PUT, PATCH or DELETE"
-                                               : "use GET or POST");
+    return MethodNotAllowed(options_.store != nullptr
+                                ? "GET, HEAD, POST, PUT, PATCH, DELETE"
+                                : "GET, HEAD, POST");
   }
   if (path == "/v1/batch/data" || StartsWith(path, "/v1/batch/data/")) {
-    if (request.method != "POST") return RestError(405, "method_not_allowed", "use POST");
+    if (request.method != "POST") return MethodNotAllowed("POST");
     return Batch(request, path == "/v1/batch/data"
                               ? ""
                               : PathAfter(path, "/v1/batch/data/"));
@@ -170,23 +170,23 @@ HttpResponse RestApi::Route(const HttpRequest& request) const {
     }
     if (path == "/v1/query") {
       if (request.method != "GET" && request.method != "POST") {
-        return RestError(405, "method_not_allowed", "use GET or POST");
+        return MethodNotAllowed("GET, HEAD, POST");
       }
       return Query(request);
     }
     if (path == "/v1/config" || path == "/v1/status") {
-      if (request.method != "GET") return RestError(405, "method_not_allowed", "use GET");
+      if (request.method != "GET") return MethodNotAllowed("GET, HEAD");
       return path == "/v1/config"
                  ? ConfigResponse(options_.config, pretty)
                  : StatusResponse(options_.store->Status(), options_.labels, pretty);
     }
   }
   if (path == "/") {
-    if (request.method != "POST") return RestError(405, "method_not_allowed", "use POST");
+    if (request.method != "POST") return MethodNotAllowed("POST");
     return DefaultDecision(request);
   }
   if (path == "/v1/admit" && options_.admission != nullptr) {
-    if (request.method != "POST") return RestError(405, "method_not_allowed", "use POST");
+    if (request.method != "POST") return MethodNotAllowed("POST");
     return Admit(request);
   }
   return RestError(404, "resource_not_found",
@@ -194,37 +194,30 @@ HttpResponse RestApi::Route(const HttpRequest& request) const {
 }
 
 HttpResponse RestApi::Admit(const HttpRequest& request) const {
-  WebhookResponse answer;
-  absl::Notification done;
-  if (!pool_->TrySubmit([&] {
-        answer = options_.admission->Handle(request.body);
-        done.Notify();
-      })) {
-    decider_->metrics()->CountError("admission", "resource_exhausted");
-    return QueueFull();
-  }
-  done.WaitForNotification();
+  WebhookResponse answer = options_.admission->Handle(request.body);
   HttpResponse r;
   r.status = answer.status;
   r.body = std::move(answer.body);
   return r;
 }
 
-std::optional<Decision> RestApi::Run(std::string_view path, const Value* input,
-                                     absl::Time start,
-                                     const DecisionRequestOptions& request) const {
-  Decision decision;
-  absl::Notification done;
-  std::string p(path);
-  absl::Time deadline = start + timeout_;
-  if (!pool_->TrySubmit([&] {
-        decision = decider_->Decide(p, input, deadline, request);
-        done.Notify();
-      })) {
-    decider_->metrics()->CountError(kApi, "resource_exhausted");
-    return std::nullopt;
+bool RestApi::Dispatch(const HttpRequest& request,
+                       absl::AnyInvocable<void() &&> task) const {
+  if (request.path == "/health" || request.path == "/metrics") {
+    std::move(task)();
+    return true;
   }
-  done.WaitForNotification();
+  if (pool_->RunHereOrSubmit(std::move(task))) return true;
+  decider_->metrics()->CountError(
+      request.path == "/v1/admit" ? "admission" : kApi, "resource_exhausted");
+  return false;
+}
+
+Decision RestApi::Run(std::string_view path, const Value* input,
+                      absl::Time start,
+                      const DecisionRequestOptions& request) const {
+  Decision decision =
+      decider_->Decide(std::string(path), input, start + timeout_, request);
   decider_->Record(kApi, path, input, decision, ClassifyDecision(decision),
                    start);
   return decision;
@@ -232,7 +225,7 @@ std::optional<Decision> RestApi::Run(std::string_view path, const Value* input,
 
 HttpResponse RestApi::Data(const HttpRequest& request,
                            std::string_view path) const {
-  absl::Time start = absl::Now();
+  absl::Time start = ArrivalOf(request);
   absl::StatusOr<ParsedInput> input = InputOf(request, "input");
   if (!input.ok()) {
     decider_->metrics()->CountError(kApi, "invalid_argument");
@@ -255,44 +248,43 @@ HttpResponse RestApi::Data(const HttpRequest& request,
     explain.emplace(*mode);
     options.tracer = &*explain;
   }
-  std::optional<Decision> decision =
+  Decision decision =
       Run(path, input->present ? &input->value : nullptr, start, options);
-  if (!decision.has_value()) return QueueFull();
-  if (!decision->status.ok()) return RestErrorFor(decision->status);
+  if (!decision.status.ok()) return RestErrorFor(decision.status);
 
   HttpResponse r;
   if (!pretty && !metrics && !provenance && !explain) {
     // The common answer, written directly.
     r.body = "{";
-    if (decision->result.has_value()) {
+    if (decision.result.has_value()) {
       r.body += "\"result\":";
-      decision->result->AppendJson(&r.body);
+      decision.result->AppendJson(&r.body);
       r.body += ",";
     }
-    absl::StrAppend(&r.body, "\"decision_id\":", JsonString(decision->decision_id),
+    absl::StrAppend(&r.body, "\"decision_id\":", JsonString(decision.decision_id),
                     "}\n");
     return r;
   }
   std::vector<ObjectEntry> body;
-  if (decision->result.has_value()) body.emplace_back(Value::String("result"), *decision->result);
-  body.emplace_back(Value::String("decision_id"), Value::String(decision->decision_id));
-  if (provenance) body.emplace_back(Value::String("provenance"), Provenance(*decision));
+  if (decision.result.has_value()) body.emplace_back(Value::String("result"), *decision.result);
+  body.emplace_back(Value::String("decision_id"), Value::String(decision.decision_id));
+  if (provenance) body.emplace_back(Value::String("provenance"), Provenance(decision));
   if (explain) {
     absl::StatusOr<std::string> text = QueryForPath(path);
     body.emplace_back(Value::String("explanation"),
-                      explain->Explanation(*decision->snapshot,
+                      explain->Explanation(*decision.snapshot,
                                            text.ok() ? *text : std::string(path), pretty));
   }
   if (metrics) {
     body.emplace_back(Value::String("metrics"),
-                      Metrics(input->took, decision->eval_time, absl::Now() - start));
+                      Metrics(input->took, decision.eval_time, absl::Now() - start));
   }
   r.body = JsonBody(Value::Object(std::move(body)), pretty);
   return r;
 }
 
 HttpResponse RestApi::Query(const HttpRequest& request) const {
-  absl::Time start = absl::Now();
+  absl::Time start = ArrivalOf(request);
   std::string text;
   if (request.method == "GET") {
     std::vector<std::string> q = QueryValues(request.query, "q");
@@ -314,19 +306,11 @@ HttpResponse RestApi::Query(const HttpRequest& request) const {
   if (!prepared.ok()) {
     return RestErrorList("error(s) occurred while compiling query", prepared.status());
   }
-  ResultSet results;
-  absl::Notification done;
   EvalOptions eval;
   eval.input = input->present ? &input->value : nullptr;
   eval.deadline = start + timeout_;
   eval.strict_builtin_errors = QueryFlag(request.query, "strict-builtin-errors");
-  if (!pool_->TrySubmit([&] {
-        results = prepared->Eval(eval);
-        done.Notify();
-      })) {
-    return QueueFull();
-  }
-  done.WaitForNotification();
+  ResultSet results = prepared->Eval(eval);
   if (!results.error.ok()) return RestErrorFor(results.error);
   std::vector<ObjectEntry> body;
   if (!results.rows.empty()) {
@@ -351,7 +335,7 @@ HttpResponse RestApi::Query(const HttpRequest& request) const {
 
 HttpResponse RestApi::Batch(const HttpRequest& request,
                             std::string_view path) const {
-  absl::Time start = absl::Now();
+  absl::Time start = ArrivalOf(request);
   absl::StatusOr<Value> body = ParseJson(request.body);
   const Value* inputs = body.ok() && body->is_object() ? body->Find("inputs") : nullptr;
   if (inputs == nullptr || !inputs->is_object()) {
@@ -365,34 +349,33 @@ HttpResponse RestApi::Batch(const HttpRequest& request,
   bool any_error = false;
   bool all_error = true;
   for (const auto& [id, input] : inputs->entries()) {
-    std::optional<Decision> decision = Run(path, &input, start);
-    if (!decision.has_value()) return QueueFull();
-    if (decision->status.code() == absl::StatusCode::kFailedPrecondition ||
-        (decision->status.code() == absl::StatusCode::kInvalidArgument &&
-         ErrorCodeOf(decision->status) == "invalid_argument")) {
-      return RestErrorFor(decision->status);
+    Decision decision = Run(path, &input, start);
+    if (decision.status.code() == absl::StatusCode::kFailedPrecondition ||
+        (decision.status.code() == absl::StatusCode::kInvalidArgument &&
+         ErrorCodeOf(decision.status) == "invalid_argument")) {
+      return RestErrorFor(decision.status);
     }
     if (!responses.empty()) responses += ",";
     std::string key = id.is_string() ? std::string(id.string()) : id.ToJson();
     absl::StrAppend(&responses, JsonString(key), ":{");
-    if (!decision->status.ok()) {
+    if (!decision.status.ok()) {
       any_error = true;
-      HttpResponse e = RestErrorFor(decision->status);
+      HttpResponse e = RestErrorFor(decision.status);
       absl::StrAppend(&responses, "\"code\":",
-                      JsonString(ErrorCodeOf(decision->status)),
-                      ",\"message\":", JsonString(decision->status.message()),
+                      JsonString(ErrorCodeOf(decision.status)),
+                      ",\"message\":", JsonString(decision.status.message()),
                       ",\"http_status_code\":\"", e.status, "\",");
     } else {
       all_error = false;
-      if (decision->result.has_value()) {
+      if (decision.result.has_value()) {
         responses += "\"result\":";
-        decision->result->AppendJson(&responses);
+        decision.result->AppendJson(&responses);
         responses += ",";
       }
       responses += "\"http_status_code\":\"200\",";
     }
     absl::StrAppend(&responses, "\"decision_id\":",
-                    JsonString(decision->decision_id), "}");
+                    JsonString(decision.decision_id), "}");
   }
   HttpResponse r;
   r.status = !any_error ? 200 : all_error ? 500 : 207;
@@ -402,7 +385,7 @@ HttpResponse RestApi::Batch(const HttpRequest& request,
 }
 
 HttpResponse RestApi::DefaultDecision(const HttpRequest& request) const {
-  absl::Time start = absl::Now();
+  absl::Time start = ArrivalOf(request);
   Value input;
   bool has_input = false;
   if (!request.body.empty()) {
@@ -416,16 +399,15 @@ HttpResponse RestApi::DefaultDecision(const HttpRequest& request) const {
     input = *std::move(body);
     has_input = true;
   }
-  std::optional<Decision> decision =
+  Decision decision =
       Run(default_decision_, has_input ? &input : nullptr, start);
-  if (!decision.has_value()) return QueueFull();
-  if (!decision->status.ok()) return RestErrorFor(decision->status);
-  if (!decision->result.has_value()) {
+  if (!decision.status.ok()) return RestErrorFor(decision.status);
+  if (!decision.result.has_value()) {
     return RestError(404, "undefined_document",
                      absl::StrCat("document missing: data/", default_decision_));
   }
   HttpResponse r;
-  r.body = decision->result->ToJson() + "\n";
+  r.body = decision.result->ToJson() + "\n";
   return r;
 }
 

@@ -19,6 +19,9 @@
 // timer names), provenance, instrument (the same timers), strict-builtin-
 // errors, explain=notes|fails|full (explain.h), and for GET, input=JSON.
 // Every call is first checked by RestAccess (rest_access.h).
+// Decisions run in the worker pool's evaluation slots: the HTTP server hands
+// each request to Dispatch, which runs it in a slot (or refuses it, 429);
+// /health and /metrics run at once, so probes answer under load.
 // No `result` key when the decision is undefined. Errors are OPA's shape,
 // {"code": ..., "message": ...}: 400 invalid_parameter, 404
 // resource_not_found / undefined_document, 405 method_not_allowed, 429
@@ -63,6 +66,12 @@ class RestApi {
   // Handle() after the access check.
   HttpResponse Route(const HttpRequest& request) const;
 
+  // HttpServerOptions::dispatch: runs `task` (which calls Handle) in an
+  // evaluation slot of the pool, or at once for /health and /metrics.
+  // False when the pool's queue is full.
+  bool Dispatch(const HttpRequest& request,
+                absl::AnyInvocable<void() &&> task) const;
+
   void SetShuttingDown() { shutting_down_.store(true); }
 
  private:
@@ -73,9 +82,9 @@ class RestApi {
   HttpResponse Admit(const HttpRequest& request) const;
   HttpResponse Query(const HttpRequest& request) const;
 
-  // Runs `path` for `input` on the worker pool and waits for it; nullopt
-  // when the queue is full.
-  std::optional<Decision> Run(
+  // Decides `path` for `input` on the calling thread, which holds an
+  // evaluation slot (see Dispatch), and records the decision.
+  Decision Run(
       std::string_view path, const Value* input, absl::Time start,
       const DecisionRequestOptions& request = DecisionRequestOptions()) const;
 

@@ -18,6 +18,14 @@ HttpResponse RestError(int status, std::string_view code,
   return r;
 }
 
+HttpResponse MethodNotAllowed(std::string_view allow) {
+  HttpResponse r = RestError(405, "method_not_allowed",
+                             absl::StrCat("allowed methods: ",
+                                          absl::string_view(allow.data(), allow.size())));
+  r.headers.emplace_back("Allow", std::string(allow));
+  return r;
+}
+
 HttpResponse RestErrorFor(const absl::Status& status) {
   std::string_view message(status.message().data(), status.message().size());
   switch (status.code()) {

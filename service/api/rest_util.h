@@ -20,6 +20,10 @@ namespace policyd {
 HttpResponse RestError(int status, std::string_view code,
                        std::string_view message);
 
+// 405 method_not_allowed with the `Allow` header listing `allow`
+// ("GET, HEAD, POST").
+HttpResponse MethodNotAllowed(std::string_view allow);
+
 // An engine or decider error as OPA answers it: 400 invalid_parameter
 // (bad request, compile errors), 503 unavailable (no policy yet), 504
 // (deadline), 500 internal_error (evaluation errors).

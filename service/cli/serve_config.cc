@@ -3,13 +3,13 @@
 #include <algorithm>
 #include <functional>
 #include <optional>
-#include <set>
 #include <string_view>
 
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
+#include "engine/builtins/jose/jws.h"
 #include "yaml-cpp/yaml.h"
 #include "util/files.h"
 #include "util/status_macros.h"
@@ -17,11 +17,11 @@
 namespace policyd {
 namespace {
 
-enum class Kind { kString, kBool, kInt, kDuration, kAddress, kList, kMode };
+enum class SettingKind { kString, kBool, kInt, kDuration, kAddress, kList, kMode };
 
 struct Setting {
   const char* key;  // the flag is --key with '_' as '-'
-  Kind kind;
+  SettingKind kind;
   const char* help;
   // Sets the value from its text; `first` is true for the first time the
   // setting is given in its source (lists restart then).
@@ -57,9 +57,29 @@ absl::StatusOr<absl::Duration> ParseDur(const char* key, const std::string& v) {
   return d;
 }
 
+#define INT_SETTING(name, type, min, help)                               \
+  Setting {                                                             \
+    #name, SettingKind::kInt, help,                                     \
+        [](ServeConfig* c, const std::string& v, bool) -> absl::Status { \
+          POLICYD_ASSIGN_OR_RETURN(type n, ParseInt<type>(#name, v, min)); \
+          c->name = n;                                                  \
+          return absl::OkStatus();                                      \
+        }                                                               \
+  }
+
+#define DURATION_SETTING(name, help)                                    \
+  Setting {                                                             \
+    #name, SettingKind::kDuration, help,                                \
+        [](ServeConfig* c, const std::string& v, bool) -> absl::Status { \
+          POLICYD_ASSIGN_OR_RETURN(absl::Duration d, ParseDur(#name, v)); \
+          c->name = d;                                                  \
+          return absl::OkStatus();                                      \
+        }                                                               \
+  }
+
 #define STRING_SETTING(name, help)                                   \
   Setting {                                                          \
-    #name, Kind::kString, help,                                      \
+    #name, SettingKind::kString, help,                                      \
         [](ServeConfig* c, const std::string& v, bool) {             \
           c->name = v;                                               \
           return absl::OkStatus();                                   \
@@ -69,7 +89,7 @@ absl::StatusOr<absl::Duration> ParseDur(const char* key, const std::string& v) {
 const std::vector<Setting>& Settings() {
   static const std::vector<Setting> settings = {
       STRING_SETTING(bundles, "the bundles directory (required)"),
-      {"grpc_addr", Kind::kAddress,
+      {"grpc_addr", SettingKind::kAddress,
        "gRPC listener, host:port or unix:///path; may repeat (default :9191)",
        [](ServeConfig* c, const std::string& v, bool first) -> absl::Status {
          POLICYD_ASSIGN_OR_RETURN(ListenAddress a, ParseListenAddress(v));
@@ -77,7 +97,7 @@ const std::vector<Setting>& Settings() {
          c->grpc_addr.push_back(a);
          return absl::OkStatus();
        }},
-      {"http_addr", Kind::kAddress,
+      {"http_addr", SettingKind::kAddress,
        "HTTP listener, host:port or unix:///path; may repeat (default :8181)",
        [](ServeConfig* c, const std::string& v, bool first) -> absl::Status {
          POLICYD_ASSIGN_OR_RETURN(ListenAddress a, ParseListenAddress(v));
@@ -85,7 +105,7 @@ const std::vector<Setting>& Settings() {
          c->http_addr.push_back(a);
          return absl::OkStatus();
        }},
-      {"unix_socket_mode", Kind::kMode, "file mode of Unix sockets (default 0660)",
+      {"unix_socket_mode", SettingKind::kMode, "file mode of Unix sockets (default 0660)",
        [](ServeConfig* c, const std::string& v, bool) -> absl::Status {
          unsigned mode = 0;
          for (char ch : v) {
@@ -98,7 +118,7 @@ const std::vector<Setting>& Settings() {
        }},
       STRING_SETTING(envoy_decision,
                      "decision path for ext_authz (default envoy/authz/allow)"),
-      {"envoy_dry_run", Kind::kBool,
+      {"envoy_dry_run", SettingKind::kBool,
        "ext_authz allows every request, still deciding and logging",
        [](ServeConfig* c, const std::string& v, bool) -> absl::Status {
          POLICYD_ASSIGN_OR_RETURN(bool b, ParseBool("envoy_dry_run", v));
@@ -107,74 +127,49 @@ const std::vector<Setting>& Settings() {
        }},
       STRING_SETTING(default_decision,
                      "decision path of POST / (default system/main)"),
-      {"workers", Kind::kInt,
-       "decisions evaluated at once (default: one per core)",
-       [](ServeConfig* c, const std::string& v, bool) -> absl::Status {
-         POLICYD_ASSIGN_OR_RETURN(int n, ParseInt<int>("workers", v, 0));
-         c->workers = n;
-         return absl::OkStatus();
-       }},
-      {"queue_size", Kind::kInt,
-       "decisions that may wait for a free slot before callers get "
-       "RESOURCE_EXHAUSTED / 429 (default 1024)",
-       [](ServeConfig* c, const std::string& v, bool) -> absl::Status {
-         POLICYD_ASSIGN_OR_RETURN(int n, ParseInt<int>("queue_size", v, 1));
-         c->queue_size = n;
-         return absl::OkStatus();
-       }},
-      {"max_steps", Kind::kInt,
-       "evaluation step budget per decision (default 10000000; 0: none)",
-       [](ServeConfig* c, const std::string& v, bool) -> absl::Status {
-         POLICYD_ASSIGN_OR_RETURN(int64_t n, ParseInt<int64_t>("max_steps", v, 0));
-         c->max_steps = n;
-         return absl::OkStatus();
-       }},
-      {"authentication", Kind::kString,
+      INT_SETTING(workers, int, 0,
+                  "decisions evaluated at once (default: one per core)"),
+      INT_SETTING(queue_size, int, 1,
+                  "decisions that may wait for a free slot before callers get "
+                  "RESOURCE_EXHAUSTED / 429 (default 1024)"),
+      INT_SETTING(max_steps, int64_t, 0,
+                  "evaluation step budget per decision (default 10000000; 0: none)"),
+      {"authentication", SettingKind::kString,
        "REST API caller identity: off (default) or token (the bearer token)",
        [](ServeConfig* c, const std::string& v, bool) -> absl::Status {
          if (v != "off" && v != "token") return Invalid("authentication", v, "expected off or token");
          c->authentication = v;
          return absl::OkStatus();
        }},
-      {"authorization", Kind::kString,
+      {"authorization", SettingKind::kString,
        "REST API access: off (default) or basic (data.system.authz.allow decides each call)",
        [](ServeConfig* c, const std::string& v, bool) -> absl::Status {
          if (v != "off" && v != "basic") return Invalid("authorization", v, "expected off or basic");
          c->authorization = v;
          return absl::OkStatus();
        }},
-      {"strict_builtin_errors", Kind::kBool, "builtin errors fail the decision",
+      {"strict_builtin_errors", SettingKind::kBool, "builtin errors fail the decision",
        [](ServeConfig* c, const std::string& v, bool) -> absl::Status {
          POLICYD_ASSIGN_OR_RETURN(bool b, ParseBool("strict_builtin_errors", v));
          c->strict_builtin_errors = b;
          return absl::OkStatus();
        }},
-      {"shutdown_grace", Kind::kDuration,
-       "time in-flight decisions get on SIGTERM (default 10s)",
-       [](ServeConfig* c, const std::string& v, bool) -> absl::Status {
-         POLICYD_ASSIGN_OR_RETURN(absl::Duration d, ParseDur("shutdown_grace", v));
-         c->shutdown_grace = d;
-         return absl::OkStatus();
-       }},
-      {"decision_timeout", Kind::kDuration,
-       "deadline of a decision whose caller set none: REST, gRPC calls "
-       "without a deadline (default 5s)",
-       [](ServeConfig* c, const std::string& v, bool) -> absl::Status {
-         POLICYD_ASSIGN_OR_RETURN(absl::Duration d, ParseDur("decision_timeout", v));
-         c->decision_timeout = d;
-         return absl::OkStatus();
-       }},
-      {"tls_cert_file", Kind::kString, "PEM certificate chain: serve TLS",
+      DURATION_SETTING(shutdown_grace,
+                       "time in-flight decisions get on SIGTERM (default 10s)"),
+      DURATION_SETTING(decision_timeout,
+                       "deadline of a decision whose caller set none: REST, gRPC "
+                       "calls without a deadline (default 5s)"),
+      {"tls_cert_file", SettingKind::kString, "PEM certificate chain: serve TLS",
        [](ServeConfig* c, const std::string& v, bool) {
          c->tls.cert_file = v;
          return absl::OkStatus();
        }},
-      {"tls_key_file", Kind::kString, "PEM private key of the certificate",
+      {"tls_key_file", SettingKind::kString, "PEM private key of the certificate",
        [](ServeConfig* c, const std::string& v, bool) {
          c->tls.key_file = v;
          return absl::OkStatus();
        }},
-      {"tls_client_ca_file", Kind::kString,
+      {"tls_client_ca_file", SettingKind::kString,
        "PEM CA bundle: require client certificates (mutual TLS)",
        [](ServeConfig* c, const std::string& v, bool) {
          c->tls.client_ca_file = v;
@@ -183,24 +178,34 @@ const std::vector<Setting>& Settings() {
       STRING_SETTING(inventory,
                      "directory of Kubernetes objects (YAML/JSON) for "
                      "data.inventory of admission templates"),
+      INT_SETTING(http_max_connections, int, 1,
+                  "HTTP connections per listener; beyond it idle ones are "
+                  "closed first, then new ones get 503 (default 1024)"),
+      INT_SETTING(http_max_header_bytes, int64_t, 1024,
+                  "bytes of an HTTP request's line and headers (default 65536)"),
+      INT_SETTING(http_max_body_bytes, int64_t, 0,
+                  "bytes of an HTTP request body, also after gzip "
+                  "decompression (default 67108864)"),
+      DURATION_SETTING(http_request_timeout,
+                       "time to read a whole HTTP request (default 30s)"),
+      DURATION_SETTING(http_idle_timeout,
+                       "an idle keep-alive HTTP connection is closed after "
+                       "(default 60s)"),
+      DURATION_SETTING(http_send_timeout,
+                       "time to write one HTTP answer (default 30s)"),
       STRING_SETTING(decision_log,
                      "decision log: stdout or a file (default: off)"),
-      {"decision_log_mask", Kind::kList,
+      {"decision_log_mask", SettingKind::kList,
        "input path to erase from the log, e.g. /input/password; may repeat",
        [](ServeConfig* c, const std::string& v, bool first) {
          if (first) c->decision_log_mask.clear();
          c->decision_log_mask.push_back(v);
          return absl::OkStatus();
        }},
-      {"decision_log_buffer", Kind::kInt,
-       "log lines buffered before lines are dropped (default 10000)",
-       [](ServeConfig* c, const std::string& v, bool) -> absl::Status {
-         POLICYD_ASSIGN_OR_RETURN(int n, ParseInt<int>("decision_log_buffer", v, 1));
-         c->decision_log_buffer = n;
-         return absl::OkStatus();
-       }},
-      {"bundle_verification_key", Kind::kList,
-       "bundle signing key as ID=ALG:FILE (ALG: RS256, ES256, HS256, ...; FILE: PEM "
+      INT_SETTING(decision_log_buffer, int, 1,
+                  "log lines buffered before lines are dropped (default 10000)"),
+      {"bundle_verification_key", SettingKind::kList,
+       "bundle signing key as ID=ALG:FILE (ALG: RS/PS/ES/HS 256/384/512 or EdDSA; FILE: PEM "
        "public key, or the HMAC secret); may repeat. With a key, signed bundles are verified",
        [](ServeConfig* c, const std::string& v, bool first) -> absl::Status {
          size_t eq = v.find('=');
@@ -209,9 +214,7 @@ const std::vector<Setting>& Settings() {
            return Invalid("bundle_verification_key", v, "expected ID=ALG:FILE");
          }
          std::string alg = v.substr(eq + 1, colon - eq - 1);
-         static const std::set<std::string> kAlgorithms = {
-             "RS256", "RS384", "RS512", "ES256", "ES384", "ES512", "HS256", "HS384", "HS512"};
-         if (!kAlgorithms.count(alg)) {
+         if (FindJwsAlgorithm(alg) == nullptr) {
            return Invalid("bundle_verification_key", v, "unknown algorithm " + alg);
          }
          absl::StatusOr<std::string> key = ReadFile(v.substr(colon + 1));
@@ -222,7 +225,7 @@ const std::vector<Setting>& Settings() {
          c->bundle_signatures.keys[v.substr(0, eq)] = {alg, *std::move(key)};
          return absl::OkStatus();
        }},
-      {"bundle_signatures_required", Kind::kBool,
+      {"bundle_signatures_required", SettingKind::kBool,
        "refuse bundles without .signatures.json (default: true when a "
        "verification key is given)",
        [](ServeConfig* c, const std::string& v, bool) -> absl::Status {
@@ -231,56 +234,42 @@ const std::vector<Setting>& Settings() {
          c->bundle_signatures_required_given = true;
          return absl::OkStatus();
        }},
-      {"bundle_signature_scope", Kind::kString,
+      {"bundle_signature_scope", SettingKind::kString,
        "the scope claim signed bundles must carry (default: any)",
        [](ServeConfig* c, const std::string& v, bool) {
          c->bundle_signatures.scope = v;
          return absl::OkStatus();
        }},
-      {"watch", Kind::kBool, "reload when the bundles directory changes (default true)",
+      {"watch", SettingKind::kBool, "reload when the bundles directory changes (default true)",
        [](ServeConfig* c, const std::string& v, bool) -> absl::Status {
          POLICYD_ASSIGN_OR_RETURN(bool b, ParseBool("watch", v));
          c->watch = b;
          return absl::OkStatus();
        }},
-      {"watch_poll_interval", Kind::kDuration,
-       "how often the directory is polled besides inotify (default 2s)",
-       [](ServeConfig* c, const std::string& v, bool) -> absl::Status {
-         POLICYD_ASSIGN_OR_RETURN(absl::Duration d, ParseDur("watch_poll_interval", v));
-         c->watch_poll_interval = d;
-         return absl::OkStatus();
-       }},
-      {"watch_quiet_period", Kind::kDuration,
+      DURATION_SETTING(watch_poll_interval,
+                       "how often the directory is polled besides inotify (default 2s)"),
+      {"watch_quiet_period", SettingKind::kDuration,
        "a changed bundle loads once two scans this far apart agree "
        "(default 2s, at least 1s)",
        [](ServeConfig* c, const std::string& v, bool) -> absl::Status {
-         absl::StatusOr<absl::Duration> d = ParseDur("watch_quiet_period", v);
-         if (!d.ok()) return d.status();
-         if (*d < absl::Seconds(1)) {
+         POLICYD_ASSIGN_OR_RETURN(absl::Duration d, ParseDur("watch_quiet_period", v));
+         if (d < absl::Seconds(1)) {
            return Invalid("watch_quiet_period", v, "must be at least 1s");
          }
-         c->watch_quiet_period = *d;
+         c->watch_quiet_period = d;
          return absl::OkStatus();
        }},
-      {"allow_empty", Kind::kBool,
+      {"allow_empty", SettingKind::kBool,
        "an emptied bundles directory (or a bundle without files) activates "
        "no policy instead of keeping the last good one (default false)",
        [](ServeConfig* c, const std::string& v, bool) -> absl::Status {
-         absl::StatusOr<bool> b = ParseBool("allow_empty", v);
-         if (!b.ok()) return b.status();
-         c->allow_empty = *b;
+         POLICYD_ASSIGN_OR_RETURN(bool b, ParseBool("allow_empty", v));
+         c->allow_empty = b;
          return absl::OkStatus();
        }},
-      {"max_request_bytes_in_flight", Kind::kInt,
-       "request bytes read or answered at once over all listeners; beyond "
-       "it 429 / RESOURCE_EXHAUSTED (default 134217728; 0: no cap)",
-       [](ServeConfig* c, const std::string& v, bool) -> absl::Status {
-         absl::StatusOr<uint64_t> n =
-             ParseInt<uint64_t>("max_request_bytes_in_flight", v, 0);
-         if (!n.ok()) return n.status();
-         c->max_request_bytes_in_flight = *n;
-         return absl::OkStatus();
-       }},
+      INT_SETTING(max_request_bytes_in_flight, uint64_t, 0,
+                  "request bytes read or answered at once over all listeners; "
+                  "beyond it 429 / RESOURCE_EXHAUSTED (default 134217728; 0: no cap)"),
   };
   return settings;
 }
@@ -306,7 +295,11 @@ absl::Status ApplyFile(const std::string& path, ServeConfig* config) {
         absl::StrCat("config ", path, ": expected a mapping of settings"));
   }
   for (const auto& entry : root) {
-    std::string key = entry.first.as<std::string>();
+    if (!entry.first.IsScalar()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "config ", path, ": a setting's name must be a string"));
+    }
+    std::string key = entry.first.Scalar();
     const Setting* setting = FindSetting(key);
     if (setting == nullptr) {
       return absl::InvalidArgumentError(
@@ -315,7 +308,7 @@ absl::Status ApplyFile(const std::string& path, ServeConfig* config) {
     const YAML::Node& value = entry.second;
     std::vector<std::string> values;
     if (value.IsSequence() &&
-        (setting->kind == Kind::kList || setting->kind == Kind::kAddress)) {
+        (setting->kind == SettingKind::kList || setting->kind == SettingKind::kAddress)) {
       for (const auto& item : value) {
         if (!item.IsScalar()) {
           return absl::InvalidArgumentError(absl::StrCat(
@@ -326,8 +319,11 @@ absl::Status ApplyFile(const std::string& path, ServeConfig* config) {
     } else if (value.IsScalar()) {
       values.push_back(value.Scalar());
     } else {
+      const char* shape = value.IsMap()        ? "a mapping"
+                          : value.IsSequence() ? "a list"
+                                               : "empty";
       return absl::InvalidArgumentError(absl::StrCat(
-          "config ", path, ": ", key, " must be a single value"));
+          "config ", path, ": ", key, " must be a single value, not ", shape));
     }
     bool first = true;
     for (const std::string& v : values) {
@@ -394,7 +390,7 @@ absl::StatusOr<ServeConfig> ParseServeArgs(const std::vector<std::string>& args,
           absl::StrCat("unknown flag --", name, " (see --help)"));
     }
     if (!value.has_value()) {
-      if (setting != nullptr && setting->kind == Kind::kBool) {
+      if (setting != nullptr && setting->kind == SettingKind::kBool) {
         value = "true";
       } else if (i + 1 < args.size()) {
         value = args[++i];

@@ -41,6 +41,13 @@ struct ServeConfig {
   // new requests get 429 / RESOURCE_EXHAUSTED. 0: no cap.
   size_t max_request_bytes_in_flight = size_t{128} << 20;
   TlsFiles tls;             // for both listeners
+  // Limits of each HTTP listener (HttpServerOptions says what each bounds).
+  int http_max_connections = 1024;
+  int64_t http_max_header_bytes = 64 << 10;
+  int64_t http_max_body_bytes = 64 << 20;
+  absl::Duration http_request_timeout = absl::Seconds(30);
+  absl::Duration http_idle_timeout = absl::Seconds(60);
+  absl::Duration http_send_timeout = absl::Seconds(30);
   std::string decision_log;  // "" off, "stdout", or a file
   std::vector<std::string> decision_log_mask;
   int decision_log_buffer = 10000;

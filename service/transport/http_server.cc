@@ -1,212 +1,795 @@
 #include "service/transport/http_server.h"
 
-#include <arpa/inet.h>
-#include <fcntl.h>
-#include <netdb.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
-#include <openssl/err.h>
-#include <openssl/ssl.h>
-#include <poll.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/un.h>
 #include <unistd.h>
 
+#include <array>
+#include <atomic>
 #include <cerrno>
+#include <chrono>
+#include <condition_variable>
 #include <cstring>
+#include <ctime>
+#include <future>
+#include <list>
+#include <mutex>
+#include <optional>
+#include <thread>
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/local/stream_protocol.hpp>
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
-#include "util/status_macros.h"
+#include "util/gzip.h"
 
 namespace policyd {
 namespace {
 
-constexpr size_t kMaxHeadBytes = 64 << 10;
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+using local = asio::local::stream_protocol;
+using ErrorCode = boost::system::error_code;
 
-absl::Status Errno(absl::string_view what) {
-  return absl::UnavailableError(absl::StrCat(what, ": ", std::strerror(errno)));
+// Answers shorter than this are sent uncompressed even to clients that
+// accept gzip (OPA's default threshold).
+constexpr size_t kGzipMinBytes = 1024;
+// Bytes asked for when waiting for the first byte of a request.
+constexpr size_t kFirstReadBytes = 4096;
+// How long accept waits before trying again when out of file descriptors.
+constexpr auto kAcceptBackoff = std::chrono::milliseconds(100);
+// After the grace period, how long closed connections get to wind down.
+constexpr absl::Duration kCloseWait = absl::Seconds(1);
+
+std::chrono::steady_clock::duration ToChrono(absl::Duration d) {
+  // basic_stream adds the duration to now(): keep far below overflow.
+  d = std::min(d, absl::Hours(24 * 365));
+  return std::chrono::nanoseconds(absl::ToInt64Nanoseconds(d));
 }
 
-std::string TlsError() {
-  unsigned long e = ERR_get_error();
-  char buf[256];
-  ERR_error_string_n(e, buf, sizeof(buf));
-  return buf;
-}
-
-absl::StatusOr<SSL_CTX*> MakeTlsContext(const TlsFiles& files) {
-  SSL_CTX* ctx = SSL_CTX_new(TLS_server_method());
-  if (ctx == nullptr) return absl::InternalError("TLS: " + TlsError());
-  SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
-  if (SSL_CTX_use_certificate_chain_file(ctx, files.cert_file.c_str()) != 1) {
-    std::string e = TlsError();
-    SSL_CTX_free(ctx);
-    return absl::InvalidArgumentError(
-        absl::StrCat("TLS certificate ", files.cert_file, ": ", e));
+// The Date header's value (RFC 9110 IMF-fixdate), formatted once a second
+// per thread.
+const std::string& DateNow() {
+  thread_local std::time_t cached_second = 0;
+  thread_local std::string cached;
+  std::time_t now = std::time(nullptr);
+  if (now != cached_second) {
+    std::tm tm;
+    gmtime_r(&now, &tm);
+    char buf[64];
+    size_t n = std::strftime(buf, sizeof(buf), "%a, %d %b %Y %H:%M:%S GMT", &tm);
+    cached.assign(buf, n);
+    cached_second = now;
   }
-  if (SSL_CTX_use_PrivateKey_file(ctx, files.key_file.c_str(),
-                                  SSL_FILETYPE_PEM) != 1 ||
-      SSL_CTX_check_private_key(ctx) != 1) {
-    std::string e = TlsError();
-    SSL_CTX_free(ctx);
+  return cached;
+}
+
+HttpResponse ErrorResponse(int status, absl::string_view code,
+                           absl::string_view message) {
+  HttpResponse r;
+  r.status = status;
+  r.body = absl::StrCat("{\"code\":\"", code, "\",\"message\":\"", message,
+                        "\"}\n");
+  return r;
+}
+
+// The status of an answer to a request that could not be read; 0 when the
+// client is gone or timed out (nothing can be sent).
+int StatusForReadError(const ErrorCode& ec) {
+  if (ec == http::error::end_of_stream || ec == asio::error::eof ||
+      ec == beast::error::timeout || ec == asio::error::operation_aborted ||
+      ec == asio::error::connection_reset || ec == asio::error::broken_pipe ||
+      ec == asio::ssl::error::stream_truncated) {
+    return 0;
+  }
+  if (ec == http::error::header_limit) return 431;
+  if (ec == http::error::body_limit) return 413;
+  if (ec == http::error::bad_version) return 505;
+  return 400;
+}
+
+// Streams bound to their io_context's own executor type rather than Asio's
+// type-erased one, which cost about 1 k instructions per request.
+using Executor = asio::io_context::executor_type;
+template <typename Protocol>
+using PlainStream = beast::basic_stream<Protocol, Executor>;
+template <typename Protocol>
+using TlsStream = beast::ssl_stream<PlainStream<Protocol>>;
+
+template <typename Stream>
+constexpr bool kIsTls = !std::is_same_v<Stream, PlainStream<tcp>> &&
+                        !std::is_same_v<Stream, PlainStream<local>>;
+
+// Beast's string_view (Boost's) as the standard one.
+absl::string_view SV(beast::string_view s) { return {s.data(), s.size()}; }
+
+}  // namespace
+
+namespace http_server_internal {
+
+// What the server's connection table knows of a connection.
+class Connection {
+ public:
+  virtual ~Connection() = default;
+  enum class CloseIf {
+    kIdle,           // waiting for a request's first byte
+    kNotAnswering,   // not running a handler or writing its answer
+    kAlways,
+  };
+  // Closes the connection on its own thread when, by then, it is in the
+  // state `when` names.
+  virtual void Close(CloseIf when) = 0;
+
+  std::atomic<bool> idle{false};       // waiting for a request's first byte
+  std::atomic<bool> answering{false};  // a handler runs or its answer is written
+  std::list<Connection*>::iterator entry;  // in HttpServer::Impl's table
+};
+
+}  // namespace http_server_internal
+
+using http_server_internal::Connection;
+
+class HttpServer::Impl {
+ public:
+  Impl(HttpHandler handler, HttpServerOptions options)
+      : handler_(std::move(handler)), options_(std::move(options)) {
+    for (int i = 0; i < std::max(1, options_.threads); ++i) {
+      contexts_.push_back(std::make_unique<asio::io_context>(1));
+    }
+    accept_retry_.emplace(*contexts_[0]);
+  }
+
+  absl::Status Listen(const ListenAddress& address);
+  void Run();
+  void Stop(absl::Duration grace);
+  int port() const { return port_; }
+
+  const HttpHandler& handler() const { return handler_; }
+  const HttpServerOptions& options() const { return options_; }
+  bool stopping() const { return stopping_.load(); }
+
+  // Connection table. Admit: room for one more, after closing an idle
+  // connection if the table is full; false when none is idle.
+  bool Admit();
+  void Register(Connection* c);
+  void Forget(Connection* c);
+  // Handler calls in flight (a session waits for one).
+  void CallStarted();
+  void CallEnded();
+
+ private:
+  template <typename Protocol>
+  void Accept(typename Protocol::acceptor* acceptor);
+  template <typename Stream, typename Socket>
+  void StartSession(Socket socket, bool reject);
+  void CloseOneIdle();
+
+  const HttpHandler handler_;
+  const HttpServerOptions options_;
+  std::optional<asio::ssl::context> tls_;
+  int port_ = 0;
+  std::string unix_path_;
+  std::atomic<bool> stopping_{false};
+
+  std::mutex mu_;
+  std::condition_variable changed_;
+  std::list<Connection*> connections_;  // guarded by mu_
+  int calls_ = 0;                       // guarded by mu_
+  bool stopped_ = false;                // guarded by mu_
+
+  // One I/O context per thread, each connection on one of them (round
+  // robin), so that a connection's steps never wake or wait for another
+  // thread; the first also runs the acceptor. Destroyed before the table
+  // above: sessions still queued in them forget themselves when they go.
+  std::vector<std::unique_ptr<asio::io_context>> contexts_;
+  size_t next_context_ = 0;  // used by the acceptor only
+  std::optional<tcp::acceptor> tcp_acceptor_;
+  std::optional<local::acceptor> unix_acceptor_;
+  std::optional<asio::steady_timer> accept_retry_;
+  std::vector<asio::executor_work_guard<asio::io_context::executor_type>> work_;
+  std::vector<std::thread> threads_;
+};
+
+namespace {
+
+// One connection: reads a request, has it handled, writes the answer, and
+// again while the connection is kept alive. Every step runs on the
+// connection's thread; `self` keeps it alive across steps.
+template <typename Stream>
+class Session : public Connection,
+                public std::enable_shared_from_this<Session<Stream>> {
+ public:
+  Session(HttpServer::Impl* server, Stream stream, bool reject)
+      : server_(server), stream_(std::move(stream)), reject_(reject) {
+    server_->Register(this);
+  }
+  ~Session() override {
+    ReleaseBytes();
+    server_->Forget(this);
+  }
+
+  void Run() {
+    if constexpr (kIsTls<Stream>) {
+      Expire(server_->options().request_timeout);
+      stream_.async_handshake(asio::ssl::stream_base::server,
+                              [self = this->shared_from_this()](ErrorCode ec) {
+                                if (ec) return self->Shutdown();
+                                self->Begin();
+                              });
+    } else {
+      Begin();
+    }
+  }
+
+  void Close(CloseIf when) override {
+    // Called under the table's lock, so possibly while the last owner
+    // is destroying this session (waiting for the lock to forget it).
+    std::shared_ptr<Session> self = this->weak_from_this().lock();
+    if (self == nullptr) return;
+    asio::post(stream_.get_executor(),
+               [self = std::move(self), when] {
+                 if (when == CloseIf::kIdle && !self->idle.load()) return;
+                 if (when == CloseIf::kNotAnswering && self->answering.load()) return;
+                 self->Shutdown();
+               });
+  }
+
+ private:
+  auto& Socket() { return beast::get_lowest_layer(stream_); }
+  void Expire(absl::Duration d) { Socket().expires_after(ToChrono(d)); }
+
+  void Begin() {
+    if (reject_) {
+      Send(ErrorResponse(503, "unavailable", "too many connections"), false);
+      return;
+    }
+    WaitForRequest();
+  }
+
+  // Between requests: pipelined bytes are read at once; otherwise the
+  // connection is idle (and may be shed) until a first byte arrives.
+  void WaitForRequest() {
+    if (buffer_.size() > 0) return ReadHeader();
+    idle.store(true);
+    // Stop() sets stopping before it closes the idle connections, this
+    // checks after marking itself idle: one of the two sees the other.
+    if (server_->stopping()) return Shutdown();
+    Expire(server_->options().idle_timeout);
+    stream_.async_read_some(
+        buffer_.prepare(kFirstReadBytes),
+        [self = this->shared_from_this()](ErrorCode ec, size_t n) {
+          self->idle.store(false);
+          if (ec) return self->Shutdown();
+          self->buffer_.commit(n);
+          self->ReadHeader();
+        });
+  }
+
+  void ReadHeader() {
+    const HttpServerOptions& options = server_->options();
+    parser_.emplace();
+    parser_->header_limit(static_cast<std::uint32_t>(
+        std::min<size_t>(options.max_header_bytes, UINT32_MAX)));
+    parser_->body_limit(options.max_body_bytes);
+    // One deadline for the whole request, header and body.
+    Expire(options.request_timeout);
+    http::async_read_header(
+        stream_, buffer_, *parser_,
+        [self = this->shared_from_this()](ErrorCode ec, size_t) {
+          self->OnHeader(ec);
+        });
+  }
+
+  void OnHeader(ErrorCode ec) {
+    if (ec) return Fail(ec);
+    arrived_ = absl::Now();
+    const auto& header = parser_->get();
+    if (header.version() != 10 && header.version() != 11) {
+      return Send(ErrorResponse(505, "invalid_parameter",
+                                "HTTP version not supported"),
+                  false);
+    }
+    // Beast frames a request by a final `chunked` only. Any other transfer
+    // coding leaves the body's length unknown: 400 when `chunked` is not
+    // last (RFC 9112 6.3), 501 for a coding before it that is not supported.
+    if (header.count(http::field::transfer_encoding) > 0) {
+      bool only_chunked =
+          header.count(http::field::transfer_encoding) == 1 &&
+          absl::EqualsIgnoreCase(
+              absl::StripAsciiWhitespace(SV(header[http::field::transfer_encoding])),
+              "chunked");
+      if (!only_chunked) {
+        return parser_->chunked()
+                   ? Send(ErrorResponse(501, "invalid_parameter",
+                                        "unsupported transfer coding"),
+                          false)
+                   : Send(ErrorResponse(400, "invalid_parameter",
+                                        "the last transfer coding must be chunked"),
+                          false);
+      }
+    }
+    if (std::optional<std::uint64_t> length = parser_->content_length();
+        length.has_value() && *length <= server_->options().max_body_bytes &&
+        !ReserveBytes(*length)) {
+      return Send(BytesInFlightExceeded(), false);
+    }
+    if (header.version() == 11 &&
+        absl::EqualsIgnoreCase(SV(header[http::field::expect]),
+                               "100-continue") &&
+        !parser_->is_done()) {
+      static constexpr std::string_view kContinue =
+          "HTTP/1.1 100 Continue\r\n\r\n";
+      asio::async_write(stream_, asio::buffer(kContinue.data(), kContinue.size()),
+                        [self = this->shared_from_this()](ErrorCode ec, size_t) {
+                          if (ec) return self->Shutdown();
+                          self->ReadBody();
+                        });
+      return;
+    }
+    ReadBody();
+  }
+
+  void ReadBody() {
+    http::async_read(stream_, buffer_, *parser_,
+                     [self = this->shared_from_this()](ErrorCode ec, size_t) {
+                       self->OnRequest(ec);
+                     });
+  }
+
+  void OnRequest(ErrorCode ec) {
+    if (ec) return Fail(ec);
+    Socket().expires_never();
+    http::request<http::string_body> message = parser_->release();
+    parser_.reset();
+    keep_alive_ = message.keep_alive();
+    version_ = message.version();
+    head_ = message.method() == http::verb::head;
+    gzip_ok_ = false;
+    for (absl::string_view coding :
+         absl::StrSplit(SV(message[http::field::accept_encoding]), ',')) {
+      coding = absl::StripAsciiWhitespace(coding.substr(0, coding.find(';')));
+      if (absl::EqualsIgnoreCase(coding, "gzip")) gzip_ok_ = true;
+    }
+
+    HttpRequest& request = request_;
+    request = HttpRequest();
+    request.arrived = arrived_;
+    request.method = head_ ? "GET" : std::string(SV(message.method_string()));
+    absl::string_view target = SV(message.target());
+    size_t q = target.find('?');
+    request.path = std::string(target.substr(0, q));
+    if (q != absl::string_view::npos) request.query = std::string(target.substr(q + 1));
+    for (const auto& field : message) {
+      request.headers.emplace_back(absl::AsciiStrToLower(SV(field.name_string())),
+                                   std::string(SV(field.value())));
+    }
+    request.body = std::move(message.body());
+    absl::string_view encoding = absl::StripAsciiWhitespace(
+        SV(message[http::field::content_encoding]));
+    if (absl::EqualsIgnoreCase(encoding, "gzip")) {
+      absl::StatusOr<std::string> body =
+          Gunzip(request.body, server_->options().max_body_bytes);
+      if (!body.ok()) {
+        bool too_large =
+            body.status().code() == absl::StatusCode::kResourceExhausted;
+        return Send(ErrorResponse(too_large ? 413 : 400, "invalid_parameter",
+                                  too_large ? "request body too large"
+                                            : "malformed gzip body"),
+                    false);
+      }
+      request.body = *std::move(body);
+    } else if (!encoding.empty() && !absl::EqualsIgnoreCase(encoding, "identity")) {
+      return Send(ErrorResponse(415, "invalid_parameter",
+                                "unsupported content encoding"),
+                  keep_alive_);
+    }
+    // A chunked body's size, and a gzipped body's growth, are known only now.
+    if (request.body.size() > reserved_bytes_ &&
+        !ReserveBytes(request.body.size() - reserved_bytes_)) {
+      return Send(BytesInFlightExceeded(), false);
+    }
+    Dispatch();
+  }
+
+  static HttpResponse BytesInFlightExceeded() {
+    return ErrorResponse(429, "too_many_requests",
+                         "too many request bytes in flight; retry later");
+  }
+
+  // Counts `bytes` more of this request against the shared budget.
+  bool ReserveBytes(std::uint64_t bytes) {
+    ByteBudget* budget = server_->options().bytes_in_flight;
+    if (budget == nullptr || bytes == 0) return true;
+    if (!budget->TryReserve(bytes)) return false;
+    reserved_bytes_ += bytes;
+    return true;
+  }
+  void ReleaseBytes() {
+    if (reserved_bytes_ == 0) return;
+    server_->options().bytes_in_flight->Release(reserved_bytes_);
+    reserved_bytes_ = 0;
+  }
+
+  void Dispatch() {
+    answering.store(true);
+    server_->CallStarted();
+    auto task = [self = this->shared_from_this()]() mutable {
+      HttpResponse response = self->server_->handler()(self->request_);
+      HttpServer::Impl* server = self->server_;
+      Session* session = self.get();
+      // Runs at once when the handler ran on the connection's own thread.
+      asio::dispatch(session->stream_.get_executor(),
+                 [self = std::move(self), response = std::move(response)]() mutable {
+                   self->Send(std::move(response), self->keep_alive_);
+                 });
+      server->CallEnded();
+    };
+    const auto& dispatch = server_->options().dispatch;
+    if (!dispatch) {
+      task();
+      return;
+    }
+    if (!dispatch(request_, std::move(task))) {
+      server_->CallEnded();
+      Send(ErrorResponse(429, "too_many_requests",
+                         "too many decisions in flight; retry later"),
+           keep_alive_);
+    }
+  }
+
+  // Writes the answer: a head of our own (the fields are few and known,
+  // and Beast's serializer cost about 12 k instructions per answer, a
+  // fifth of a REST decision) and the body, in one gathered write.
+  void Send(HttpResponse response, bool keep_alive) {
+    answering.store(true);
+    keep_alive = keep_alive && !server_->stopping();
+    if (gzip_ok_ && response.body.size() >= kGzipMinBytes) {
+      response.body = Gzip(response.body);
+      response.headers.emplace_back("Content-Encoding", "gzip");
+      response.headers.emplace_back("Vary", "Accept-Encoding");
+    }
+    body_ = head_ ? std::string() : std::move(response.body);
+    out_head_.clear();
+    std::string_view reason = HttpReason(response.status);
+    absl::StrAppend(&out_head_, version_ == 10 ? "HTTP/1.0 " : "HTTP/1.1 ",
+                    response.status, " ",
+                    absl::string_view(reason.data(), reason.size()),
+                    "\r\nDate: ", DateNow());
+    if (!response.content_type.empty()) {
+      absl::StrAppend(&out_head_, "\r\nContent-Type: ", response.content_type);
+    }
+    for (const auto& [name, value] : response.headers) {
+      // A field that would break the head's framing is dropped.
+      if (name.find_first_of(":\r\n") != std::string::npos ||
+          value.find_first_of("\r\n") != std::string::npos) {
+        continue;
+      }
+      absl::StrAppend(&out_head_, "\r\n", name, ": ", value);
+    }
+    absl::StrAppend(&out_head_, "\r\nContent-Length: ",
+                    head_ ? response.body.size() : body_.size(),
+                    !keep_alive        ? "\r\nConnection: close\r\n\r\n"
+                    : version_ == 10 ? "\r\nConnection: keep-alive\r\n\r\n"
+                                       : "\r\n\r\n");
+    Expire(server_->options().send_timeout);
+    std::array<asio::const_buffer, 2> buffers = {asio::buffer(out_head_),
+                                                 asio::buffer(body_)};
+    asio::async_write(
+        stream_, buffers,
+        [self = this->shared_from_this(), keep_alive](ErrorCode ec, size_t) {
+          self->body_.clear();
+          self->request_.body = std::string();
+          self->ReleaseBytes();
+          self->answering.store(false);
+          if (ec || !keep_alive) return self->Shutdown();
+          self->head_ = false;
+          self->gzip_ok_ = false;
+          self->WaitForRequest();
+        });
+  }
+
+  // A request that could not be read: answered 4xx when the client can
+  // still hear it, and the connection closed (its framing is lost).
+  void Fail(ErrorCode ec) {
+    int status = StatusForReadError(ec);
+    if (status == 0) return Shutdown();
+    std::string message = status == 431   ? "request header too large"
+                          : status == 413 ? "request body too large"
+                          : status == 505 ? "HTTP version not supported"
+                                          : "malformed request: " + ec.message();
+    Send(ErrorResponse(status, "invalid_parameter", message), false);
+  }
+
+  void Shutdown() {
+    if (closed_) return;
+    closed_ = true;
+    ErrorCode ignored;
+    Socket().socket().shutdown(asio::socket_base::shutdown_both, ignored);
+    Socket().close();
+  }
+
+  HttpServer::Impl* const server_;
+  Stream stream_;
+  const bool reject_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  std::string out_head_;  // of the answer being written
+  std::string body_;      // of the answer being written
+  HttpRequest request_;
+  absl::Time arrived_;
+  unsigned version_ = 11;
+  bool keep_alive_ = false;
+  bool head_ = false;
+  bool gzip_ok_ = false;
+  bool closed_ = false;
+  size_t reserved_bytes_ = 0;  // of the shared budget, by this request
+};
+
+absl::StatusOr<asio::ssl::context> MakeTlsContext(const TlsFiles& files) {
+  asio::ssl::context ctx(asio::ssl::context::tls_server);
+  ctx.set_options(asio::ssl::context::default_workarounds |
+                  asio::ssl::context::no_sslv2 | asio::ssl::context::no_sslv3 |
+                  asio::ssl::context::no_tlsv1 | asio::ssl::context::no_tlsv1_1);
+  ErrorCode ec;
+  ctx.use_certificate_chain_file(files.cert_file, ec);
+  if (ec) {
     return absl::InvalidArgumentError(
-        absl::StrCat("TLS key ", files.key_file, ": ", e));
+        absl::StrCat("TLS certificate ", files.cert_file, ": ", ec.message()));
+  }
+  ctx.use_private_key_file(files.key_file, asio::ssl::context::pem, ec);
+  if (ec || SSL_CTX_check_private_key(ctx.native_handle()) != 1) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "TLS key ", files.key_file, ": ",
+        ec ? ec.message() : "does not match the certificate"));
   }
   if (!files.client_ca_file.empty()) {
-    if (SSL_CTX_load_verify_locations(ctx, files.client_ca_file.c_str(),
-                                      nullptr) != 1) {
-      std::string e = TlsError();
-      SSL_CTX_free(ctx);
-      return absl::InvalidArgumentError(
-          absl::StrCat("TLS client CA ", files.client_ca_file, ": ", e));
+    ctx.load_verify_file(files.client_ca_file, ec);
+    if (ec) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "TLS client CA ", files.client_ca_file, ": ", ec.message()));
     }
-    SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT,
-                       nullptr);
+    ctx.set_verify_mode(asio::ssl::verify_peer |
+                        asio::ssl::verify_fail_if_no_peer_cert);
   }
   return ctx;
 }
 
-// One connection's byte stream, plain or TLS.
-class Stream {
- public:
-  Stream(int fd, SSL* ssl) : fd_(fd), ssl_(ssl) {}
-  ~Stream() {
-    if (ssl_ != nullptr) {
-      SSL_shutdown(ssl_);
-      SSL_free(ssl_);
-    }
-  }
-  // Appends what arrives to `buf`; false on EOF, error or idle timeout.
-  bool ReadMore(std::string* buf) {
-    char chunk[16384];
-    ssize_t n;
-    if (ssl_ != nullptr) {
-      n = SSL_read(ssl_, chunk, sizeof(chunk));
-    } else {
-      do {
-        n = ::read(fd_, chunk, sizeof(chunk));
-      } while (n < 0 && errno == EINTR);
-    }
-    if (n <= 0) return false;
-    buf->append(chunk, n);
-    return true;
-  }
-  bool Write(std::string_view data) {
-    while (!data.empty()) {
-      ssize_t n;
-      if (ssl_ != nullptr) {
-        n = SSL_write(ssl_, data.data(), static_cast<int>(data.size()));
-      } else {
-        n = ::send(fd_, data.data(), data.size(), MSG_NOSIGNAL);
-        if (n < 0 && errno == EINTR) continue;
-      }
-      if (n <= 0) return false;
-      data.remove_prefix(n);
-    }
-    return true;
-  }
-
- private:
-  int fd_;
-  SSL* ssl_;
-};
-
-struct ParsedHead {
-  HttpRequest request;
-  bool keep_alive = true;
-  bool chunked = false;
-  bool expect_continue = false;
-  size_t content_length = 0;
-};
-
-// Parses the request line and headers (without the blank line); 0 or the
-// HTTP status to answer with.
-int ParseHead(absl::string_view head, ParsedHead* out) {
-  std::vector<absl::string_view> lines = absl::StrSplit(head, "\r\n");
-  if (lines.empty()) return 400;
-  std::vector<absl::string_view> parts = absl::StrSplit(lines[0], ' ');
-  if (parts.size() != 3 || parts[0].empty() || parts[1].empty()) return 400;
-  if (parts[2] != "HTTP/1.1" && parts[2] != "HTTP/1.0") return 505;
-  HttpRequest& r = out->request;
-  r.method = std::string(parts[0]);
-  absl::string_view target = parts[1];
-  size_t q = target.find('?');
-  r.path = std::string(target.substr(0, q));
-  if (q != absl::string_view::npos) r.query = std::string(target.substr(q + 1));
-  out->keep_alive = parts[2] == "HTTP/1.1";
-  for (size_t i = 1; i < lines.size(); ++i) {
-    size_t colon = lines[i].find(':');
-    if (colon == absl::string_view::npos || colon == 0) return 400;
-    std::string name = absl::AsciiStrToLower(lines[i].substr(0, colon));
-    std::string value =
-        std::string(absl::StripAsciiWhitespace(lines[i].substr(colon + 1)));
-    if (name == "content-length") {
-      if (!absl::SimpleAtoi(value, &out->content_length)) return 400;
-    } else if (name == "transfer-encoding") {
-      if (absl::AsciiStrToLower(value) != "chunked") return 501;
-      out->chunked = true;
-    } else if (name == "connection") {
-      std::string v = absl::AsciiStrToLower(value);
-      if (v == "close") out->keep_alive = false;
-      if (v == "keep-alive") out->keep_alive = true;
-    } else if (name == "expect") {
-      out->expect_continue = absl::AsciiStrToLower(value) == "100-continue";
-    }
-    r.headers.emplace_back(std::move(name), std::move(value));
-  }
-  return 0;
-}
-
-std::string Serialize(const HttpResponse& response, bool keep_alive) {
-  return absl::StrCat("HTTP/1.1 ", response.status, " ",
-                      std::string(HttpReason(response.status)),
-                      "\r\nContent-Type: ", response.content_type,
-                      "\r\nContent-Length: ", response.body.size(),
-                      keep_alive ? "\r\n" : "\r\nConnection: close\r\n", "\r\n",
-                      response.body);
-}
-
-HttpResponse ErrorResponse(int status, absl::string_view message) {
-  HttpResponse r;
-  r.status = status;
-  r.body = absl::StrCat("{\"code\":\"invalid_parameter\",\"message\":\"",
-                        message, "\"}\n");
-  return r;
-}
-
-HttpResponse BytesInFlightExceeded() {
-  return ErrorResponse(429, "too many request bytes in flight; retry later");
-}
-
 }  // namespace
 
-std::string_view HttpReason(int status) {
-  switch (status) {
-    case 100: return "Continue";
-    case 200: return "OK";
-    case 204: return "No Content";
-    case 207: return "Multi-Status";
-    case 400: return "Bad Request";
-    case 401: return "Unauthorized";
-    case 403: return "Forbidden";
-    case 404: return "Not Found";
-    case 405: return "Method Not Allowed";
-    case 408: return "Request Timeout";
-    case 413: return "Payload Too Large";
-    case 429: return "Too Many Requests";
-    case 431: return "Request Header Fields Too Large";
-    case 500: return "Internal Server Error";
-    case 501: return "Not Implemented";
-    case 503: return "Service Unavailable";
-    case 504: return "Gateway Timeout";
-    case 505: return "HTTP Version Not Supported";
+absl::Status HttpServer::Impl::Listen(const ListenAddress& address) {
+  if (options_.tls.enabled()) {
+    absl::StatusOr<asio::ssl::context> ctx = MakeTlsContext(options_.tls);
+    if (!ctx.ok()) return ctx.status();
+    tls_.emplace(*std::move(ctx));
   }
-  return "Unknown";
+  ErrorCode ec;
+  if (address.is_unix) {
+    struct stat st;
+    if (::lstat(address.path.c_str(), &st) == 0) {
+      if (!S_ISSOCK(st.st_mode)) {
+        return absl::FailedPreconditionError(absl::StrCat(
+            "bind ", address.ToString(), ": the path exists and is not a socket"));
+      }
+      ::unlink(address.path.c_str());
+    }
+    unix_acceptor_.emplace(*contexts_[0]);
+    unix_acceptor_->open(local(), ec);
+    if (!ec) unix_acceptor_->bind(local::endpoint(address.path), ec);
+    if (ec) {
+      return absl::UnavailableError(
+          absl::StrCat("bind ", address.ToString(), ": ", ec.message()));
+    }
+    unix_path_ = address.path;
+    ::chmod(address.path.c_str(), options_.unix_socket_mode);
+    unix_acceptor_->listen(asio::socket_base::max_listen_connections, ec);
+  } else {
+    tcp::resolver resolver(*contexts_[0]);
+    auto endpoints = resolver.resolve(
+        address.host, std::to_string(address.port),
+        tcp::resolver::passive | tcp::resolver::numeric_service, ec);
+    if (ec) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("address ", address.ToString(), ": ", ec.message()));
+    }
+    absl::Status last = absl::UnavailableError(
+        absl::StrCat("bind ", address.ToString(), ": no address"));
+    for (const auto& entry : endpoints) {
+      tcp::acceptor acceptor(*contexts_[0]);
+      acceptor.open(entry.endpoint().protocol(), ec);
+      if (ec) continue;
+      acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+      acceptor.bind(entry.endpoint(), ec);
+      if (ec) {
+        last = absl::UnavailableError(
+            absl::StrCat("bind ", address.ToString(), ": ", ec.message()));
+        continue;
+      }
+      tcp_acceptor_.emplace(std::move(acceptor));
+      break;
+    }
+    if (!tcp_acceptor_.has_value()) return last;
+    port_ = tcp_acceptor_->local_endpoint().port();
+    tcp_acceptor_->listen(asio::socket_base::max_listen_connections, ec);
+  }
+  if (ec) return absl::UnavailableError(absl::StrCat("listen: ", ec.message()));
+  return absl::OkStatus();
+}
+
+void HttpServer::Impl::Run() {
+  for (auto& context : contexts_) work_.emplace_back(context->get_executor());
+  asio::post(*contexts_[0], [this] {
+    if (tcp_acceptor_.has_value()) Accept<tcp>(&*tcp_acceptor_);
+    if (unix_acceptor_.has_value()) Accept<local>(&*unix_acceptor_);
+  });
+  for (auto& context : contexts_) {
+    threads_.emplace_back([context = context.get()] { context->run(); });
+  }
+}
+
+template <typename Protocol>
+void HttpServer::Impl::Accept(typename Protocol::acceptor* acceptor) {
+  acceptor->async_accept(
+      contexts_[next_context_++ % contexts_.size()]->get_executor(),
+      [this, acceptor](
+          ErrorCode ec,
+          typename Protocol::socket::template rebind_executor<Executor>::other socket) {
+        if (stopping()) return;
+        if (ec) {
+          int e = ec.value();
+          if (ec.category() == boost::system::system_category() &&
+              (e == EMFILE || e == ENFILE || e == ENOBUFS || e == ENOMEM)) {
+            // Out of descriptors: retrying at once would spin. Shed an idle
+            // connection and try again a little later.
+            CloseOneIdle();
+            accept_retry_->expires_after(kAcceptBackoff);
+            accept_retry_->async_wait([this, acceptor](ErrorCode ec) {
+              if (!ec && !stopping()) Accept<Protocol>(acceptor);
+            });
+            return;
+          }
+          return Accept<Protocol>(acceptor);
+        }
+        bool admitted = Admit();
+        if constexpr (std::is_same_v<Protocol, tcp>) {
+          ErrorCode ignored;
+          socket.set_option(tcp::no_delay(true), ignored);
+          if (tls_.has_value()) {
+            StartSession<TlsStream<tcp>>(std::move(socket), !admitted);
+          } else {
+            StartSession<PlainStream<tcp>>(std::move(socket), !admitted);
+          }
+        } else {
+          if (tls_.has_value()) {
+            StartSession<TlsStream<local>>(std::move(socket), !admitted);
+          } else {
+            StartSession<PlainStream<local>>(std::move(socket), !admitted);
+          }
+        }
+        Accept<Protocol>(acceptor);
+      });
+}
+
+template <typename Stream, typename Socket>
+void HttpServer::Impl::StartSession(Socket socket, bool reject) {
+  if constexpr (kIsTls<Stream>) {
+    using Next = typename Stream::next_layer_type;
+    std::make_shared<Session<Stream>>(this, Stream(Next(std::move(socket)), *tls_),
+                                      reject)
+        ->Run();
+  } else {
+    std::make_shared<Session<Stream>>(this, Stream(std::move(socket)), reject)
+        ->Run();
+  }
+}
+
+bool HttpServer::Impl::Admit() {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (connections_.size() < static_cast<size_t>(options_.max_connections)) {
+    return true;
+  }
+  for (Connection* c : connections_) {
+    if (c->idle.load()) {
+      c->Close(Connection::CloseIf::kIdle);
+      return true;
+    }
+  }
+  return false;
+}
+
+void HttpServer::Impl::CloseOneIdle() {
+  std::lock_guard<std::mutex> lock(mu_);
+  for (Connection* c : connections_) {
+    if (c->idle.load()) {
+      c->Close(Connection::CloseIf::kIdle);
+      return;
+    }
+  }
+}
+
+void HttpServer::Impl::Register(Connection* c) {
+  std::lock_guard<std::mutex> lock(mu_);
+  c->entry = connections_.insert(connections_.end(), c);
+}
+
+void HttpServer::Impl::Forget(Connection* c) {
+  std::lock_guard<std::mutex> lock(mu_);
+  connections_.erase(c->entry);
+  changed_.notify_all();
+}
+
+void HttpServer::Impl::CallStarted() {
+  std::lock_guard<std::mutex> lock(mu_);
+  ++calls_;
+}
+
+void HttpServer::Impl::CallEnded() {
+  std::lock_guard<std::mutex> lock(mu_);
+  --calls_;
+  changed_.notify_all();
+}
+
+void HttpServer::Impl::Stop(absl::Duration grace) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (stopped_) return;
+    stopped_ = true;
+  }
+  stopping_.store(true);
+  std::promise<void> closed;
+  asio::post(*contexts_[0], [this, &closed] {
+    ErrorCode ignored;
+    if (tcp_acceptor_.has_value()) tcp_acceptor_->close(ignored);
+    if (unix_acceptor_.has_value()) unix_acceptor_->close(ignored);
+    accept_retry_->cancel();
+    closed.set_value();
+  });
+  if (!threads_.empty()) closed.get_future().wait();
+  if (!unix_path_.empty()) {
+    struct stat st;
+    if (::lstat(unix_path_.c_str(), &st) == 0 && S_ISSOCK(st.st_mode)) {
+      ::unlink(unix_path_.c_str());
+    }
+  }
+  std::unique_lock<std::mutex> lock(mu_);
+  // Idle connections and requests still being read go now; answers being
+  // made are finished and sent (with `Connection: close`).
+  for (Connection* c : connections_) c->Close(Connection::CloseIf::kNotAnswering);
+  auto deadline = std::chrono::steady_clock::now() + ToChrono(grace);
+  changed_.wait_until(lock, deadline,
+                      [this] { return connections_.empty() && calls_ == 0; });
+  // Past the grace period: every connection goes; handler calls still
+  // running post their answers to closed connections, so the I/O threads
+  // stay until they end.
+  for (Connection* c : connections_) c->Close(Connection::CloseIf::kAlways);
+  changed_.wait(lock, [this] { return calls_ == 0; });
+  changed_.wait_for(lock, ToChrono(kCloseWait),
+                    [this] { return connections_.empty(); });
+  lock.unlock();
+  work_.clear();
+  for (auto& context : contexts_) context->stop();
+  for (std::thread& t : threads_) t.join();
+  threads_.clear();
+}
+
+std::string_view HttpReason(int status) {
+  beast::string_view reason =
+      http::obsolete_reason(static_cast<http::status>(status));
+  if (reason == "<unknown-status>") return "Unknown";
+  return {reason.data(), reason.size()};
 }
 
 const std::string* HttpRequest::Header(std::string_view name) const {
@@ -218,9 +801,8 @@ const std::string* HttpRequest::Header(std::string_view name) const {
 
 bool HttpRequest::HasQueryParam(std::string_view name) const {
   for (absl::string_view param : absl::StrSplit(query, '&')) {
-    absl::string_view key = param.substr(0, param.find('='));
-    if (key.size() == name.size() &&
-        std::memcmp(key.data(), name.data(), name.size()) == 0) {
+    if (param.substr(0, param.find('=')) ==
+        absl::string_view(name.data(), name.size())) {
       return true;
     }
   }
@@ -230,260 +812,19 @@ bool HttpRequest::HasQueryParam(std::string_view name) const {
 absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(
     const ListenAddress& address, HttpHandler handler,
     HttpServerOptions options) {
-  SSL_CTX* tls = nullptr;
-  if (options.tls.enabled()) {
-    POLICYD_ASSIGN_OR_RETURN(SSL_CTX* ctx, MakeTlsContext(options.tls));
-    tls = ctx;
-  }
-  int fd = -1;
-  int port = 0;
-  if (address.is_unix) {
-    sockaddr_un sun{};
-    sun.sun_family = AF_UNIX;
-    if (address.path.size() >= sizeof(sun.sun_path)) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("Unix socket path too long: ", address.path));
-    }
-    std::memcpy(sun.sun_path, address.path.c_str(), address.path.size() + 1);
-    fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0) return Errno("socket");
-    ::unlink(address.path.c_str());
-    if (::bind(fd, reinterpret_cast<sockaddr*>(&sun), sizeof(sun)) < 0) {
-      absl::Status s = Errno(absl::StrCat("bind ", address.ToString()));
-      ::close(fd);
-      return s;
-    }
-    ::chmod(address.path.c_str(), options.unix_socket_mode);
-  } else {
-    addrinfo hints{};
-    hints.ai_family = AF_UNSPEC;
-    hints.ai_socktype = SOCK_STREAM;
-    hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
-    addrinfo* res = nullptr;
-    std::string service = absl::StrCat(address.port);
-    int rc = ::getaddrinfo(address.host.empty() ? nullptr : address.host.c_str(),
-                           service.c_str(), &hints, &res);
-    if (rc != 0) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "address ", address.ToString(), ": ", gai_strerror(rc)));
-    }
-    absl::Status last = absl::UnavailableError("no address");
-    for (addrinfo* ai = res; ai != nullptr; ai = ai->ai_next) {
-      fd = ::socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC,
-                    ai->ai_protocol);
-      if (fd < 0) continue;
-      int one = 1;
-      ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-      if (::bind(fd, ai->ai_addr, ai->ai_addrlen) == 0) break;
-      last = Errno(absl::StrCat("bind ", address.ToString()));
-      ::close(fd);
-      fd = -1;
-    }
-    ::freeaddrinfo(res);
-    if (fd < 0) return last;
-    sockaddr_storage bound{};
-    socklen_t len = sizeof(bound);
-    ::getsockname(fd, reinterpret_cast<sockaddr*>(&bound), &len);
-    port = bound.ss_family == AF_INET6
-               ? ntohs(reinterpret_cast<sockaddr_in6*>(&bound)->sin6_port)
-               : ntohs(reinterpret_cast<sockaddr_in*>(&bound)->sin_port);
-  }
-  if (::listen(fd, 512) < 0) {
-    absl::Status s = Errno("listen");
-    ::close(fd);
-    return s;
-  }
-  return std::unique_ptr<HttpServer>(
-      new HttpServer(fd, port, address.is_unix ? address.path : "",
-                     std::move(handler), std::move(options), tls));
+  auto impl = std::make_unique<Impl>(std::move(handler), std::move(options));
+  absl::Status status = impl->Listen(address);
+  if (!status.ok()) return status;
+  impl->Run();
+  return std::unique_ptr<HttpServer>(new HttpServer(std::move(impl)));
 }
 
-HttpServer::HttpServer(int listen_fd, int port, std::string unix_path,
-                       HttpHandler handler, HttpServerOptions options,
-                       SSL_CTX* tls)
-    : listen_fd_(listen_fd),
-      port_(port),
-      unix_path_(std::move(unix_path)),
-      handler_(std::move(handler)),
-      options_(std::move(options)),
-      tls_(tls) {
-  if (::pipe2(wake_fds_, O_CLOEXEC) != 0) wake_fds_[0] = wake_fds_[1] = -1;
-  acceptor_ = std::thread([this] { AcceptLoop(); });
-}
+HttpServer::HttpServer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
-HttpServer::~HttpServer() {
-  Stop(absl::ZeroDuration());
-  if (tls_ != nullptr) SSL_CTX_free(tls_);
-}
+HttpServer::~HttpServer() { Stop(absl::ZeroDuration()); }
 
-void HttpServer::AcceptLoop() {
-  while (true) {
-    pollfd fds[2] = {{listen_fd_, POLLIN, 0}, {wake_fds_[0], POLLIN, 0}};
-    int n = ::poll(fds, wake_fds_[0] >= 0 ? 2 : 1, 1000);
-    {
-      absl::MutexLock lock(&mu_);
-      if (stopping_) return;
-    }
-    if (n <= 0 || !(fds[0].revents & POLLIN)) continue;
-    int fd = ::accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
-    if (fd < 0) continue;
-    absl::MutexLock lock(&mu_);
-    if (stopping_ || threads_ >= options_.max_connections) {
-      ::close(fd);
-      continue;
-    }
-    ++threads_;
-    connections_.insert(fd);
-    std::thread([this, fd] { Serve(fd); }).detach();
-  }
-}
+int HttpServer::port() const { return impl_->port(); }
 
-void HttpServer::Serve(int fd) {
-  timeval timeout = absl::ToTimeval(options_.idle_timeout);
-  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof(timeout));
-  if (unix_path_.empty()) {
-    int one = 1;
-    ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-  }
-  SSL* ssl = nullptr;
-  bool ok = true;
-  if (tls_ != nullptr) {
-    ssl = SSL_new(tls_);
-    SSL_set_fd(ssl, fd);
-    ok = SSL_accept(ssl) == 1;
-  }
-  {
-    Stream stream(fd, ssl);
-    std::string buf;
-    ByteBudget* const budget = options_.bytes_in_flight;
-    size_t reserved = 0;  // by the request being read or handled
-    while (ok) {
-      size_t end;
-      while ((end = buf.find("\r\n\r\n")) == std::string::npos) {
-        if (buf.size() > kMaxHeadBytes) {
-          stream.Write(Serialize(ErrorResponse(431, "request head too large"), false));
-          ok = false;
-          break;
-        }
-        if (!stream.ReadMore(&buf)) {
-          ok = false;
-          break;
-        }
-      }
-      if (!ok) break;
-      ParsedHead head;
-      int status = ParseHead(absl::string_view(buf).substr(0, end), &head);
-      buf.erase(0, end + 4);
-      if (status != 0) {
-        stream.Write(Serialize(ErrorResponse(status, "malformed request"), false));
-        break;
-      }
-      if (head.expect_continue) stream.Write("HTTP/1.1 100 Continue\r\n\r\n");
-      std::string& body = head.request.body;
-      if (head.chunked) {
-        // size CRLF data CRLF ... 0 CRLF CRLF (trailers ignored)
-        while (ok) {
-          size_t line_end;
-          while ((line_end = buf.find("\r\n")) == std::string::npos) {
-            if (!stream.ReadMore(&buf)) ok = false;
-            if (!ok) break;
-          }
-          if (!ok) break;
-          size_t size = 0;
-          std::string size_text = buf.substr(0, buf.find_first_of(";\r"));
-          if (!absl::SimpleHexAtoi(size_text, &size) ||
-              body.size() + size > options_.max_body_bytes) {
-            ok = false;
-            break;
-          }
-          if (budget != nullptr) {
-            if (!budget->TryReserve(size)) {
-              stream.Write(Serialize(BytesInFlightExceeded(), false));
-              ok = false;
-              break;
-            }
-            reserved += size;
-          }
-          while (buf.size() < line_end + 2 + size + 2) {
-            if (!stream.ReadMore(&buf)) {
-              ok = false;
-              break;
-            }
-          }
-          if (!ok) break;
-          body.append(buf, line_end + 2, size);
-          buf.erase(0, line_end + 2 + size + 2);
-          if (size == 0) break;
-        }
-        if (!ok) break;
-      } else {
-        if (head.content_length > options_.max_body_bytes) {
-          stream.Write(Serialize(ErrorResponse(413, "request body too large"), false));
-          break;
-        }
-        if (budget != nullptr) {
-          if (!budget->TryReserve(head.content_length)) {
-            stream.Write(Serialize(BytesInFlightExceeded(), false));
-            break;
-          }
-          reserved = head.content_length;
-        }
-        while (buf.size() < head.content_length) {
-          if (!stream.ReadMore(&buf)) {
-            ok = false;
-            break;
-          }
-        }
-        if (!ok) break;
-        body = buf.substr(0, head.content_length);
-        buf.erase(0, head.content_length);
-      }
-      HttpResponse response = handler_(head.request);
-      head.request.body = std::string();
-      if (reserved != 0) budget->Release(reserved);
-      reserved = 0;
-      bool keep_alive = head.keep_alive;
-      {
-        absl::MutexLock lock(&mu_);
-        if (stopping_) keep_alive = false;
-      }
-      if (!stream.Write(Serialize(response, keep_alive)) || !keep_alive) break;
-    }
-    if (reserved != 0) budget->Release(reserved);
-  }
-  absl::MutexLock lock(&mu_);
-  connections_.erase(fd);
-  ::close(fd);
-  --threads_;
-}
-
-void HttpServer::Stop(absl::Duration grace) {
-  {
-    absl::MutexLock lock(&mu_);
-    if (stopped_) return;
-    stopped_ = true;
-    stopping_ = true;
-  }
-  if (wake_fds_[1] >= 0) {
-    char c = 0;
-    (void)!::write(wake_fds_[1], &c, 1);
-  }
-  if (acceptor_.joinable()) acceptor_.join();
-  ::close(listen_fd_);
-  if (!unix_path_.empty()) ::unlink(unix_path_.c_str());
-  absl::MutexLock lock(&mu_);
-  // Idle connections see end-of-input at once; busy ones still answer.
-  for (int fd : connections_) ::shutdown(fd, SHUT_RD);
-  auto idle = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-    return threads_ == 0;
-  };
-  if (!mu_.AwaitWithTimeout(absl::Condition(&idle), grace)) {
-    for (int fd : connections_) ::shutdown(fd, SHUT_RDWR);
-    mu_.Await(absl::Condition(&idle));
-  }
-  for (int fd : wake_fds_) {
-    if (fd >= 0) ::close(fd);
-  }
-}
+void HttpServer::Stop(absl::Duration grace) { impl_->Stop(grace); }
 
 }  // namespace policyd

@@ -10,6 +10,7 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <openssl/pem.h>
+#include <openssl/rsa.h>
 #include <stdlib.h>
 
 #include <filesystem>
@@ -18,6 +19,7 @@
 #include <vector>
 
 #include "bundles/signature.h"
+#include "engine/builtins/base64.h"
 #include "gtest/gtest.h"
 
 namespace policyd::bundles::testing {
@@ -113,28 +115,38 @@ inline void WriteTarGz(const std::string& path,
 template <typename Sign>
 std::string SignaturesJson(const std::string& header,
                            const std::string& payload, Sign sign) {
-  std::string input =
-      Base64UrlEncode(header) + "." + Base64UrlEncode(payload);
-  std::string jwt = input + "." + Base64UrlEncode(sign(input));
+  auto b64 = [](const std::string& bytes) {
+    return Base64Encode(bytes, Base64Alphabet::kUrl, /*padded=*/false);
+  };
+  std::string input = b64(header) + "." + b64(payload);
+  std::string jwt = input + "." + b64(sign(input));
   return "{\"signatures\": [\"" + jwt + "\"]}";
 }
 
 inline std::string HmacSha256(const std::string& secret,
-                              const std::string& input) {
+                              const std::string& input,
+                              const EVP_MD* md = EVP_sha256()) {
   unsigned char mac[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
-  HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()),
+  HMAC(md, secret.data(), static_cast<int>(secret.size()),
        reinterpret_cast<const unsigned char*>(input.data()), input.size(), mac,
        &len);
   return std::string(reinterpret_cast<char*>(mac), len);
 }
 
-// A freshly generated key pair: "RSA" or "EC" (P-256).
+// A freshly generated key pair: "RSA" (2048 bits), "EC" on `curve`
+// ("P-256", "P-384", "P-521") or "ED25519". Signs with OpenSSL directly, not
+// with the JWS code under test.
 class KeyPair {
  public:
-  explicit KeyPair(const std::string& type) {
-    pkey_ = type == "RSA" ? EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", size_t{2048})
-                          : EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256");
+  explicit KeyPair(const std::string& type, const std::string& curve = "P-256") {
+    if (type == "RSA") {
+      pkey_ = EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", size_t{2048});
+    } else if (type == "EC") {
+      pkey_ = EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", curve.c_str());
+    } else {
+      pkey_ = EVP_PKEY_Q_keygen(nullptr, nullptr, type.c_str());
+    }
   }
   ~KeyPair() { EVP_PKEY_free(pkey_); }
   std::string PublicPem() const {
@@ -155,11 +167,23 @@ class KeyPair {
     BIO_free(bio);
     return out;
   }
-  // SHA-256 signature; for EC in JWS form (r||s, 32 bytes each).
-  std::string Sign(const std::string& input) const {
+  // The JWS signature of `input` with `alg` (RS/PS/ES 256/384/512, EdDSA;
+  // default RS256 or ES256 by key type); ECDSA in JWS form (r || s).
+  std::string Sign(const std::string& input, std::string alg = "") const {
+    int type = EVP_PKEY_get_base_id(pkey_);
+    if (alg.empty()) alg = type == EVP_PKEY_EC ? "ES256" : "RS256";
+    const EVP_MD* md = alg == "EdDSA"              ? nullptr
+                       : alg.ends_with("384") ? EVP_sha384()
+                       : alg.ends_with("512") ? EVP_sha512()
+                                              : EVP_sha256();
     EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+    EVP_PKEY_CTX* pctx = nullptr;
+    EVP_DigestSignInit(ctx, &pctx, md, nullptr, pkey_);
+    if (alg.starts_with("PS")) {
+      EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING);
+      EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, RSA_PSS_SALTLEN_DIGEST);
+    }
     size_t len = 0;
-    EVP_DigestSignInit(ctx, nullptr, EVP_sha256(), nullptr, pkey_);
     EVP_DigestSign(ctx, nullptr, &len,
                    reinterpret_cast<const unsigned char*>(input.data()),
                    input.size());
@@ -169,14 +193,15 @@ class KeyPair {
                    input.size());
     sig.resize(len);
     EVP_MD_CTX_free(ctx);
-    if (EVP_PKEY_get_base_id(pkey_) != EVP_PKEY_EC) return sig;
+    if (type != EVP_PKEY_EC) return sig;
+    int half = (EVP_PKEY_get_bits(pkey_) + 7) / 8;
     const unsigned char* p = reinterpret_cast<const unsigned char*>(sig.data());
     ECDSA_SIG* ec = d2i_ECDSA_SIG(nullptr, &p, static_cast<long>(sig.size()));
-    std::string jose(64, '\0');
+    std::string jose(2 * half, '\0');
     BN_bn2binpad(ECDSA_SIG_get0_r(ec),
-                 reinterpret_cast<unsigned char*>(jose.data()), 32);
+                 reinterpret_cast<unsigned char*>(jose.data()), half);
     BN_bn2binpad(ECDSA_SIG_get0_s(ec),
-                 reinterpret_cast<unsigned char*>(jose.data()) + 32, 32);
+                 reinterpret_cast<unsigned char*>(jose.data()) + half, half);
     ECDSA_SIG_free(ec);
     return jose;
   }

@@ -1,6 +1,7 @@
 #include "bundles/signer.h"
 
 #include "bundles/signature.h"
+#include "engine/builtins/base64.h"
 #include "engine/value/json.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -34,9 +35,9 @@ SignatureOptions Verifying(const std::string& alg, const std::string& key) {
 Value Payload(const std::string& signatures) {
   std::string jwt(ParseJson(signatures)->Find("signatures")->elements()[0].string());
   size_t a = jwt.find('.'), b = jwt.rfind('.');
-  std::string payload;
-  EXPECT_TRUE(Base64UrlDecode(jwt.substr(a + 1, b - a - 1), &payload));
-  return *ParseJson(payload);
+  absl::StatusOr<std::string> payload = Base64UrlDecodeLenient(jwt.substr(a + 1, b - a - 1));
+  EXPECT_TRUE(payload.ok()) << payload.status();
+  return *ParseJson(*payload);
 }
 
 TEST(SignerTest, AsymmetricSignaturesVerifyWithThePublicKeyOnly) {

@@ -4,6 +4,7 @@
 
 #include "engine/value/json.h"
 #include "gmock/gmock.h"
+#include "nlohmann/json.hpp"
 #include "gtest/gtest.h"
 
 namespace policyd {
@@ -31,13 +32,14 @@ TEST(DecisionLogTest, FormatMasksInputPaths) {
   auto log = DecisionLog::Open(options);
   ASSERT_TRUE(log.ok()) << log.status();
   std::string line = (*log)->Format(Entry());
-  absl::StatusOr<Value> v = ParseJson(line);
-  ASSERT_TRUE(v.ok()) << line;
-  EXPECT_EQ(*v->Find("input"), *ParseJson(R"({"user": "a", "secret": {"keep": 1}})"));
-  EXPECT_EQ(*v->Find("erased"), *ParseJson(R"(["/input/secret/token"])"));
-  EXPECT_EQ(v->Find("decision_id")->string(), "id-1");
-  EXPECT_EQ(v->Find("timestamp")->string(), "2023-11-14T22:13:20Z");
-  EXPECT_EQ(*v->Find("bundles"), *ParseJson(R"({"main": {"revision": "r1"}})"));
+  // Read with a JSON parser that is not policyd's own.
+  nlohmann::json v = nlohmann::json::parse(line, nullptr, false);
+  ASSERT_FALSE(v.is_discarded()) << line;
+  EXPECT_EQ(v["input"], nlohmann::json::parse(R"({"user": "a", "secret": {"keep": 1}})"));
+  EXPECT_EQ(v["erased"], nlohmann::json::parse(R"(["/input/secret/token"])"));
+  EXPECT_EQ(v["decision_id"], "id-1");
+  EXPECT_EQ(v["timestamp"], "2023-11-14T22:13:20Z");
+  EXPECT_EQ(v["bundles"], nlohmann::json::parse(R"({"main": {"revision": "r1"}})"));
   EXPECT_THAT(line, HasSubstr(R"("timer_server_handler_ns":12000)"));
 }
 

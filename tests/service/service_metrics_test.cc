@@ -25,7 +25,7 @@ TEST(ServiceMetricsTest, DecisionsByApiAndOutcome) {
   metrics.ObserveDecision("grpc", Outcome::kAllow, absl::Microseconds(3));
   metrics.ObserveDecision("other", Outcome::kError, absl::Milliseconds(2));
   metrics.CountError("rest", "resource_exhausted");
-  std::string text = metrics.registry().Render();
+  std::string text = metrics.Render();
   EXPECT_THAT(text, HasSubstr(
       "policyd_decisions_total{api=\"grpc\",outcome=\"allow\"} 2\n"));
   EXPECT_THAT(text, HasSubstr(
@@ -38,6 +38,43 @@ TEST(ServiceMetricsTest, DecisionsByApiAndOutcome) {
   EXPECT_THAT(text, HasSubstr("policyd_build_info{version=\""));
 }
 
+TEST(ServiceMetricsTest, BucketBoundsPrintAsShortDecimals) {
+  // The Grafana dashboard (deploy/grafana/) selects buckets by these `le`
+  // values: each must print as the short decimal it was written as.
+  ServiceMetrics metrics;
+  metrics.ObserveDecision("rest", Outcome::kAllow, absl::Microseconds(30));
+  std::string text = metrics.Render();
+  const std::string prefix =
+      "policyd_decision_duration_seconds_bucket{api=\"rest\",outcome=\"allow\",le=\"";
+  std::vector<std::string> les;
+  for (size_t at = text.find(prefix); at != std::string::npos;
+       at = text.find(prefix, at + 1)) {
+    size_t start = at + prefix.size();
+    les.push_back(text.substr(start, text.find('"', start) - start));
+  }
+  EXPECT_EQ(les, (std::vector<std::string>{
+                     "1e-06", "2.5e-06", "5e-06", "1e-05", "2.5e-05", "5e-05",
+                     "0.0001", "0.00025", "0.0005", "0.001", "0.0025", "0.005",
+                     "0.01", "0.025", "0.05", "0.1", "0.25", "0.5", "1", "2.5",
+                     "5", "10", "+Inf"}));
+  EXPECT_THAT(text, HasSubstr(prefix + "2.5e-05\"} 0\n"));
+  EXPECT_THAT(text, HasSubstr(prefix + "5e-05\"} 1\n"));
+  EXPECT_THAT(text, HasSubstr("# TYPE policyd_decision_duration_seconds histogram\n"));
+}
+
+TEST(ServiceMetricsTest, CollectorsRunBeforeEachRender) {
+  ServiceMetrics metrics;
+  int runs = 0;
+  metrics.AddCollector([&] {
+    ++runs;
+    metrics.queue_depth()->Set(runs * 10);
+  });
+  metrics.Render();
+  std::string text = metrics.Render();
+  EXPECT_EQ(runs, 2);
+  EXPECT_THAT(text, HasSubstr("policyd_worker_queue_depth 20\n"));
+}
+
 TEST(ServiceMetricsTest, BundleActivationsAndActiveRevision) {
   fs::path dir = fs::path(::testing::TempDir()) / "service_metrics_test";
   fs::remove_all(dir);
@@ -48,14 +85,14 @@ TEST(ServiceMetricsTest, BundleActivationsAndActiveRevision) {
     metrics.ObserveReload(event, store.Status());
   });
   ASSERT_TRUE(store.Reload().ok());
-  std::string text = metrics.registry().Render();
+  std::string text = metrics.Render();
   EXPECT_THAT(text, HasSubstr("policyd_bundle_activations_total{bundle=\"b\"} 1\n"));
   EXPECT_THAT(text, HasSubstr(
       "policyd_bundle_active_revision{bundle=\"b\",revision=\"r1\"} 1\n"));
 
   WriteBundle(dir / "b", "r2");
   ASSERT_TRUE(store.Reload().ok());
-  text = metrics.registry().Render();
+  text = metrics.Render();
   EXPECT_THAT(text, HasSubstr("policyd_bundle_activations_total{bundle=\"b\"} 2\n"));
   EXPECT_THAT(text, HasSubstr(
       "policyd_bundle_active_revision{bundle=\"b\",revision=\"r2\"} 1\n"));
@@ -63,7 +100,7 @@ TEST(ServiceMetricsTest, BundleActivationsAndActiveRevision) {
 
   std::ofstream(dir / "b" / "p.rego") << "package p\nx :=";
   EXPECT_FALSE(store.Reload().ok());
-  text = metrics.registry().Render();
+  text = metrics.Render();
   EXPECT_THAT(text, HasSubstr("policyd_bundle_failures_total{bundle=\"b\"} 1\n"));
   EXPECT_THAT(text, HasSubstr(
       "policyd_bundle_active_revision{bundle=\"b\",revision=\"r2\"} 1\n"));

@@ -57,6 +57,15 @@ TEST(CliTest, UnknownCommandIsAUsageError) {
   EXPECT_NE(run.out.find("unknown command"), std::string::npos) << run.out;
 }
 
+TEST(CliTest, ServeConfigOfTheWrongShapeExitsTwo) {
+  for (const char* text : {"bundles: /b\nworkers: [1, 2]\n", "bundles: /b\n[a]: 1\n",
+                           "bundles: /b\nshutdown_grace: {s: 1}\n"}) {
+    Outcome run = Policyd("serve --config " + TempFile("wrong_shape.yaml", text));
+    EXPECT_EQ(run.status, 2) << text << run.out;
+    EXPECT_NE(run.out.find("policyd serve: config "), std::string::npos) << run.out;
+  }
+}
+
 TEST(CliTest, EvalWithoutQueryIsAUsageError) {
   Outcome run = Policyd("eval -d examples");
   EXPECT_EQ(run.status, 2);

@@ -139,6 +139,56 @@ TEST(ServeConfigTest, ErrorsNameTheSetting) {
               HasSubstr("bundles"));
 }
 
+TEST(ServeConfigTest, WrongShapedValuesAreErrorsNamingTheKey) {
+  // Each is a clear error naming the key, never an exception.
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"bundles: /b\nworkers: [1, 2]\n", "workers must be a single value, not a list"},
+      {"bundles: /b\nworkers: {a: 1}\n", "workers must be a single value, not a mapping"},
+      {"bundles: /b\nworkers:\n", "workers must be a single value, not empty"},
+      {"bundles: {x: 1}\n", "bundles must be a single value, not a mapping"},
+      {"bundles: /b\nshutdown_grace: soon\n", "invalid shutdown_grace \"soon\""},
+      {"bundles: /b\nshutdown_grace: [1s]\n", "shutdown_grace must be a single value"},
+      {"bundles: /b\nhttp_idle_timeout: -5s\n", "invalid http_idle_timeout"},
+      {"bundles: /b\nhttp_max_body_bytes: lots\n", "invalid http_max_body_bytes"},
+      {"bundles: /b\nhttp_addr: [[':1']]\n", "http_addr must be a list of strings"},
+      {"bundles: /b\ndecision_log_mask: [{a: 1}]\n", "decision_log_mask must be a list of strings"},
+      {"bundles: /b\nwatch: maybe\n", "invalid watch \"maybe\""},
+      {"bundles: /b\n[a, b]: 1\n", "a setting's name must be a string"},
+      {"- bundles\n- /b\n", "expected a mapping of settings"},
+  };
+  for (const auto& [text, want] : cases) {
+    SCOPED_TRACE(text);
+    absl::StatusOr<ServeConfig> c = Parse({"--config", ConfigFile(text)});
+    ASSERT_FALSE(c.ok());
+    EXPECT_EQ(c.status().code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_THAT(c.status().message(), HasSubstr(want));
+  }
+}
+
+TEST(ServeConfigTest, HttpLimits) {
+  absl::StatusOr<ServeConfig> defaults = Parse({"--bundles", "/b"});
+  ASSERT_TRUE(defaults.ok());
+  EXPECT_EQ(defaults->http_max_connections, 1024);
+  EXPECT_EQ(defaults->http_max_header_bytes, 64 << 10);
+  EXPECT_EQ(defaults->http_max_body_bytes, 64 << 20);
+  EXPECT_EQ(defaults->http_request_timeout, absl::Seconds(30));
+  EXPECT_EQ(defaults->http_idle_timeout, absl::Seconds(60));
+  EXPECT_EQ(defaults->http_send_timeout, absl::Seconds(30));
+  absl::StatusOr<ServeConfig> c = Parse(
+      {"--config",
+       ConfigFile("bundles: /b\nhttp_max_connections: 10\nhttp_idle_timeout: 5s\n"),
+       "--http-max-header-bytes", "2048", "--http-max-body-bytes=100",
+       "--http-request-timeout", "2s", "--http-send-timeout", "3s"});
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->http_max_connections, 10);
+  EXPECT_EQ(c->http_max_header_bytes, 2048);
+  EXPECT_EQ(c->http_max_body_bytes, 100);
+  EXPECT_EQ(c->http_request_timeout, absl::Seconds(2));
+  EXPECT_EQ(c->http_idle_timeout, absl::Seconds(5));
+  EXPECT_EQ(c->http_send_timeout, absl::Seconds(3));
+  EXPECT_FALSE(Parse({"--bundles", "/b", "--http-max-connections", "0"}).ok());
+}
+
 TEST(ServeConfigTest, BundleSignatureSettings) {
   std::string secret = ::testing::TempDir() + "/serve_config_test_signature.secret";
   std::ofstream(secret) << "s3cret";
@@ -147,6 +197,12 @@ TEST(ServeConfigTest, BundleSignatureSettings) {
              "--bundle-signatures-required", "--bundle-signature-scope", "write"});
   ASSERT_TRUE(c.ok()) << c.status();
   ASSERT_EQ(c->bundle_signatures.keys.count("prod"), 1u);
+  for (const char* alg : {"PS384", "ES512", "HS512", "EdDSA"}) {
+    EXPECT_TRUE(Parse({"--bundles", "/b", "--bundle-verification-key",
+                       std::string("k=") + alg + ":" + secret})
+                    .ok())
+        << alg;
+  }
   EXPECT_EQ(c->bundle_signatures.keys.at("prod").algorithm, "HS256");
   EXPECT_EQ(c->bundle_signatures.keys.at("prod").key, "s3cret");
   EXPECT_TRUE(c->bundle_signatures.required);

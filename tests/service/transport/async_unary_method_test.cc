@@ -176,7 +176,7 @@ TEST_F(AsyncUnaryMethodTest, AFullQueueRefusesAtOnce) {
   v1::DecideResponse response;
   grpc::Status status = Decide("refused", &response);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
-  EXPECT_THAT(metrics_.registry().Render(),
+  EXPECT_THAT(metrics_.Render(),
               HasSubstr("policyd_request_errors_total{api=\"grpc\","
                         "reason=\"resource_exhausted\"} 1\n"));
   release->Notify();
