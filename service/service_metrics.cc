@@ -54,6 +54,26 @@ ServiceMetrics::ServiceMetrics() {
       "policyd_bundle_activation_duration_seconds",
       "Time to read, compile and swap in a new snapshot of the bundles.", {},
       metrics::LatencyBuckets());
+  downloads_ = registry_.AddCounter(
+      "policyd_bundle_downloads_total",
+      "Download attempts of remote bundles, by bundle and outcome "
+      "(activated, not_modified, failed, rejected).",
+      {"bundle", "outcome"});
+  download_seconds_ = registry_.AddHistogram(
+      "policyd_bundle_download_duration_seconds",
+      "Time of one download attempt of a remote bundle.", {"bundle"},
+      metrics::LatencyBuckets());
+  download_bytes_ = registry_.AddCounter(
+      "policyd_bundle_download_bytes_total",
+      "Bytes of remote bundles downloaded.", {"bundle"});
+  log_events_ = registry_.AddCounter(
+      "policyd_decision_log_events_total",
+      "Decision log events for upload, by outcome (uploaded, dropped when "
+      "the buffer was full).",
+      {"outcome"});
+  log_upload_failures_ = registry_.AddCounter(
+      "policyd_decision_log_upload_failures_total",
+      "Decision log uploads that failed (they are retried).");
   for (int a = 0; a < 3; ++a) {
     for (int o = 0; o < 4; ++o) {
       std::vector<std::string> labels = {
@@ -87,6 +107,24 @@ void ServiceMetrics::CountError(std::string_view api, std::string_view reason) {
 void ServiceMetrics::CountDroppedLogLines(uint64_t n) {
   log_dropped_->Get({})->Inc(n);
 }
+
+void ServiceMetrics::ObserveBundleDownload(const std::string& bundle,
+                                           std::string_view outcome,
+                                           absl::Duration took, uint64_t bytes) {
+  downloads_->Get({bundle, std::string(outcome)})->Inc();
+  download_seconds_->Get({bundle})->Observe(absl::ToDoubleSeconds(took));
+  if (bytes > 0) download_bytes_->Get({bundle})->Inc(bytes);
+}
+
+void ServiceMetrics::CountUploadedLogEvents(uint64_t n) {
+  log_events_->Get({"uploaded"})->Inc(n);
+}
+
+void ServiceMetrics::CountDroppedLogEvents(uint64_t n) {
+  log_events_->Get({"dropped"})->Inc(n);
+}
+
+void ServiceMetrics::CountLogUploadFailure() { log_upload_failures_->Get({})->Inc(); }
 
 void ServiceMetrics::ObserveReload(const bundles::ReloadEvent& event,
                                    const bundles::StoreStatus& status) {

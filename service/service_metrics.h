@@ -33,6 +33,16 @@ class ServiceMetrics {
   // `reason` is a gRPC code name in lower case ("resource_exhausted").
   void CountError(std::string_view api, std::string_view reason);
   void CountDroppedLogLines(uint64_t n);
+  // One download attempt of a remote bundle; `outcome` is "activated",
+  // "not_modified", "failed" (network or server) or "rejected" (the bundle
+  // did not activate).
+  void ObserveBundleDownload(const std::string& bundle, std::string_view outcome,
+                             absl::Duration took, uint64_t bytes);
+  // Decision log upload: events sent and accepted, events dropped from a
+  // full buffer, and failed uploads.
+  void CountUploadedLogEvents(uint64_t n);
+  void CountDroppedLogEvents(uint64_t n);
+  void CountLogUploadFailure();
   // Bundle gauges and counters from one reload attempt of the store.
   void ObserveReload(const bundles::ReloadEvent& event,
                      const bundles::StoreStatus& status);
@@ -48,6 +58,11 @@ class ServiceMetrics {
   metrics::Family<metrics::Counter>* failures_;
   metrics::Family<metrics::Gauge>* revision_;
   metrics::Family<metrics::Histogram>* activation_seconds_;
+  metrics::Family<metrics::Counter>* downloads_;
+  metrics::Family<metrics::Histogram>* download_seconds_;
+  metrics::Family<metrics::Counter>* download_bytes_;
+  metrics::Family<metrics::Counter>* log_events_;
+  metrics::Family<metrics::Counter>* log_upload_failures_;
 
   // The series of the known APIs, by API and outcome, so that a decision
   // does not look its series up by label values.

@@ -12,13 +12,14 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "bundles/signature.h"
+#include "service/management_config.h"
 #include "service/transport/listen_address.h"
 #include "service/transport/tls_files.h"
 
 namespace policyd {
 
 struct ServeConfig {
-  std::string bundles;  // required
+  std::string bundles;  // required unless bundles are downloaded
   // Each may repeat (a TCP address and a Unix socket, say).
   std::vector<ListenAddress> grpc_addr;  // default :9191
   std::vector<ListenAddress> http_addr;  // default :8181
@@ -42,6 +43,9 @@ struct ServeConfig {
   // Bundle signature verification: keys by id (read from files at start-up),
   // whether unsigned bundles are refused, the required `scope` claim.
   bundles::SignatureOptions bundle_signatures;
+  // OPA's management keys of the config file: bundles downloaded from
+  // services, decision log and status upload.
+  ManagementConfig management;
 };
 
 // Parses `policyd serve` arguments (a --config file first, then the other
