@@ -22,6 +22,7 @@
 #include "service/transport/completion_queue_threads.h"
 #include "service/decider.h"
 #include "service/decision_log.h"
+#include "service/management.h"
 #include "service/api/decision_service.h"
 #include "service/api/ext_authz_service.h"
 #include "service/api/health_service.h"
@@ -147,8 +148,14 @@ int RunServe(const std::vector<std::string>& args, std::ostream& out,
     err << "policyd: serving without policy until the bundles load "
            "(health is NOT_SERVING)\n";
   }
+  absl::StatusOr<std::unique_ptr<Management>> management = Management::Start(
+      config.management, &store, store_options, &metrics, log.get());
+  if (!management.ok()) {
+    err << "policyd serve: " << management.status().message() << "\n";
+    return 1;
+  }
   std::unique_ptr<bundles::Watcher> watcher;
-  if (config.watch) {
+  if (config.watch && !config.bundles.empty()) {
     bundles::WatcherOptions options;
     options.poll_interval = config.watch_poll_interval;
     watcher = std::make_unique<bundles::Watcher>(&store, options);
@@ -158,7 +165,7 @@ int RunServe(const std::vector<std::string>& args, std::ostream& out,
   Decider::Options decider_options;
   decider_options.max_steps = config.max_steps;
   decider_options.strict_builtin_errors = config.strict_builtin_errors;
-  Decider decider(&store, &metrics, log.get(), decider_options);
+  Decider decider(&store, &metrics, (*management)->log_sink(), decider_options);
   uint64_t dropped_seen = 0;
   metrics.registry().AddCollector([&] {
     metrics.queue_depth()->Set(static_cast<double>(pool.queue_depth()));
@@ -282,6 +289,7 @@ int RunServe(const std::vector<std::string>& args, std::ostream& out,
   pool.Shutdown();
   cq_threads.Shutdown();
   watcher.reset();
+  management->reset();  // after the last decision: flushes the upload
   err << "policyd: stopped" << std::endl;
   return 0;
 }
