@@ -7,6 +7,7 @@
 #include "bundles/package_path.h"
 #include "bundles/yaml_data.h"
 #include "engine/value/json.h"
+#include "util/status_macros.h"
 
 namespace policyd::bundles {
 namespace {
@@ -73,6 +74,9 @@ absl::StatusOr<Bundle> BundleFromFiles(const std::string& name,
         return FileError(f.path, s.message());
       }
       bundle.data.push_back({std::move(data_path), f.path, *std::move(value)});
+    } else if (absl::EndsWith(f.path, ".yaml") ||
+               absl::EndsWith(f.path, ".yml")) {
+      bundle.yaml_files.push_back(f);
     }
   }
   return bundle;
@@ -81,10 +85,8 @@ absl::StatusOr<Bundle> BundleFromFiles(const std::string& name,
 absl::StatusOr<Bundle> LoadBundle(const std::string& name,
                                   const std::string& path,
                                   const LoadOptions& options) {
-  absl::StatusOr<std::vector<BundleFile>> files =
-      ReadBundleFiles(path, options.limits);
-  if (!files.ok()) return files.status();
-  return BundleFromFiles(name, *files, options.signatures);
+  POLICYD_ASSIGN_OR_RETURN(std::vector<BundleFile> files, ReadBundleFiles(path, options.limits));
+  return BundleFromFiles(name, files, options.signatures);
 }
 
 }  // namespace policyd::bundles

@@ -37,6 +37,9 @@ struct Bundle {
   // `filename` is "NAME/PATH" so that compile errors name the bundle.
   std::vector<SourceModule> modules;
   std::vector<DataDocument> data;
+  // The other *.yaml / *.yml files (not data files), untouched: a layer
+  // above (admission) reads Kubernetes objects from them.
+  std::vector<BundleFile> yaml_files;
   absl::Time loaded;
 };
 

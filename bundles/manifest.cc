@@ -4,6 +4,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "engine/value/json.h"
+#include "util/status_macros.h"
 
 namespace policyd::bundles {
 namespace {
@@ -96,9 +97,8 @@ absl::StatusOr<Manifest> ParseManifest(std::string_view text) {
     }
   }
   if (const Value* v = parsed->Find("rego_version"); v && !v->is_null()) {
-    absl::StatusOr<ast::RegoVersion> version = ParseVersion(*v, "rego_version");
-    if (!version.ok()) return version.status();
-    m.rego_version = *version;
+    POLICYD_ASSIGN_OR_RETURN(ast::RegoVersion version, ParseVersion(*v, "rego_version"));
+    m.rego_version = version;
   }
   if (const Value* v = parsed->Find("file_rego_versions"); v && !v->is_null()) {
     if (!v->is_object()) {
@@ -107,12 +107,11 @@ absl::StatusOr<Manifest> ParseManifest(std::string_view text) {
           v->ToJson()));
     }
     for (const auto& [key, version_value] : v->entries()) {
-      absl::StatusOr<ast::RegoVersion> version = ParseVersion(
-          version_value,
-          absl::StrCat("file_rego_versions[", key.ToJson(), "]"));
-      if (!version.ok()) return version.status();
+      POLICYD_ASSIGN_OR_RETURN(ast::RegoVersion version,
+                               ParseVersion(version_value, absl::StrCat("file_rego_versions[",
+                                                                        key.ToJson(), "]")));
       m.file_rego_versions.emplace_back(
-          NormalisePath(std::string(key.string())), *version);
+          NormalisePath(std::string(key.string())), version);
     }
   }
   if (const Value* v = parsed->Find("metadata"); v && !v->is_null()) {

@@ -6,18 +6,18 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <memory>
 #include <optional>
 #include <set>
-#include <sstream>
 
 #include "absl/status/status.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "util/files.h"
+#include "util/status_macros.h"
 
 namespace policyd::bundles {
 namespace fs = std::filesystem;
@@ -150,7 +150,7 @@ absl::StatusOr<std::vector<BundleFile>> ReadTarball(const std::string& path,
           path, ": entry \"", name_text,
           "\" is not a regular file, directory or link; refused"));
     }
-    if (absl::Status s = budget.AddFile(); !s.ok()) return s;
+    POLICYD_RETURN_IF_ERROR(budget.AddFile());
     // Refuse early on the declared size; the bytes read are counted too.
     if (archive_entry_size_is_set(entry) && archive_entry_size(entry) > 0 &&
         static_cast<uint64_t>(archive_entry_size(entry)) >
@@ -162,7 +162,7 @@ absl::StatusOr<std::vector<BundleFile>> ReadTarball(const std::string& path,
       la_ssize_t n = archive_read_data(ar.get(), buffer.data(), buffer.size());
       if (n == 0) break;
       if (n < 0) return archive_error("truncated or corrupt archive");
-      if (absl::Status s = budget.AddBytes(n); !s.ok()) return s;
+      POLICYD_RETURN_IF_ERROR(budget.AddBytes(n));
       content.append(buffer.data(), n);
     }
     files[*name] = std::move(content);
@@ -180,8 +180,8 @@ absl::StatusOr<std::vector<BundleFile>> ReadTarball(const std::string& path,
           path, ": link \"", name, "\" points to \"", first_target,
           "\", which is not a file of the bundle"));
     }
-    if (absl::Status s = budget.AddFile(); !s.ok()) return s;
-    if (absl::Status s = budget.AddBytes(it->second.size()); !s.ok()) return s;
+    POLICYD_RETURN_IF_ERROR(budget.AddFile());
+    POLICYD_RETURN_IF_ERROR(budget.AddBytes(it->second.size()));
     files[name] = it->second;
   }
   std::vector<BundleFile> out;
@@ -204,7 +204,7 @@ class DirectoryReader {
       return absl::NotFoundError(
           absl::StrCat(path_, ": cannot open bundle: ", ec.message()));
     }
-    if (absl::Status s = Walk(root_, ""); !s.ok()) return s;
+    POLICYD_RETURN_IF_ERROR(Walk(root_, ""));
     std::sort(files_.begin(), files_.end(),
               [](const BundleFile& a, const BundleFile& b) {
                 return a.path < b.path;
@@ -253,29 +253,27 @@ class DirectoryReader {
       fs::file_status status = fs::status(real, ec);
       if (ec) continue;  // vanished while listing; the next reload sees it
       if (fs::is_directory(status)) {
-        if (absl::Status s = Walk(real, rel); !s.ok()) return s;
+        POLICYD_RETURN_IF_ERROR(Walk(real, rel));
       } else if (fs::is_regular_file(status)) {
-        if (absl::Status s = ReadFile(real, rel); !s.ok()) return s;
+        POLICYD_RETURN_IF_ERROR(ReadFile(real, rel));
       }
     }
     return absl::OkStatus();
   }
 
   absl::Status ReadFile(const fs::path& real, const std::string& rel) {
-    if (absl::Status s = budget_.AddFile(); !s.ok()) return s;
+    POLICYD_RETURN_IF_ERROR(budget_.AddFile());
     std::error_code ec;
     uint64_t size = fs::file_size(real, ec);
     if (!ec) {
-      if (absl::Status s = budget_.AddBytes(size); !s.ok()) return s;
+      POLICYD_RETURN_IF_ERROR(budget_.AddBytes(size));
     }
-    std::ifstream in(real, std::ios::binary);
-    if (!in) {
+    absl::StatusOr<std::string> read = policyd::ReadFile(real.string());
+    if (!read.ok()) {
       return absl::UnavailableError(
           absl::StrCat(path_, ": cannot read ", rel));
     }
-    std::ostringstream content;
-    content << in.rdbuf();
-    std::string bytes = std::move(content).str();
+    std::string bytes = *std::move(read);
     // A file that grew after it was measured counts at its real size.
     if (bytes.size() > size && !ec) {
       if (absl::Status s = budget_.AddBytes(bytes.size() - size); !s.ok()) {

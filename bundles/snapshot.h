@@ -6,6 +6,7 @@
 #define POLICYD_BUNDLES_SNAPSHOT_H_
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <shared_mutex>
 #include <string>
@@ -17,20 +18,40 @@
 #include "absl/time/time.h"
 #include "bundles/bundle.h"
 #include "bundles/bundle_error.h"
-#include "bundles/module_cache.h"
+#include "bundles/overlay.h"
 #include "engine/engine.h"
 
 namespace policyd::bundles {
 
+// What a layer above bundles (the admission policies) builds from a
+// snapshot's bundles and merged data. It is built with the snapshot, so a
+// failure fails the reload like a compile error and the previous snapshot
+// keeps serving.
+class SnapshotExtension {
+ public:
+  virtual ~SnapshotExtension() = default;
+};
+
+// Returns nullptr and appends to `errors` (naming the bundle at fault when
+// there is one) on failure.
+using ExtensionBuilder = std::function<std::shared_ptr<const SnapshotExtension>(
+    const std::vector<std::shared_ptr<const Bundle>>& bundles,
+    const Value& data, std::vector<BundleError>* errors)>;
+
 class Snapshot {
  public:
   // Checks that the bundles' roots do not overlap, merges their data and
-  // compiles all their modules, parsing only those `parsed` (when given)
-  // does not hold from an earlier build. On failure `errors` gets one entry
-  // per problem, naming the bundle(s) at fault.
+  // parses and compiles all their modules. The snapshot keeps the compiled
+  // plan only: parse trees are many times the size of their source, so none
+  // is kept for the next reload. On failure `errors` gets one entry per
+  // problem, naming the bundle(s) at fault. `extension`, when set, builds the
+  // snapshot's extension() once the engine compiled. The `overlay`'s
+  // policies and data (when given) join the bundles'.
   static std::shared_ptr<const Snapshot> Build(
       std::vector<std::shared_ptr<const Bundle>> bundles, uint64_t generation,
-      std::vector<BundleError>* errors, ModuleCache* parsed = nullptr);
+      std::vector<BundleError>* errors,
+      const ExtensionBuilder* extension = nullptr,
+      std::shared_ptr<const Overlay> overlay = nullptr);
 
   const Engine& engine() const { return *engine_; }
   const std::shared_ptr<const Engine>& shared_engine() const {
@@ -41,9 +62,15 @@ class Snapshot {
   const std::vector<std::shared_ptr<const Bundle>>& bundles() const {
     return bundles_;
   }
+  // What the REST API wrote (never null; empty when nothing was).
+  const Overlay& overlay() const { return *overlay_; }
   // Counts successful reloads of the store, from 1.
   uint64_t generation() const { return generation_; }
   absl::Time created() const { return created_; }
+  // Null unless the store has an extension builder.
+  const std::shared_ptr<const SnapshotExtension>& extension() const {
+    return extension_;
+  }
 
   // The prepared form of `query` (e.g. "data.authz.allow"), compiled on
   // first use and shared afterwards. Up to kMaxCachedQueries are kept.
@@ -53,13 +80,17 @@ class Snapshot {
 
   Snapshot(std::shared_ptr<const Engine> engine,
            std::vector<std::shared_ptr<const Bundle>> bundles,
-           uint64_t generation);
+           uint64_t generation,
+           std::shared_ptr<const SnapshotExtension> extension = nullptr,
+           std::shared_ptr<const Overlay> overlay = nullptr);
 
  private:
   std::shared_ptr<const Engine> engine_;
   std::vector<std::shared_ptr<const Bundle>> bundles_;
+  std::shared_ptr<const Overlay> overlay_;
   uint64_t generation_;
   absl::Time created_;
+  std::shared_ptr<const SnapshotExtension> extension_;
 
   // A standard mutex rather than absl::Mutex so that ThreadSanitizer, which
   // cannot see into the distribution's uninstrumented absl, checks it.

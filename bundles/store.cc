@@ -99,16 +99,15 @@ void Store::Swap(std::vector<std::shared_ptr<const Bundle>> bundles,
   if (current->generation() > 0 && current->bundles() == bundles) {
     return;  // nothing changed
   }
-  std::shared_ptr<const Snapshot> next = Snapshot::Build(
-      std::move(bundles), current->generation() + 1, &event->errors, &parsed_);
+  std::shared_ptr<const Snapshot> next =
+      Snapshot::Build(std::move(bundles), current->generation() + 1,
+                      &event->errors, &options_.extension, overlay_);
   if (next == nullptr) {
     event->result = absl::InvalidArgumentError("bundles not activated");
     return;
   }
   current_.store(next);
   event->swapped = true;
-  event->modules_parsed = parsed_.parsed();
-  event->modules_reused = parsed_.reused();
 }
 
 absl::Status Store::Activate(const std::string& name,
@@ -182,13 +181,30 @@ absl::Status Store::Finish(ReloadEvent event, absl::Time start,
     listed_.clear();
     for (const BundleSource& s : listed) listed_[s.name] = s.path;
     errors_ = event.errors;
-    if (event.swapped) {
-      modules_parsed_ = event.modules_parsed;
-      modules_reused_ = event.modules_reused;
-    }
   }
   for (const auto& listener : listeners_) listener(event);
   return event.result;
+}
+
+absl::Status Store::UpdateOverlay(
+    const std::function<absl::Status(Overlay&, const Snapshot&)>& change) {
+  absl::MutexLock lock(&reload_mu_);
+  std::shared_ptr<const Snapshot> current = current_.load();
+  auto next_overlay =
+      std::make_shared<Overlay>(overlay_ != nullptr ? *overlay_ : Overlay());
+  if (absl::Status s = change(*next_overlay, *current); !s.ok()) return s;
+  std::vector<BundleError> errors;
+  std::shared_ptr<const Snapshot> next =
+      Snapshot::Build(current->bundles(), current->generation() + 1, &errors,
+                      &options_.extension, next_overlay);
+  if (next == nullptr) {
+    std::vector<std::string> lines;
+    for (const BundleError& e : errors) lines.push_back(e.ToString());
+    return absl::InvalidArgumentError(absl::StrJoin(lines, "\n"));
+  }
+  overlay_ = std::move(next_overlay);
+  current_.store(std::move(next));
+  return absl::OkStatus();
 }
 
 StoreStatus Store::Status() const {
@@ -199,8 +215,6 @@ StoreStatus Store::Status() const {
   out.last_result = last_result_;
   out.reloads_succeeded = reloads_succeeded_;
   out.reloads_failed = reloads_failed_;
-  out.modules_parsed = modules_parsed_;
-  out.modules_reused = modules_reused_;
   std::map<std::string, BundleStatus> by_name;
   for (const std::string& name : expected_) by_name[name].name = name;
   for (const auto& [name, path] : listed_) {

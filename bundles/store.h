@@ -27,12 +27,14 @@
 #include "bundles/bundle.h"
 #include "bundles/bundle_dir.h"
 #include "bundles/bundle_error.h"
-#include "bundles/module_cache.h"
 #include "bundles/snapshot.h"
 
 namespace policyd::bundles {
 
-using StoreOptions = LoadOptions;
+struct StoreOptions : LoadOptions {
+  // Builds each snapshot's extension (see Snapshot); none when empty.
+  ExtensionBuilder extension;
+};
 
 // What one reload attempt did.
 struct ReloadEvent {
@@ -41,10 +43,6 @@ struct ReloadEvent {
   absl::Duration took;
   std::shared_ptr<const Snapshot> current;  // after the attempt
   std::vector<BundleError> errors;          // why it failed
-  // When swapped: the modules parsed for the new snapshot, and those whose
-  // parse was kept from an earlier one.
-  size_t modules_parsed = 0;
-  size_t modules_reused = 0;
 };
 
 struct BundleStatus {
@@ -65,9 +63,6 @@ struct StoreStatus {
   std::vector<BundleError> errors;  // of the last attempt, when it failed
   uint64_t reloads_succeeded = 0;  // swaps, including the first load
   uint64_t reloads_failed = 0;
-  // Of the last swap (see ReloadEvent).
-  size_t modules_parsed = 0;
-  size_t modules_reused = 0;
 };
 
 class Store {
@@ -105,6 +100,18 @@ class Store {
 
   StoreStatus Status() const;
 
+  // Changes what the REST API wrote: `change` edits a copy of the current
+  // overlay (it may refuse with an error, e.g. a write inside a bundle's
+  // roots; `current` is the snapshot it applies to); then a new snapshot
+  // of the same bundles with the new overlay is built off to the side and
+  // swapped in. Decisions never wait for it. When `change` or the build
+  // fails, nothing changes: InvalidArgument with one error per line
+  // (`FILE:LINE:COL: CODE: MESSAGE` for compile errors). Serialised with
+  // reloads; reloads keep the overlay.
+  absl::Status UpdateOverlay(
+      const std::function<absl::Status(Overlay& overlay, const Snapshot& current)>&
+          change);
+
   // Called after every reload attempt, on the reloading thread, while
   // reloads are held off: a listener must not call Reload().
   void AddListener(std::function<void(const ReloadEvent&)> listener);
@@ -131,7 +138,7 @@ class Store {
 
   absl::Mutex reload_mu_;  // serialises Reload()
   std::map<std::string, Cached> cache_ ABSL_GUARDED_BY(reload_mu_);
-  ModuleCache parsed_ ABSL_GUARDED_BY(reload_mu_);
+  std::shared_ptr<const Overlay> overlay_ ABSL_GUARDED_BY(reload_mu_);
   std::vector<std::function<void(const ReloadEvent&)>> listeners_
       ABSL_GUARDED_BY(reload_mu_);
   // Activated bundles by name, and the directory's bundles as last listed.
@@ -147,8 +154,6 @@ class Store {
   // Bundle name -> path, as last listed.
   std::map<std::string, std::string> listed_ ABSL_GUARDED_BY(status_mu_);
   std::vector<BundleError> errors_ ABSL_GUARDED_BY(status_mu_);
-  size_t modules_parsed_ ABSL_GUARDED_BY(status_mu_) = 0;
-  size_t modules_reused_ ABSL_GUARDED_BY(status_mu_) = 0;
   std::vector<std::string> expected_ ABSL_GUARDED_BY(status_mu_);
 };
 

@@ -6,6 +6,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "util/status_macros.h"
 
 namespace policyd::bundles {
 namespace {
@@ -43,9 +44,8 @@ absl::StatusOr<Value> Convert(const YAML::Node& node) {
       std::vector<Value> elems;
       elems.reserve(node.size());
       for (const YAML::Node& child : node) {
-        absl::StatusOr<Value> v = Convert(child);
-        if (!v.ok()) return v.status();
-        elems.push_back(*std::move(v));
+        POLICYD_ASSIGN_OR_RETURN(Value v, Convert(child));
+        elems.push_back(std::move(v));
       }
       return Value::Array(std::move(elems));
     }
@@ -58,14 +58,18 @@ absl::StatusOr<Value> Convert(const YAML::Node& node) {
               "line ", kv.first.Mark().line + 1, ", column ",
               kv.first.Mark().column + 1, ": mapping keys must be scalars"));
         }
-        absl::StatusOr<Value> v = Convert(kv.second);
-        if (!v.ok()) return v.status();
-        entries.emplace_back(Value::String(kv.first.Scalar()), *std::move(v));
+        POLICYD_ASSIGN_OR_RETURN(Value v, Convert(kv.second));
+        entries.emplace_back(Value::String(kv.first.Scalar()), std::move(v));
       }
       return Value::Object(std::move(entries));
     }
   }
   return Value::Null();
+}
+
+absl::Status YamlError(const YAML::Exception& e) {
+  return absl::InvalidArgumentError(absl::StrCat(
+      "line ", e.mark.line + 1, ", column ", e.mark.column + 1, ": ", e.msg));
 }
 
 }  // namespace
@@ -74,9 +78,23 @@ absl::StatusOr<Value> ParseYaml(std::string_view text) {
   try {
     return Convert(YAML::Load(std::string(text)));
   } catch (const YAML::Exception& e) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "line ", e.mark.line + 1, ", column ", e.mark.column + 1, ": ", e.msg));
+    return YamlError(e);
   }
+}
+
+absl::StatusOr<std::vector<Value>> ParseYamlDocuments(std::string_view text) {
+  std::vector<Value> out;
+  try {
+    for (const YAML::Node& doc : YAML::LoadAll(std::string(text))) {
+      if (doc.IsNull() || !doc.IsDefined()) continue;
+      absl::StatusOr<Value> v = Convert(doc);
+      if (!v.ok()) return v.status();
+      out.push_back(*std::move(v));
+    }
+  } catch (const YAML::Exception& e) {
+    return YamlError(e);
+  }
+  return out;
 }
 
 }  // namespace policyd::bundles

@@ -5,6 +5,7 @@
 #define POLICYD_BUNDLES_YAML_DATA_H_
 
 #include <string_view>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "engine/value/value.h"
@@ -13,6 +14,10 @@ namespace policyd::bundles {
 
 // Errors read "line L, column C: WHAT".
 absl::StatusOr<Value> ParseYaml(std::string_view text);
+
+// Every document of a multi-document stream (`---` separated), in order;
+// empty documents are skipped. Same scalars and errors as ParseYaml.
+absl::StatusOr<std::vector<Value>> ParseYamlDocuments(std::string_view text);
 
 }  // namespace policyd::bundles
 

@@ -5,6 +5,7 @@
 #include "engine/compile/compiler.h"
 #include "engine/eval/evaluator.h"
 #include "engine/syntax/parser.h"
+#include "util/status_macros.h"
 
 namespace policyd {
 
@@ -48,23 +49,19 @@ absl::StatusOr<std::shared_ptr<const Engine>> Engine::Compile(
 
 absl::StatusOr<std::shared_ptr<const Engine>> Engine::CompileParsed(
     std::vector<ast::Module> modules, Value data) {
-  absl::StatusOr<compile::CompiledModules> compiled =
-      compile::CompileModules(modules);
-  if (!compiled.ok()) return compiled.status();
+  POLICYD_ASSIGN_OR_RETURN(compile::CompiledModules compiled, compile::CompileModules(modules));
   auto c = std::make_unique<Compiled>();
   c->data = data.is_null() ? Value::Object({}) : std::move(data);
-  c->modules = *std::move(compiled);
+  c->modules = std::move(compiled);
   return std::shared_ptr<const Engine>(std::make_shared<Engine>(std::move(c)));
 }
 
 absl::StatusOr<PreparedQuery> Engine::Prepare(std::string_view query) const {
-  absl::StatusOr<ast::Body> body = ast::ParseQuery(query);
-  if (!body.ok()) return body.status();
-  absl::StatusOr<plan::Query> q =
-      compile::CompileQuery(*body, query, *compiled_->modules.root);
-  if (!q.ok()) return q.status();
+  POLICYD_ASSIGN_OR_RETURN(ast::Body body, ast::ParseQuery(query));
+  POLICYD_ASSIGN_OR_RETURN(plan::Query q,
+                           compile::CompileQuery(body, query, *compiled_->modules.root));
   auto plan = std::make_shared<PreparedQuery::Plan>();
-  plan->query = *std::move(q);
+  plan->query = std::move(q);
   return PreparedQuery(shared_from_this(), std::move(plan));
 }
 

@@ -34,6 +34,27 @@ struct SourceModule {
   ast::RegoVersion version = ast::RegoVersion::kV1;
 };
 
+// Told what an evaluation visits, for coverage reports and explanations
+// (OPA's Enter/Eval/Fail/Exit/Note trace events). When no tracer is set the
+// evaluator does no tracing work beyond one pointer test per expression.
+// `file` is empty for the query's own expressions.
+class EvalTracer {
+ public:
+  virtual ~EvalTracer() = default;
+  // The body of the rule (or function) at `loc` is about to be evaluated.
+  virtual void EnterRule(std::string_view file, const ast::Location& loc) {}
+  // An expression is about to be evaluated.
+  virtual void EvalExpr(std::string_view file, const ast::Location& loc) {}
+  // The expression just evaluated gave no (further) solution.
+  virtual void FailExpr(std::string_view file, const ast::Location& loc) {}
+  // The body of the rule (or function, or default rule) at `loc`
+  // succeeded: its head produces a value.
+  virtual void ExitRule(std::string_view file, const ast::Location& loc) {}
+  // `trace(message)` was called.
+  virtual void Note(std::string_view file, const ast::Location& loc,
+                    std::string_view message) {}
+};
+
 struct EvalOptions {
   // The input document; nullptr means undefined. Must outlive the call.
   const Value* input = nullptr;
@@ -49,6 +70,8 @@ struct EvalOptions {
   std::function<void(std::string_view line)> print;
   // Fixed time.now_ns() for the query; 0 means the real clock at start.
   int64_t now_ns = 0;
+  // Receives the expressions and rules evaluated; not owned.
+  EvalTracer* tracer = nullptr;
 };
 
 // One row of a query's results: the value of each expression in the query

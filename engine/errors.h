@@ -32,6 +32,10 @@ absl::Status MakeError(std::string_view code, std::string_view file, int line,
 // The OPA error code of a status made by MakeError; empty otherwise.
 std::string ErrorCode(const absl::Status& status);
 
+// `FILE:LINE:COL` of a status made by MakeError with a line (OPA's message
+// text names the line only, except for parse errors); empty otherwise.
+std::string ErrorLocation(const absl::Status& status);
+
 }  // namespace policyd
 
 #endif  // POLICYD_ENGINE_ERRORS_H_

@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "engine/engine.h"
+#include "util/hex.h"
 
 namespace policyd {
 namespace {
@@ -67,13 +68,12 @@ std::string NewDecisionId() {
   hi = (hi & ~uint64_t{0xF000}) | 0x4000;                    // version 4
   lo = (lo & ~(uint64_t{0xC} << 60)) | (uint64_t{0x8} << 60);  // variant
   // By hand rather than StrFormat: one id per decision, on the hot path.
-  static constexpr char kHex[] = "0123456789abcdef";
   std::string id(36, '-');
   int pos = 0;
   for (int i = 0; i < 32; ++i) {
     if (pos == 8 || pos == 13 || pos == 18 || pos == 23) ++pos;
     uint64_t word = i < 16 ? hi : lo;
-    id[pos++] = kHex[(word >> (60 - 4 * (i % 16))) & 0xF];
+    id[pos++] = kHexLower[(word >> (60 - 4 * (i % 16))) & 0xF];
   }
   return id;
 }
@@ -110,12 +110,14 @@ Decider::Decider(const bundles::Store* store, ServiceMetrics* metrics,
     : store_(store), metrics_(metrics), log_(log), options_(options) {}
 
 Decision Decider::Decide(std::string_view path, const Value* input,
-                         absl::Time deadline) const {
+                         absl::Time deadline,
+                         const DecisionRequestOptions& request) const {
   Decision decision;
   decision.decision_id = NewDecisionId();
   absl::Time start = absl::Now();
   decision.snapshot = store_->Current();
-  if (!HasActiveBundles(*decision.snapshot)) {
+  if (!HasActiveBundles(*decision.snapshot) &&
+      decision.snapshot->overlay().empty()) {
     decision.status = absl::FailedPreconditionError(
         "no bundle is active yet (see GetStatus or GET /health?bundles)");
     return decision;
@@ -135,7 +137,9 @@ Decision Decider::Decide(std::string_view path, const Value* input,
   eval.input = input;
   eval.deadline = deadline;
   eval.max_steps = options_.max_steps;
-  eval.strict_builtin_errors = options_.strict_builtin_errors;
+  eval.strict_builtin_errors =
+      request.strict_builtin_errors.value_or(options_.strict_builtin_errors);
+  eval.tracer = request.tracer;
   absl::StatusOr<std::optional<Value>> value = (*prepared)->EvalValue(eval);
   decision.eval_time = absl::Now() - start;
   if (!value.ok()) {

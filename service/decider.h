@@ -54,6 +54,12 @@ Outcome ClassifyDecision(const Decision& decision);
 // True when `snapshot` holds at least one active bundle.
 bool HasActiveBundles(const bundles::Snapshot& snapshot);
 
+// What one request (OPA's REST API parameters) may change of a decision.
+struct DecisionRequestOptions {
+  std::optional<bool> strict_builtin_errors;  // unset: the server's
+  EvalTracer* tracer = nullptr;               // explanations
+};
+
 class Decider {
  public:
   struct Options {
@@ -66,7 +72,8 @@ class Decider {
 
   // Evaluates `path` for `input` (nullptr: no input).
   Decision Decide(std::string_view path, const Value* input,
-                  absl::Time deadline) const;
+                  absl::Time deadline,
+                  const DecisionRequestOptions& request = {}) const;
 
   // Observes the decision's latency (since `start`) under `api` and
   // `outcome`, and logs it.

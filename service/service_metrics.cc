@@ -40,6 +40,11 @@ ServiceMetrics::ServiceMetrics() {
   log_dropped_ = registry_.AddCounter(
       "policyd_decision_log_dropped_total",
       "Decision log lines dropped because the writer fell behind.");
+  violations_ = registry_.AddCounter(
+      "policyd_admission_violations_total",
+      "Violations of admission constraints (Kind/name) found by the webhook, "
+      "by the action they had.",
+      {"constraint", "action"});
   activations_ = registry_.AddCounter(
       "policyd_bundle_activations_total",
       "New versions of a bundle made active.", {"bundle"});
@@ -82,6 +87,11 @@ ServiceMetrics::ServiceMetrics() {
       api_decisions_[a][o] = decisions_->Get(labels);
     }
   }
+}
+
+void ServiceMetrics::CountViolation(std::string_view constraint,
+                                    std::string_view action) {
+  violations_->Get({std::string(constraint), std::string(action)})->Inc();
 }
 
 void ServiceMetrics::ObserveDecision(std::string_view api, Outcome outcome,

@@ -14,7 +14,8 @@
 
 namespace policyd {
 
-// Label values of `api`: "grpc" (Decision API), "ext_authz", "rest".
+// Label values of `api`: "grpc" (Decision API), "ext_authz", "rest",
+// "admission" (the webhook).
 // Label values of `outcome`: "allow", "deny", "undefined", "error".
 enum class Outcome { kAllow, kDeny, kUndefined, kError };
 std::string_view OutcomeName(Outcome outcome);
@@ -43,6 +44,9 @@ class ServiceMetrics {
   void CountUploadedLogEvents(uint64_t n);
   void CountDroppedLogEvents(uint64_t n);
   void CountLogUploadFailure();
+  // One violation of an admission constraint ("Kind/name") with the action
+  // it had at the webhook (deny, warn, dryrun).
+  void CountViolation(std::string_view constraint, std::string_view action);
   // Bundle gauges and counters from one reload attempt of the store.
   void ObserveReload(const bundles::ReloadEvent& event,
                      const bundles::StoreStatus& status);
@@ -54,6 +58,7 @@ class ServiceMetrics {
   metrics::Family<metrics::Counter>* errors_;
   metrics::Gauge* queue_depth_;
   metrics::Family<metrics::Counter>* log_dropped_;
+  metrics::Family<metrics::Counter>* violations_;
   metrics::Family<metrics::Counter>* activations_;
   metrics::Family<metrics::Counter>* failures_;
   metrics::Family<metrics::Gauge>* revision_;

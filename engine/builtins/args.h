@@ -88,8 +88,12 @@ inline absl::Status OperandElementError(std::string_view name, int pos,
 // A defined result.
 inline BuiltinResult ValueResult(Value v) { return std::optional<Value>(std::move(v)); }
 
-// A result that is a boolean.
+// A result that is a boolean, a string or an integer.
 inline BuiltinResult BoolResult(bool b) { return ValueResult(Value::Bool(b)); }
+inline BuiltinResult StringResult(std::string s) {
+  return ValueResult(Value::String(std::move(s)));
+}
+inline BuiltinResult IntResult(int64_t i) { return ValueResult(Value::Int(i)); }
 
 }  // namespace policyd
 

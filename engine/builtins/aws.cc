@@ -19,9 +19,11 @@
 #include "engine/builtins/builtin.h"
 #include "engine/builtins/go/json.h"
 #include "engine/builtins/go/quote.h"
+#include "engine/builtins/go/url.h"
 #include "engine/builtins/http_request.h"
 #include "engine/builtins/jose/jws.h"
 #include "engine/value/value.h"
+#include "util/hex.h"
 
 namespace policyd {
 namespace {
@@ -103,36 +105,10 @@ bool PathNeedsEscape(unsigned char c) {
   }
 }
 
-int HexDigit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-// Go's unescape in path mode: "%XX" is a byte, anything else stays.
-absl::StatusOr<std::string> PathUnescape(std::string_view s) {
-  std::string out;
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] != '%') {
-      out.push_back(s[i]);
-      continue;
-    }
-    int hi = i + 2 < s.size() ? HexDigit(s[i + 1]) : -1;
-    int lo = i + 2 < s.size() ? HexDigit(s[i + 2]) : -1;
-    if (hi < 0 || lo < 0) {
-      return absl::InvalidArgumentError(Concat("invalid URL escape ", GoQuote(s.substr(i, 3))));
-    }
-    out.push_back(static_cast<char>(hi * 16 + lo));
-    i += 2;
-  }
-  return out;
-}
-
 // URL.EscapedPath: the path as written when that is a valid encoding, else
 // the decoded path escaped again.
 absl::StatusOr<std::string> EscapedPath(std::string_view raw) {
-  POLICYD_ASSIGN_OR_RETURN(std::string path, PathUnescape(raw));
+  POLICYD_ASSIGN_OR_RETURN(std::string path, GoUnescape(raw, PercentMode::kPath));
   bool valid = true;
   for (char ch : raw) {
     auto c = static_cast<unsigned char>(ch);
@@ -140,14 +116,12 @@ absl::StatusOr<std::string> EscapedPath(std::string_view raw) {
     if (!allowed && PathNeedsEscape(c)) valid = false;
   }
   if (valid) return std::string(raw);
-  static constexpr char kHex[] = "0123456789ABCDEF";
   std::string out;
   for (char ch : path) {
     auto c = static_cast<unsigned char>(ch);
     if (PathNeedsEscape(c)) {
       out.push_back('%');
-      out.push_back(kHex[c >> 4]);
-      out.push_back(kHex[c & 0xF]);
+      AppendHexByte(c, HexCase::kUpper, &out);
     } else {
       out.push_back(ch);
     }

@@ -9,13 +9,10 @@
 #include "engine/builtins/encoding_parts.h"
 #include "engine/builtins/go/json.h"
 #include "engine/value/json.h"
+#include "util/hex.h"
 
 namespace policyd {
 namespace {
-
-BuiltinResult StringResult(std::string s) {
-  return std::optional<Value>(Value::String(std::move(s)));
-}
 
 BuiltinResult JsonMarshal(BuiltinContext&, absl::Span<const Value> args) {
   return StringResult(GoJsonMarshal(args[0]));
@@ -128,34 +125,18 @@ BuiltinResult Base64UrlDecode(BuiltinContext&, absl::Span<const Value> args) {
   return StringResult(*std::move(out));
 }
 
-BuiltinResult HexEncode(BuiltinContext&, absl::Span<const Value> args) {
+BuiltinResult HexEncodeBuiltin(BuiltinContext&, absl::Span<const Value> args) {
   POLICYD_RETURN_IF_ERROR(
       CheckOperand("hex.encode", 1, args[0], Kind::kString));
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(args[0].string().size() * 2);
-  for (char c : args[0].string()) {
-    auto b = static_cast<unsigned char>(c);
-    out.push_back(kHex[b >> 4]);
-    out.push_back(kHex[b & 0xF]);
-  }
-  return StringResult(std::move(out));
+  return StringResult(HexEncode(args[0].string()));
 }
 
-int HexDigit(unsigned char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
 
 // Go's hex.InvalidByteError text: "invalid byte: U+0067 'g'" (%#U of the
 // byte taken as a rune; the quoted character only when printable).
 std::string InvalidHexByte(unsigned char b) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
   std::string out = "encoding/hex: invalid byte: U+00";
-  out.push_back(kHex[b >> 4]);
-  out.push_back(kHex[b & 0xF]);
+  AppendHexByte(b, HexCase::kUpper, &out);
   bool printable = (b >= 0x20 && b < 0x7F) || (b >= 0xA1 && b != 0xAD);
   if (printable) {
     out.append(" '");
@@ -170,7 +151,7 @@ std::string InvalidHexByte(unsigned char b) {
   return out;
 }
 
-BuiltinResult HexDecode(BuiltinContext&, absl::Span<const Value> args) {
+BuiltinResult HexDecodeBuiltin(BuiltinContext&, absl::Span<const Value> args) {
   static constexpr std::string_view kName = "hex.decode";
   POLICYD_RETURN_IF_ERROR(CheckOperand(kName, 1, args[0], Kind::kString));
   std::string_view s = args[0].string();
@@ -180,8 +161,8 @@ BuiltinResult HexDecode(BuiltinContext&, absl::Span<const Value> args) {
   for (; j < s.size(); j += 2) {
     auto p = static_cast<unsigned char>(s[j - 1]);
     auto q = static_cast<unsigned char>(s[j]);
-    int a = HexDigit(p);
-    int b = HexDigit(q);
+    int a = HexDigitValue(p);
+    int b = HexDigitValue(q);
     if (a < 0) return BuiltinError(kName, InvalidHexByte(p));
     if (b < 0) return BuiltinError(kName, InvalidHexByte(q));
     out.push_back(static_cast<char>((a << 4) | b));
@@ -190,7 +171,7 @@ BuiltinResult HexDecode(BuiltinContext&, absl::Span<const Value> args) {
     // An invalid last character is reported before the odd length, as Go
     // does: it is the earlier problem.
     auto last = static_cast<unsigned char>(s[j - 1]);
-    if (HexDigit(last) < 0) return BuiltinError(kName, InvalidHexByte(last));
+    if (HexDigitValue(last) < 0) return BuiltinError(kName, InvalidHexByte(last));
     return BuiltinError(kName, "encoding/hex: odd length hex string");
   }
   return StringResult(std::move(out));
@@ -217,8 +198,8 @@ void RegisterEncodingBuiltins(BuiltinRegistry& registry) {
                 .fn = Base64UrlEncodeNoPad});
   registry.Add(
       {.name = "base64url.decode", .arity = 1, .fn = Base64UrlDecode});
-  registry.Add({.name = "hex.encode", .arity = 1, .fn = HexEncode});
-  registry.Add({.name = "hex.decode", .arity = 1, .fn = HexDecode});
+  registry.Add({.name = "hex.encode", .arity = 1, .fn = HexEncodeBuiltin});
+  registry.Add({.name = "hex.decode", .arity = 1, .fn = HexDecodeBuiltin});
   RegisterJsonSchemaBuiltins(registry);
   RegisterUrlQueryBuiltins(registry);
   RegisterYamlBuiltins(registry);

@@ -15,6 +15,7 @@
 #include "engine/builtins/regex_cache.h"
 #include "engine/value/utf8.h"
 #include "engine/value/value.h"
+#include "util/hex.h"
 
 namespace policyd {
 namespace {
@@ -28,11 +29,10 @@ bool IsGlobSpecial(char c) {
 }
 
 void AppendRuneEscaped(char32_t r, std::string* out) {
-  static constexpr char kHex[] = "0123456789abcdef";
   out->append("\\x{");
   std::string hex;
   do {
-    hex.insert(hex.begin(), kHex[r & 0xF]);
+    hex.insert(hex.begin(), kHexLower[r & 0xF]);
     r >>= 4;
   } while (r != 0);
   out->append(hex);

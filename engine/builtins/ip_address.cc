@@ -1,4 +1,5 @@
 #include "engine/builtins/ip_address.h"
+#include "util/hex.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -36,12 +37,6 @@ bool ParseV4(std::string_view s, uint8_t out[4]) {
   return fields == 4;
 }
 
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
 
 bool ParseV6(std::string_view s, std::array<uint8_t, 16>* out) {
   std::array<uint8_t, 16> ip{};
@@ -58,8 +53,8 @@ bool ParseV6(std::string_view s, std::array<uint8_t, 16>* out) {
   while (i < 16) {
     size_t n = 0;
     int v = 0;
-    while (n < s.size() && n < 5 && HexValue(s[n]) >= 0) {
-      v = v * 16 + HexValue(s[n]);
+    while (n < s.size() && n < 5 && HexDigitValue(s[n]) >= 0) {
+      v = v * 16 + HexDigitValue(s[n]);
       ++n;
     }
     if (n == 0 || n > 4) return false;

@@ -773,8 +773,7 @@ absl::StatusOr<Value> Load(const Value& v) {
   }
   if (v.is_object() || v.is_array()) {
     // Sets and non-string keys become JSON first, as OPA converts them.
-    absl::StatusOr<Value> parsed = ParseJson(GoJsonMarshal(v));
-    if (!parsed.ok()) return parsed.status();
+    POLICYD_ASSIGN_OR_RETURN(Value parsed, ParseJson(GoJsonMarshal(v)));
     return parsed;
   }
   return absl::InvalidArgumentError("wrong type, expected string or object");

@@ -25,13 +25,6 @@ namespace {
 
 using Args = absl::Span<const Value>;
 
-BuiltinResult StringResult(std::string s) {
-  return std::optional<Value>(Value::String(std::move(s)));
-}
-BuiltinResult IntResult(int64_t i) {
-  return std::optional<Value>(Value::Int(i));
-}
-
 // Checks that every argument in [0, n) is a string.
 absl::Status CheckStrings(std::string_view name, Args args, size_t n) {
   for (size_t i = 0; i < n; ++i) {

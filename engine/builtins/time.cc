@@ -17,8 +17,6 @@ namespace {
 
 constexpr std::string_view kOutOfRange = "time outside of valid range";
 
-BuiltinResult IntResult(int64_t i) { return std::optional<Value>(Value::Int(i)); }
-
 // A nanosecond timestamp, or "time outside of valid range" for instants
 // that int64 nanoseconds cannot hold.
 BuiltinResult SafeUnixNanos(std::string_view name, absl::Time t) {

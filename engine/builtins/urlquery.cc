@@ -11,6 +11,8 @@
 #include "engine/builtins/encoding_parts.h"
 #include "engine/builtins/go/json.h"
 #include "engine/builtins/go/quote.h"
+#include "engine/builtins/go/url.h"
+#include "util/hex.h"
 
 namespace policyd {
 namespace {
@@ -22,7 +24,6 @@ bool Unreserved(unsigned char c) {
 }
 
 void AppendQueryEscaped(std::string_view s, std::string* out) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
   for (char ch : s) {
     auto c = static_cast<unsigned char>(ch);
     if (Unreserved(c)) {
@@ -31,42 +32,9 @@ void AppendQueryEscaped(std::string_view s, std::string* out) {
       out->push_back('+');
     } else {
       out->push_back('%');
-      out->push_back(kHex[c >> 4]);
-      out->push_back(kHex[c & 0xF]);
+      AppendHexByte(c, HexCase::kUpper, out);
     }
   }
-}
-
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-// Go's url.QueryUnescape: '+' is a space, "%XX" a byte; a bad escape fails
-// with `invalid URL escape "%zz"`.
-absl::StatusOr<std::string> QueryUnescape(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (size_t i = 0; i < s.size(); ++i) {
-    char c = s[i];
-    if (c == '+') {
-      out.push_back(' ');
-    } else if (c == '%') {
-      int hi = i + 2 < s.size() ? HexValue(s[i + 1]) : -1;
-      int lo = i + 2 < s.size() ? HexValue(s[i + 2]) : -1;
-      if (hi < 0 || lo < 0) {
-        return absl::InvalidArgumentError(
-            Concat("invalid URL escape ", GoQuote(s.substr(i, 3))));
-      }
-      out.push_back(static_cast<char>((hi << 4) | lo));
-      i += 2;
-    } else {
-      out.push_back(c);
-    }
-  }
-  return out;
 }
 
 BuiltinResult UrlQueryEncode(BuiltinContext&, absl::Span<const Value> args) {
@@ -80,7 +48,7 @@ BuiltinResult UrlQueryEncode(BuiltinContext&, absl::Span<const Value> args) {
 BuiltinResult UrlQueryDecode(BuiltinContext&, absl::Span<const Value> args) {
   static constexpr std::string_view kName = "urlquery.decode";
   POLICYD_RETURN_IF_ERROR(CheckOperand(kName, 1, args[0], Kind::kString));
-  absl::StatusOr<std::string> out = QueryUnescape(args[0].string());
+  absl::StatusOr<std::string> out = GoUnescape(args[0].string(), PercentMode::kQuery);
   if (!out.ok()) return BuiltinError(kName, MessageOf(out.status()));
   return std::optional<Value>(Value::String(*std::move(out)));
 }
@@ -143,9 +111,9 @@ BuiltinResult UrlQueryDecodeObject(BuiltinContext&,
     std::string_view raw_key = pair.substr(0, eq);
     std::string_view raw_value =
         eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1);
-    absl::StatusOr<std::string> key = QueryUnescape(raw_key);
+    absl::StatusOr<std::string> key = GoUnescape(raw_key, PercentMode::kQuery);
     if (!key.ok()) return BuiltinError(kName, MessageOf(key.status()));
-    absl::StatusOr<std::string> value = QueryUnescape(raw_value);
+    absl::StatusOr<std::string> value = GoUnescape(raw_value, PercentMode::kQuery);
     if (!value.ok()) return BuiltinError(kName, MessageOf(value.status()));
     params[*std::move(key)].push_back(Value::String(*std::move(value)));
   }

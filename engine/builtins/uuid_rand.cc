@@ -12,6 +12,7 @@
 
 #include "engine/builtins/args.h"
 #include "engine/builtins/builtin.h"
+#include "util/hex.h"
 
 namespace policyd {
 namespace {
@@ -53,12 +54,6 @@ BuiltinResult UuidRfc4122(BuiltinContext& ctx, absl::Span<const Value> args) {
   return std::optional<Value>(std::move(result));
 }
 
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
 
 // The forms google/uuid's Parse accepts: 36 characters with dashes, the same
 // in braces or after "urn:uuid:", or 32 hex digits.
@@ -90,8 +85,8 @@ std::optional<std::array<uint8_t, 16>> ParseUuid(std::string_view s) {
   }
   std::array<uint8_t, 16> out;
   for (size_t i = 0; i < 16; ++i) {
-    int hi = HexValue(hex[2 * i]);
-    int lo = HexValue(hex[2 * i + 1]);
+    int hi = HexDigitValue(hex[2 * i]);
+    int lo = HexDigitValue(hex[2 * i + 1]);
     if (hi < 0 || lo < 0) return std::nullopt;
     out[i] = static_cast<uint8_t>(hi << 4 | lo);
   }

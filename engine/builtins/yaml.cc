@@ -18,6 +18,7 @@
 #include "engine/builtins/go/json.h"
 #include "engine/value/utf8.h"
 #include "yaml-cpp/yaml.h"
+#include "util/hex.h"
 
 namespace policyd {
 namespace {
@@ -379,11 +380,9 @@ absl::Status AddMapEntries(const YAML::Node& node,
       POLICYD_RETURN_IF_ERROR(Merge(kv.second, &merged));
       continue;
     }
-    absl::StatusOr<std::string> k = KeyText(key);
-    if (!k.ok()) return k.status();
-    absl::StatusOr<Value> v = NodeToValue(kv.second);
-    if (!v.ok()) return v.status();
-    entries->emplace_back(Value::String(*std::move(k)), *std::move(v));
+    POLICYD_ASSIGN_OR_RETURN(std::string k, KeyText(key));
+    POLICYD_ASSIGN_OR_RETURN(Value v, NodeToValue(kv.second));
+    entries->emplace_back(Value::String(std::move(k)), std::move(v));
   }
   // Merged entries go first so that the mapping's own keys win (Object
   // keeps the last entry of a repeated key).
@@ -447,9 +446,8 @@ BuiltinResult YamlUnmarshal(BuiltinContext&, absl::Span<const Value> args) {
   POLICYD_RETURN_IF_ERROR(CheckOperand(kUnmarshal, 1, args[0], Kind::kString));
   absl::StatusOr<YAML::Node> node = Load(args[0].string());
   if (!node.ok()) return BuiltinError(kUnmarshal, MessageOf(node.status()));
-  absl::StatusOr<Value> v = NodeToValue(*node);
-  if (!v.ok()) return v.status();
-  return std::optional<Value>(*std::move(v));
+  POLICYD_ASSIGN_OR_RETURN(Value v, NodeToValue(*node));
+  return std::optional<Value>(std::move(v));
 }
 
 BuiltinResult YamlIsValid(BuiltinContext&, absl::Span<const Value> args) {
@@ -628,7 +626,6 @@ void AppendSingleQuoted(std::string_view s, ScalarWriter& w) {
 }
 
 void AppendDoubleQuoted(std::string_view s, ScalarWriter& w) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
   w.Put("\"");
   bool spaces = false;
   for (size_t i = 0; i < s.size();) {
@@ -671,9 +668,7 @@ void AppendDoubleQuoted(std::string_view s, ScalarWriter& w) {
         } else {
           int width = r <= 0xFF ? 2 : (r <= 0xFFFF ? 4 : 8);
           std::string esc = width == 2 ? "\\x" : (width == 4 ? "\\u" : "\\U");
-          for (int k = width - 1; k >= 0; --k) {
-            esc.push_back(kHex[(r >> (4 * k)) & 0xF]);
-          }
+          AppendHex(r, width, HexCase::kUpper, &esc);
           w.Put(esc);
         }
     }

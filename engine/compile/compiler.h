@@ -1,6 +1,8 @@
-// Compiles parsed modules into the rule tree and plans the evaluator runs:
-// name resolution, safety checking with body reordering, recursion check and
-// lowering to slots.
+// Compiles parsed modules into the rule tree and plans the evaluator runs.
+// The passes, one per file: package_tree (packages, imports, global names),
+// rule_tree (the nodes of data that rules define), var_use (what each
+// expression binds and needs), safety (body order, unsafe variables),
+// lower (slots and plan terms), recursion, rule_index.
 #ifndef POLICYD_ENGINE_COMPILE_COMPILER_H_
 #define POLICYD_ENGINE_COMPILE_COMPILER_H_
 

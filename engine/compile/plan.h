@@ -5,6 +5,7 @@
 #ifndef POLICYD_ENGINE_COMPILE_PLAN_H_
 #define POLICYD_ENGINE_COMPILE_PLAN_H_
 
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <string>
@@ -22,7 +23,7 @@ struct RuleSet;
 struct Function;
 struct Node;
 
-enum class TermOp {
+enum class TermOp : uint8_t {
   kConst,        // `value`
   kVar,          // `slot`
   kInput,        // the input document
@@ -30,47 +31,91 @@ enum class TermOp {
   kRef,          // items[0] base term (kInput/kData/kVar/any), items[1..] keys
   kArray,        // items
   kSet,          // items
-  kObject,       // pairs
-  kArrayCompr,   // head, body
-  kSetCompr,     // head, body
-  kObjectCompr,  // key, head, body
+  kObject,       // pairs()
+  kArrayCompr,   // head(), body()
+  kSetCompr,     // head(), body()
+  kObjectCompr,  // key(), head(), body()
   kCall,         // items = arguments; `function` or `builtin`
   kTemplate,     // items: constant strings and embedded terms, in order
   kPrint,        // items: print(...) arguments
 };
 
+// An optional T kept out of line that copies deeply. Plan nodes keep their
+// rarely used parts in one, so that the common case costs a pointer: a
+// compiled policy set holds hundreds of thousands of terms.
+template <typename T>
+class Boxed {
+ public:
+  Boxed() = default;
+  Boxed(const Boxed& other) : p_(other.p_ ? std::make_unique<T>(*other.p_) : nullptr) {}
+  Boxed(Boxed&&) noexcept = default;
+  Boxed& operator=(const Boxed& other) {
+    p_ = other.p_ ? std::make_unique<T>(*other.p_) : nullptr;
+    return *this;
+  }
+  Boxed& operator=(Boxed&&) noexcept = default;
+
+  const T* get() const { return p_.get(); }
+  T* get() { return p_.get(); }
+  // The parts, made (empty) when there are none yet.
+  T& Mutable() {
+    if (!p_) p_ = std::make_unique<T>();
+    return *p_;
+  }
+
+ private:
+  std::unique_ptr<T> p_;
+};
+
+struct TermParts;
+
+// Fields are ordered to pack: 104 bytes on 64-bit targets.
 struct Term {
   TermOp op = TermOp::kConst;
-  ast::Location loc;
-  Value value;
-  int slot = -1;
-  std::vector<Term> items;
-  std::vector<std::pair<Term, Term>> pairs;
-  std::shared_ptr<Term> key, head;
-  std::shared_ptr<Body> body;
-  // kRef into data: the rule-tree node reached by the constant keys
-  // items[1..node_depth) (evaluation starts there).
-  const Node* node = nullptr;
-  int node_depth = 1;
+  // kCall of a builtin the evaluator computes inline (no dispatch).
+  enum class FastOp : uint8_t {
+    kNone, kEqual, kNotEqual, kLess, kLessEqual, kGreater, kGreaterEqual, kMember
+  } fast_op = FastOp::kNone;
   // kRef into data: items[node_depth] names no rule below `node`, so the
   // rest of the ref reads base data only.
   bool leaves_tree = false;
   // kRef: its base and keys are constants, vars, input or base data, so
   // the evaluator may resolve it directly (when its vars are bound).
   bool simple_shape = false;
-  const Function* function = nullptr;
-  const Builtin* builtin = nullptr;
-  // The name called (for `with` on functions and builtins, and messages).
-  std::string call_name;
-  // kCall: the order to evaluate arguments in, when not left to right.
-  std::vector<int> eval_order;
-  // kCall of a builtin the evaluator computes inline (no dispatch).
-  enum class FastOp : uint8_t {
-    kNone, kEqual, kNotEqual, kLess, kLessEqual, kGreater, kGreaterEqual, kMember
-  } fast_op = FastOp::kNone;
   // True when the term mentions no variable and no input/data: its value
   // never changes.
   bool ground = false;
+  int slot = -1;
+  // kRef into data: the rule-tree node reached by the constant keys
+  // items[1..node_depth) (evaluation starts there).
+  int node_depth = 1;
+  ast::Location loc;
+  Value value;
+  std::vector<Term> items;
+  const Node* node = nullptr;
+  // kCall: what is called. Its name (for `with` on functions and builtins,
+  // and messages) is CallName().
+  const Function* function = nullptr;
+  const Builtin* builtin = nullptr;
+  // Objects, comprehensions and calls with an argument order of their own.
+  Boxed<TermParts> parts;
+
+  // kObject: key and value terms.
+  const std::vector<std::pair<Term, Term>>& pairs() const;
+  // Comprehensions: the key (objects only), the head and the body.
+  const Term* key() const;
+  const Term* head() const;
+  const Body* body() const;
+  // kCall: the order to evaluate arguments in; empty for left to right.
+  const std::vector<int>& eval_order() const;
+  const std::string& CallName() const;
+};
+
+struct TermParts {
+  std::vector<std::pair<Term, Term>> pairs;
+  std::shared_ptr<Term> key, head;
+  std::shared_ptr<Body> body;
+  std::vector<int> eval_order;
 };
 
 struct With {
@@ -85,30 +130,43 @@ struct With {
   Term value;
 };
 
-enum class ExprOp {
+enum class ExprOp : uint8_t {
   kTerm,    // `a`: true unless undefined or false
   kUnify,   // a = b (also :=)
   kSomeIn,  // some [key,] value in collection; key/value are patterns
   kEvery,   // every [key,] value in collection { body }
 };
 
+struct ExprParts;
+
 struct Expr {
   ExprOp op = ExprOp::kTerm;
-  ast::Location loc;
   bool negated = false;
-  Term a, b;                          // kTerm: a; kUnify: a = b
-  std::shared_ptr<Term> key, value;   // kSomeIn, kEvery
-  Term collection;                    // kSomeIn, kEvery
-  std::shared_ptr<Body> body;         // kEvery
-  std::vector<With> withs;
-  // Queries: the slot that keeps a kTerm expression's value for results,
-  // and whether a false value is a result rather than a failure.
-  int result_slot = -1;
+  // Queries: whether a false value is a result rather than a failure, and
+  // the slot that keeps a kTerm expression's value for results.
   bool keep_false = false;
+  int result_slot = -1;
+  ast::Location loc;
+  Term a, b;                          // kTerm: a; kUnify: a = b
+  std::vector<With> withs;
+  Boxed<ExprParts> parts;             // kSomeIn, kEvery
+
+  // kSomeIn, kEvery: the key pattern (may be null), the value pattern, the
+  // collection; kEvery: the body.
+  const Term* key() const;
+  const Term* value() const;
+  const Term& collection() const;
+  const Body* body() const;
 };
 
 struct Body {
   std::vector<Expr> exprs;
+};
+
+struct ExprParts {
+  std::shared_ptr<Term> key, value;
+  Term collection;
+  std::shared_ptr<Body> body;
 };
 
 // One rule definition (or one link of an else chain).
@@ -155,6 +213,37 @@ struct Function {
   std::vector<std::unique_ptr<Rule>> rules;
   std::unique_ptr<Rule> default_rule;  // used when no rule gives a value
 };
+
+// What the accessors return for parts a term or expression does not have.
+namespace parts_internal {
+inline const std::vector<std::pair<Term, Term>> kNoPairs;
+inline const std::vector<int> kNoOrder;
+inline const std::string kNoName;
+inline const Term kNoTerm;
+}  // namespace parts_internal
+
+inline const std::vector<std::pair<Term, Term>>& Term::pairs() const {
+  return parts.get() ? parts.get()->pairs : parts_internal::kNoPairs;
+}
+inline const Term* Term::key() const { return parts.get() ? parts.get()->key.get() : nullptr; }
+inline const Term* Term::head() const { return parts.get() ? parts.get()->head.get() : nullptr; }
+inline const Body* Term::body() const { return parts.get() ? parts.get()->body.get() : nullptr; }
+inline const std::vector<int>& Term::eval_order() const {
+  return parts.get() ? parts.get()->eval_order : parts_internal::kNoOrder;
+}
+inline const std::string& Term::CallName() const {
+  return function != nullptr  ? function->name
+         : builtin != nullptr ? builtin->name
+                              : parts_internal::kNoName;
+}
+inline const Term* Expr::key() const { return parts.get() ? parts.get()->key.get() : nullptr; }
+inline const Term* Expr::value() const {
+  return parts.get() ? parts.get()->value.get() : nullptr;
+}
+inline const Term& Expr::collection() const {
+  return parts.get() ? parts.get()->collection : parts_internal::kNoTerm;
+}
+inline const Body* Expr::body() const { return parts.get() ? parts.get()->body.get() : nullptr; }
 
 // The rule tree: one node per path under data that rules define.
 struct Node {

@@ -87,10 +87,10 @@ class DependencyGraph {
     for (const plan::Expr& e : body.exprs) {
       VisitTerm(e.a);
       VisitTerm(e.b);
-      if (e.key) VisitTerm(*e.key);
-      if (e.value) VisitTerm(*e.value);
-      VisitTerm(e.collection);
-      if (e.body) VisitBody(*e.body);
+      if (e.key()) VisitTerm(*e.key());
+      if (e.value()) VisitTerm(*e.value());
+      VisitTerm(e.collection());
+      if (e.body()) VisitBody(*e.body());
       for (const plan::With& w : e.withs) {
         VisitTerm(w.value);
         if (w.replacement_function) {
@@ -121,13 +121,13 @@ class DependencyGraph {
         break;
     }
     for (auto& i : t.items) VisitTerm(i);
-    for (auto& [k, v] : t.pairs) {
+    for (auto& [k, v] : t.pairs()) {
       VisitTerm(k);
       VisitTerm(v);
     }
-    if (t.key) VisitTerm(*t.key);
-    if (t.head) VisitTerm(*t.head);
-    if (t.body) VisitBody(*t.body);
+    if (t.key()) VisitTerm(*t.key());
+    if (t.head()) VisitTerm(*t.head());
+    if (t.body()) VisitBody(*t.body());
   }
 
   static const plan::Rule* FirstRule(const plan::Node& node) {

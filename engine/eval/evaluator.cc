@@ -1,3 +1,39 @@
+// The evaluator's contract.
+//
+// Evaluation is a depth-first search written in continuation-passing style.
+// Every Eval*/Unify*/Call function takes the rest of the work as a
+// continuation `k` and calls it once per solution it finds:
+//
+//  - `k` returns true to ask for more solutions and false to stop; a
+//    function returns false exactly when some `k` it called returned false
+//    or an error was recorded (then the whole search unwinds at once), and
+//    true when its solutions are exhausted. Undefined is "no call of k",
+//    never an error.
+//  - Backtracking is the return from `k`: a function that binds a frame
+//    slot (UnifyValue) calls `k` with the slot bound and unbinds it after
+//    `k` returns, so on every return the frame is as it was on entry.
+//    Iteration (`some x in xs`, refs with variable keys, partial rules) is
+//    a loop that calls `k` per member.
+//  - A body runs its expressions in the order the compiler chose
+//    (EvalBody(i) continues with EvalBody(i + 1)); `not e` runs `e` with a
+//    continuation that stops at the first solution and continues with `k`
+//    only when there was none. Comprehensions and rule values collect all
+//    solutions of their body with a continuation that returns true.
+//  - Frames are per rule, function or query call; bindings never leak out
+//    of the body that made them. Values that `k` receives are only valid
+//    during the call of `k` unless copied.
+//  - Errors go to `error_` through Fail() (the first one wins) and stop the
+//    search; builtin errors make the call undefined and are reported at the
+//    end in strict mode. Step() counts work for the step budget and checks
+//    the deadline every 1024 steps.
+//  - The values of rule-tree nodes (rules) are memoised per query
+//    (`cache_`); `with` saves and restores the memo and the overrides for
+//    the scope of its expression.
+//  - With an EvalTracer in the options, each expression goes through
+//    EvalExprTraced (Eval, then Fail when it gave no solution), rule bodies
+//    report Enter/Exit and trace() calls report a Note; without one, the
+//    only cost is the pointer test in EvalExpr.
+
 #include "engine/eval/evaluator.h"
 
 #include <map>
@@ -212,8 +248,21 @@ class Evaluator {
 
   bool EvalExpr(const plan::Expr& e, Frame& f, Cont k) {
     if (!Step()) return false;
+    if (options_.tracer != nullptr) return EvalExprTraced(e, f, k);
     if (!e.withs.empty()) return EvalWith(e, f, k);
     return EvalExprNoWith(e, f, k);
+  }
+
+  bool EvalExprTraced(const plan::Expr& e, Frame& f, Cont k) {
+    options_.tracer->EvalExpr(*file_, e.loc);
+    bool any = false;
+    auto next = [&]() {
+      any = true;
+      return k();
+    };
+    bool r = e.withs.empty() ? EvalExprNoWith(e, f, next) : EvalWith(e, f, next);
+    if (!any && error_.ok()) options_.tracer->FailExpr(*file_, e.loc);
+    return r;
   }
 
   bool EvalExprNoWith(const plan::Expr& e, Frame& f, Cont k) {
@@ -259,28 +308,28 @@ class Evaluator {
       case ExprOp::kUnify:
         return Unify(e.a, e.b, f, k);
       case ExprOp::kSomeIn:
-        return EvalTerm(e.collection, f, [&](const Value& coll) {
+        return EvalTerm(e.collection(), f, [&](const Value& coll) {
           return Members(coll, [&](const Value& key, const Value& val) {
-            auto bind_value = [&]() { return UnifyValue(*e.value, val, f, k); };
-            if (e.key) return UnifyValue(*e.key, key, f, bind_value);
+            auto bind_value = [&]() { return UnifyValue(*e.value(), val, f, k); };
+            if (e.key()) return UnifyValue(*e.key(), key, f, bind_value);
             return bind_value();
           });
         });
       case ExprOp::kEvery:
-        return EvalTerm(e.collection, f, [&](const Value& coll) {
+        return EvalTerm(e.collection(), f, [&](const Value& coll) {
           if (!coll.is_collection()) return true;
           bool all = true;
           Members(coll, [&](const Value& key, const Value& val) {
             bool found = false;
             auto body = [&]() {
-              return EvalBody(*e.body, 0, f, [&]() {
+              return EvalBody(*e.body(), 0, f, [&]() {
                 found = true;
                 return false;
               });
             };
-            auto bind_value = [&]() { return UnifyValue(*e.value, val, f, body); };
-            if (e.key) {
-              UnifyValue(*e.key, key, f, bind_value);
+            auto bind_value = [&]() { return UnifyValue(*e.value(), val, f, body); };
+            if (e.key()) {
+              UnifyValue(*e.key(), key, f, bind_value);
             } else {
               bind_value();
             }
@@ -394,7 +443,7 @@ class Evaluator {
         }
         return false;
       case TermOp::kObject:
-        for (auto& [k, v] : t.pairs) {
+        for (auto& [k, v] : t.pairs()) {
           if (IsPattern(v, f)) return true;
         }
         return false;
@@ -415,7 +464,7 @@ class Evaluator {
       return UnifyPairs(a.items, b.items, 0, f, k);
     }
     if (a.op == TermOp::kObject && b.op == TermOp::kObject) {
-      if (a.pairs.size() != b.pairs.size()) return true;
+      if (a.pairs().size() != b.pairs().size()) return true;
       return UnifyObjects(a, b, 0, f, k);
     }
     if (a.op == TermOp::kVar || b.op == TermOp::kVar) {
@@ -433,12 +482,12 @@ class Evaluator {
   // Both objects have ground keys; values pair up by key.
   bool UnifyObjects(const plan::Term& a, const plan::Term& b, size_t i,
                     Frame& f, Cont k) {
-    if (i == a.pairs.size()) return k();
-    return EvalTerm(a.pairs[i].first, f, [&](const Value& key) {
-      for (const auto& [bk, bv] : b.pairs) {
+    if (i == a.pairs().size()) return k();
+    return EvalTerm(a.pairs()[i].first, f, [&](const Value& key) {
+      for (const auto& [bk, bv] : b.pairs()) {
         bool r = EvalTerm(bk, f, [&](const Value& other) {
           if (other != key) return true;
-          return Unify(a.pairs[i].second, bv, f,
+          return Unify(a.pairs()[i].second, bv, f,
                        [&]() { return UnifyObjects(a, b, i + 1, f, k); });
         });
         if (!r) return false;
@@ -462,7 +511,7 @@ class Evaluator {
         if (!v.is_array() || v.elements().size() != p.items.size()) return true;
         return UnifyElements(p.items, v.elements(), 0, f, k);
       case TermOp::kObject: {
-        if (!v.is_object() || v.entries().size() != p.pairs.size()) return true;
+        if (!v.is_object() || v.entries().size() != p.pairs().size()) return true;
         return UnifyEntries(p, v, 0, f, k);
       }
       case TermOp::kConst:
@@ -482,11 +531,11 @@ class Evaluator {
 
   bool UnifyEntries(const plan::Term& p, const Value& v, size_t i, Frame& f,
                     Cont k) {
-    if (i == p.pairs.size()) return k();
-    return EvalTerm(p.pairs[i].first, f, [&](const Value& key) {
+    if (i == p.pairs().size()) return k();
+    return EvalTerm(p.pairs()[i].first, f, [&](const Value& key) {
       const Value* found = v.Find(key);
       if (!found) return true;
-      return UnifyValue(p.pairs[i].second, *found, f,
+      return UnifyValue(p.pairs()[i].second, *found, f,
                         [&]() { return UnifyEntries(p, v, i + 1, f, k); });
     });
   }
@@ -521,14 +570,14 @@ class Evaluator {
       }
       case TermOp::kObject: {
         std::vector<ObjectEntry> entries;
-        entries.reserve(t.pairs.size());
+        entries.reserve(t.pairs().size());
         return EvalPairs(t, 0, entries, f, [&]() { return k(Value::Object(entries)); });
       }
       case TermOp::kArrayCompr:
       case TermOp::kSetCompr: {
         std::vector<Value> vals;
-        EvalBody(*t.body, 0, f, [&]() {
-          return EvalTerm(*t.head, f, [&](const Value& v) {
+        EvalBody(*t.body(), 0, f, [&]() {
+          return EvalTerm(*t.head(), f, [&](const Value& v) {
             vals.push_back(v);
             return true;
           });
@@ -539,9 +588,9 @@ class Evaluator {
       }
       case TermOp::kObjectCompr: {
         std::map<Value, Value> entries;
-        EvalBody(*t.body, 0, f, [&]() {
-          return EvalTerm(*t.key, f, [&](const Value& key) {
-            return EvalTerm(*t.head, f, [&](const Value& v) {
+        EvalBody(*t.body(), 0, f, [&]() {
+          return EvalTerm(*t.key(), f, [&](const Value& key) {
+            return EvalTerm(*t.head(), f, [&](const Value& v) {
               auto [it, inserted] = entries.emplace(key, v);
               if (!inserted && it->second != v) {
                 return Fail(kEvalConflictError, t.loc, "object keys must be unique");
@@ -565,7 +614,7 @@ class Evaluator {
         }
         if (args.size() == t.items.size()) return Call(t, args, k);
         args.clear();
-        if (t.eval_order.empty()) {
+        if (t.eval_order().empty()) {
           return EvalList(t.items, 0, args, f, [&]() { return Call(t, args, k); });
         }
         args.resize(t.items.size());
@@ -593,8 +642,8 @@ class Evaluator {
 
   bool EvalInOrder(const plan::Term& t, size_t i, Args& out,
                    Frame& f, Cont k) {
-    if (i == t.eval_order.size()) return k();
-    int pos = t.eval_order[i];
+    if (i == t.eval_order().size()) return k();
+    int pos = t.eval_order()[i];
     return EvalTerm(t.items[pos], f, [&](const Value& v) {
       out[pos] = v;
       return EvalInOrder(t, i + 1, out, f, k);
@@ -603,9 +652,9 @@ class Evaluator {
 
   bool EvalPairs(const plan::Term& t, size_t i, std::vector<ObjectEntry>& out,
                  Frame& f, Cont k) {
-    if (i == t.pairs.size()) return k();
-    return EvalTerm(t.pairs[i].first, f, [&](const Value& key) {
-      return EvalTerm(t.pairs[i].second, f, [&](const Value& v) {
+    if (i == t.pairs().size()) return k();
+    return EvalTerm(t.pairs()[i].first, f, [&](const Value& key) {
+      return EvalTerm(t.pairs()[i].second, f, [&](const Value& v) {
         out.emplace_back(key, v);
         bool r = EvalPairs(t, i + 1, out, f, k);
         out.pop_back();
@@ -704,7 +753,7 @@ class Evaluator {
       return k(Value::Bool(FastOp(t.fast_op, args[0], args[1])));
     }
     if (state_.mocks) {
-      auto it = state_.mocks->find(t.call_name);
+      auto it = state_.mocks->find(t.CallName());
       if (it != state_.mocks->end()) {
         const Mock& m = it->second;
         if (m.function) {
@@ -734,6 +783,9 @@ class Evaluator {
                    ValueCont k) {
     if (static_cast<int>(args.size()) != b.arity) {
       return Fail(kEvalTypeError, t.loc, absl::StrCat(b.name, ": arity mismatch"));
+    }
+    if (options_.tracer != nullptr && b.name == "trace" && args[0].is_string()) {
+      options_.tracer->Note(*file_, t.loc, args[0].string());
     }
     BuiltinResult r = b.fn(ctx_, absl::MakeConstSpan(args));
     if (!r.ok()) {
@@ -776,8 +828,10 @@ class Evaluator {
         Frame frame(link->num_slots);
         const std::string* saved_file = file_;
         file_ = &link->file;
+        TraceEnter(*link);
         UnifyElements(link->params, args, 0, frame, [&]() {
           return EvalBody(link->body, 0, frame, [&]() {
+            TraceExit(*link);
             return EvalTerm(link->value, frame, [&](const Value& v) {
               any = true;
               if (result && *result != v) {
@@ -1146,8 +1200,10 @@ class Evaluator {
     return true;
   }
 
-  // Evaluates one rule (following its else chain): calls emit(frame) for
-  // each solution of the first link whose body succeeds.
+  // Evaluates one rule (following its else chain): calls emit(link, frame,
+  // produced) for each solution of the first link that produces a value;
+  // emit sets `produced` when the head's value is defined (a link whose body
+  // succeeds with an undefined value falls through to its else, as in OPA).
   template <typename Emit>
   void EvalRule(const plan::Rule& rule, Emit emit) {
     for (const plan::Rule* link = &rule; link; link = link->else_rule.get()) {
@@ -1155,13 +1211,22 @@ class Evaluator {
       Frame frame(link->num_slots);
       const std::string* saved_file = file_;
       file_ = &link->file;
+      TraceEnter(*link);
       EvalBody(link->body, 0, frame, [&]() {
-        any = true;
-        return emit(*link, frame);
+        TraceExit(*link);
+        return emit(*link, frame, any);
       });
       file_ = saved_file;
       if (any || !error_.ok()) return;
     }
+  }
+
+  void TraceEnter(const plan::Rule& rule) {
+    if (options_.tracer != nullptr) options_.tracer->EnterRule(rule.file, rule.loc);
+  }
+
+  void TraceExit(const plan::Rule& rule) {
+    if (options_.tracer != nullptr) options_.tracer->ExitRule(rule.file, rule.loc);
   }
 
   // The rules of `rs` that can match, in source order: all of them, or
@@ -1207,8 +1272,9 @@ class Evaluator {
               rule->value.value == *result) {
             continue;  // cannot change or conflict with the result
           }
-          EvalRule(*rule, [&](const plan::Rule& link, Frame& frame) {
+          EvalRule(*rule, [&](const plan::Rule& link, Frame& frame, bool& produced) {
             return EvalTerm(link.value, frame, [&](const Value& v) {
+              produced = true;
               if (result && *result != v) {
                 return Fail(kEvalConflictError, link.loc,
                             "complete rules must not produce multiple outputs");
@@ -1220,6 +1286,7 @@ class Evaluator {
           if (!error_.ok()) return std::nullopt;
         }
         if (!result && rs.default_rule) {
+          TraceExit(*rs.default_rule);
           Frame frame(rs.default_rule->num_slots);
           EvalTerm(rs.default_rule->value, frame, [&](const Value& v) {
             result = v;
@@ -1231,8 +1298,9 @@ class Evaluator {
       case plan::RuleSet::kPartialSet: {
         std::vector<Value> members;
         for (const plan::Rule* rule : Candidates(rs)) {
-          EvalRule(*rule, [&](const plan::Rule& link, Frame& frame) {
+          EvalRule(*rule, [&](const plan::Rule& link, Frame& frame, bool& produced) {
             return EvalTerm(link.key, frame, [&](const Value& v) {
+              produced = true;
               members.push_back(v);
               return true;
             });
@@ -1254,11 +1322,12 @@ class Evaluator {
   // Adds the entries of object-producing rules (`p[k].x := v`) to `builder`.
   void FillObject(const plan::RuleSet& rs, ObjectBuilder& builder) {
     for (const plan::Rule* rule : Candidates(rs)) {
-      EvalRule(*rule, [&](const plan::Rule& link, Frame& frame) {
+      EvalRule(*rule, [&](const plan::Rule& link, Frame& frame, bool& produced) {
         std::vector<Value> keys;
         return EvalList(link.key_path, 0, keys, frame, [&]() {
           const plan::Term& leaf = link.set_leaf ? link.key : link.value;
           return EvalTerm(leaf, frame, [&](const Value& v) {
+            produced = true;
             if (!builder.Insert(keys, 0, v, link.set_leaf)) {
               return Fail(kEvalConflictError, link.loc, "object keys must be unique");
             }

@@ -1,6 +1,7 @@
 #include "engine/syntax/lexer.h"
 
 #include "engine/value/utf8.h"
+#include "util/hex.h"
 
 #include <cstdint>
 #include <string>
@@ -15,12 +16,6 @@ bool IsLetter(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
 }
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
 
 class Lexer {
  public:
@@ -275,7 +270,7 @@ class Lexer {
 
   bool Hex4(uint32_t* cp) {
     for (int i = 0; i < 4; ++i) {
-      int h = HexValue(Peek());
+      int h = HexDigitValue(Peek());
       if (h < 0) {
         error_ = "illegal escape sequence";
         return false;

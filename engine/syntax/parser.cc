@@ -120,6 +120,7 @@ class Parser {
       : filename_(filename), src_(src),
         toks_(Lex(src, 0, src.size(), Location{1, 1}, &comments_)) {
     if (version == RegoVersion::kV1) EnableV1();
+    v1_module_ = version == RegoVersion::kV1;
   }
 
   absl::StatusOr<Module> ModuleText(RegoVersion version) {
@@ -393,6 +394,17 @@ class Parser {
       Next();
     }
     std::string text = RefText(*imp.path);
+    // In a v0 module, `import rego.v1` implies the future keywords: the two
+    // kinds of import exclude each other (OPA's parser refuses both).
+    bool future = text == "future.keywords" || text.rfind("future.keywords.", 0) == 0;
+    if (!v1_module_ && ((text == "rego.v1" && saw_future_import_) ||
+                        (future && saw_rego_v1_import_))) {
+      Error(imp.loc, "the `rego.v1` import implies `future.keywords`, these are "
+                     "therefore mutually exclusive");
+      return;
+    }
+    saw_future_import_ = saw_future_import_ || future;
+    saw_rego_v1_import_ = saw_rego_v1_import_ || text == "rego.v1";
     if (text == "rego.v1") {
       EnableV1();
     } else if (text == "future.keywords") {
@@ -489,7 +501,10 @@ class Parser {
       head.key = head.ref->items.back();
       head.ref->items.pop_back();
     }
-    if (!has_body && !head.value && !head.key) {
+    // A function head alone (`allowed_kind("Pod")`, `f(_)`) is true for the
+    // arguments it matches, as in OPA.
+    bool bare_function = head.has_args && (tok().kind == Tok::kEof || tok().nl_before);
+    if (!has_body && !head.value && !head.key && !bare_function) {
       if (tok().kind == Tok::kEof || tok().nl_before) {
         Error(rule.loc, "rule must have a value or a body");
       } else {
@@ -960,6 +975,10 @@ class Parser {
     if (failed_) return nullptr;
     Location loc = tok().loc;
     Next();
+    if (tok().kind == Tok::kMinus) {
+      Unexpected();  // `- -1`: OPA has no double negation
+      return nullptr;
+    }
     if (tok().kind == Tok::kNumber ||
         (tok().kind == Tok::kDot && Peek().kind == Tok::kNumber &&
          !Peek().space_before)) {
@@ -982,7 +1001,8 @@ class Parser {
     while (!tok().space_before) {
       if (tok().kind == Tok::kDot) {
         Next();
-        if (tok().kind != Tok::kIdent) {
+        // `input.` then a newline is no reference (OPA refuses it).
+        if (tok().kind != Tok::kIdent || tok().space_before) {
           Unexpected("expected identifier");
           return nullptr;
         }
@@ -1142,8 +1162,15 @@ class Parser {
       Next();
       return arr;
     }
+    size_t first_pos = pos_;
     TermPtr first = HeadTerm();
     if (!first) return nullptr;
+    if (tok().kind == Tok::kOr && !BarStartsBody(Tok::kRBrack)) {
+      // `[a | b, c]`: an array whose first element is `a | b`.
+      Rewind(first_pos);
+      first = TermIn();
+      if (!first) return nullptr;
+    }
     if (tok().kind == Tok::kOr) {
       Next();
       arr->kind = TermKind::kArrayCompr;
@@ -1159,6 +1186,46 @@ class Parser {
     }
     if (!TermList(Tok::kRBrack, &arr->items)) return nullptr;
     return arr;
+  }
+
+  // At the `|` after a collection's first term: true unless what follows up
+  // to `end` cannot be a body because it is a list (`[a | b, c]`). A comma
+  // at the top level belongs to a body only in `some`, `every` and
+  // `k, v in xs`.
+  bool BarStartsBody(Tok end) const {
+    int depth = 0;
+    bool comma = false;
+    for (size_t i = pos_ + 1; i < toks_.size(); ++i) {
+      const Token& t = toks_[i];
+      switch (t.kind) {
+        case Tok::kLParen: case Tok::kLBrack: case Tok::kLBrace:
+          ++depth;
+          break;
+        case Tok::kRParen: case Tok::kRBrack: case Tok::kRBrace:
+          if (depth == 0) return !(comma && t.kind == end);
+          --depth;
+          break;
+        case Tok::kComma:
+          if (depth == 0) comma = true;
+          break;
+        case Tok::kIdent:
+          if (depth == 0 && (t.text == "some" || t.text == "every" || t.text == "in")) {
+            return true;
+          }
+          break;
+        case Tok::kEof:
+          return true;
+        default:
+          break;
+      }
+    }
+    return true;
+  }
+
+  // Back to token `pos` (no error has been reported since).
+  void Rewind(size_t pos) {
+    pos_ = pos;
+    prev_end_ = pos > 0 ? toks_[pos - 1].end : 0;
   }
 
   TermPtr ComprehensionBody(TermPtr compr, Tok end) {
@@ -1178,8 +1245,14 @@ class Parser {
       Next();
       return t;
     }
+    size_t first_pos = pos_;
     TermPtr first = HeadTerm();
     if (!first) return nullptr;
+    if (tok().kind == Tok::kOr && !BarStartsBody(Tok::kRBrace)) {
+      Rewind(first_pos);  // `{a | b, c}`: a set
+      first = TermIn();
+      if (!first) return nullptr;
+    }
     if (tok().kind == Tok::kOr) {
       Next();
       t->kind = TermKind::kSetCompr;
@@ -1338,6 +1411,9 @@ class Parser {
   // v1 rule syntax: `if` and `contains` required.
   bool v1_rules_ = false;
   bool no_or_ = false; // `|` ends the term (comprehension heads)
+  // The module is v1 by version (not by `import rego.v1`); the imports seen.
+  bool v1_module_ = false;
+  bool saw_future_import_ = false, saw_rego_v1_import_ = false;
   int depth_ = 0;
   int template_vars_ = 0;
   bool failed_ = false;

@@ -5,12 +5,11 @@
 #include <vector>
 
 #include "engine/value/value.h"
+#include "util/hex.h"
 
 namespace policyd {
 
 namespace {
-
-constexpr char kHex[] = "0123456789abcdef";
 
 // Decodes one UTF-8 sequence at s[i]; returns its length, or 0 when invalid.
 size_t DecodeUtf8(std::string_view s, size_t i, uint32_t* cp) {
@@ -43,7 +42,7 @@ size_t DecodeUtf8(std::string_view s, size_t i, uint32_t* cp) {
 
 void AppendU4(uint32_t v, std::string* out) {
   out->append("\\u");
-  for (int shift = 12; shift >= 0; shift -= 4) out->push_back(kHex[(v >> shift) & 0xF]);
+  AppendHex(v, 4, HexCase::kLower, out);
 }
 
 // Go's encoding/json string form, HTML-safe (OPA marshals with it).
@@ -161,8 +160,7 @@ void AppendQuoted(std::string_view s, std::string* out) {
     if (len == 0) {
       // Control bytes and bytes of invalid UTF-8 print as \xNN.
       out->append("\\x");
-      out->push_back(kHex[c >> 4]);
-      out->push_back(kHex[c & 0xF]);
+      AppendHexByte(c, HexCase::kLower, out);
       ++i;
       continue;
     }
@@ -178,7 +176,7 @@ void AppendQuoted(std::string_view s, std::string* out) {
         AppendU4(cp, out);
       } else {
         out->append("\\U");
-        for (int shift = 28; shift >= 0; shift -= 4) out->push_back(kHex[(cp >> shift) & 0xF]);
+        AppendHex(cp, 8, HexCase::kLower, out);
       }
     } else {
       out->append(s.data() + i, len);

@@ -14,6 +14,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "util/hex.h"
 
 namespace policyd {
 
@@ -259,18 +260,11 @@ class Parser {
     return true;
   }
 
-  static int HexDigit(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-  }
-
   bool ParseHex4(uint32_t* out) {
     if (pos_ + 4 > text_.size()) return Fail("invalid \\u escape");
     uint32_t v = 0;
     for (int i = 0; i < 4; ++i) {
-      int d = HexDigit(text_[pos_ + i]);
+      int d = HexDigitValue(text_[pos_ + i]);
       if (d < 0) return Fail("invalid \\u escape");
       v = v * 16 + d;
     }

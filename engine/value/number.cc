@@ -321,11 +321,13 @@ bool IsNegativeZero(const Value& v) {
 }
 
 // A number from a rounded big.Float result; it keeps Go's text unless that
-// is the plain form of an int64.
+// is the plain form of an int64. Its value is the decimal its text says, as
+// OPA's numbers are their text: 0.1 + 0.2 prints 0.3 and equals 0.3.
 Value FromGoFloat(const GoFloat& f) {
   Mpq q;
-  f.ToMpq(q.v);
   std::string text = f.Text();
+  bool canonical_int = false;
+  if (!ParseLiteral(text, q.v, &canonical_int)) f.ToMpq(q.v);
   int64_t i;
   if (mpz_cmp_ui(mpq_denref(q.v), 1) == 0 && MpzToInt64(mpq_numref(q.v), &i) && text != "-0") {
     return Value::Int(i);

@@ -9,6 +9,7 @@
 #include "engine/value/json.h"
 #include "service/api/grpc_status.h"
 #include "service/api/proto_value.h"
+#include "util/status_macros.h"
 
 namespace policyd {
 namespace {
@@ -38,9 +39,8 @@ void FillRevisions(const Decision& decision,
 absl::StatusOr<bool> InputFromProto(const v1::Input& proto, Value* input) {
   switch (proto.kind_case()) {
     case v1::Input::kValue: {
-      absl::StatusOr<Value> value = ValueFromProto(proto.value());
-      if (!value.ok()) return value.status();
-      *input = *std::move(value);
+      POLICYD_ASSIGN_OR_RETURN(Value value, ValueFromProto(proto.value()));
+      *input = std::move(value);
       return true;
     }
     case v1::Input::kJson: {

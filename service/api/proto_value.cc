@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "util/status_macros.h"
 
 namespace policyd {
 namespace {
@@ -39,9 +40,8 @@ absl::StatusOr<Value> FromValue(const google::protobuf::Value& proto) {
       std::vector<Value> elems;
       elems.reserve(proto.list_value().values_size());
       for (const auto& v : proto.list_value().values()) {
-        absl::StatusOr<Value> elem = FromValue(v);
-        if (!elem.ok()) return elem.status();
-        elems.push_back(*std::move(elem));
+        POLICYD_ASSIGN_OR_RETURN(Value elem, FromValue(v));
+        elems.push_back(std::move(elem));
       }
       return Value::Array(std::move(elems));
     }
@@ -57,9 +57,8 @@ absl::StatusOr<Value> FromStruct(const google::protobuf::Struct& proto) {
   std::vector<ObjectEntry> entries;
   entries.reserve(proto.fields_size());
   for (const auto& [key, v] : proto.fields()) {
-    absl::StatusOr<Value> value = FromValue(v);
-    if (!value.ok()) return value.status();
-    entries.emplace_back(Value::String(key), *std::move(value));
+    POLICYD_ASSIGN_OR_RETURN(Value value, FromValue(v));
+    entries.emplace_back(Value::String(key), std::move(value));
   }
   return Value::Object(std::move(entries));
 }

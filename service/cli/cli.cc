@@ -4,10 +4,13 @@
 #include <vector>
 
 #include "service/cli/command.h"
+#include "service/cli/build_command.h"
 #include "service/cli/check_command.h"
 #include "service/cli/decide_command.h"
 #include "service/cli/eval_command.h"
 #include "service/cli/serve_command.h"
+#include "service/cli/test_command.h"
+#include "service/cli/verify_command.h"
 
 namespace policyd {
 namespace {
@@ -21,9 +24,12 @@ int RunVersion(const std::vector<std::string>& args, std::ostream& out,
 const std::vector<Command>& Commands() {
   static const std::vector<Command> commands = {
       EvalCommand(),
+      TestCommand(),
+      BuildCommand(),
       ServeCommand(),
       DecideCommand(),
       CheckCommand(),
+      VerifyCommand(),
       {"version", "Print the version of policyd", RunVersion},
   };
   return commands;

@@ -1,26 +1,13 @@
 #include "service/cli/client_flags.h"
 
-#include <fstream>
-#include <sstream>
-
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
+#include "util/files.h"
+#include "util/status_macros.h"
 
 namespace policyd {
-namespace {
-
-absl::StatusOr<std::string> ReadPem(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::InvalidArgumentError(absl::StrCat("cannot read ", path));
-  std::stringstream buf;
-  buf << in.rdbuf();
-  return buf.str();
-}
-
-}  // namespace
-
 absl::StatusOr<bool> TakeClientFlag(const std::vector<std::string>& args,
                                     size_t* i, ClientFlags* flags) {
   std::string name = args[*i];
@@ -61,17 +48,11 @@ absl::StatusOr<std::shared_ptr<grpc::Channel>> MakeChannel(
   if (!flags.tls_ca_file.empty() || !flags.tls_cert_file.empty()) {
     grpc::SslCredentialsOptions options;
     if (!flags.tls_ca_file.empty()) {
-      absl::StatusOr<std::string> ca = ReadPem(flags.tls_ca_file);
-      if (!ca.ok()) return ca.status();
-      options.pem_root_certs = *ca;
+      POLICYD_ASSIGN_OR_RETURN(options.pem_root_certs, ReadFile(flags.tls_ca_file));
     }
     if (!flags.tls_cert_file.empty()) {
-      absl::StatusOr<std::string> cert = ReadPem(flags.tls_cert_file);
-      if (!cert.ok()) return cert.status();
-      absl::StatusOr<std::string> key = ReadPem(flags.tls_key_file);
-      if (!key.ok()) return key.status();
-      options.pem_cert_chain = *cert;
-      options.pem_private_key = *key;
+      POLICYD_ASSIGN_OR_RETURN(options.pem_cert_chain, ReadFile(flags.tls_cert_file));
+      POLICYD_ASSIGN_OR_RETURN(options.pem_private_key, ReadFile(flags.tls_key_file));
     }
     credentials = grpc::SslCredentials(options);
   }

@@ -1,6 +1,5 @@
 #include "service/cli/decide_command.h"
 
-#include <fstream>
 #include <iostream>
 #include <map>
 #include <sstream>
@@ -12,6 +11,7 @@
 #include "policyd/v1/decision.grpc.pb.h"
 #include "service/cli/client_flags.h"
 #include "service/api/proto_value.h"
+#include "util/files.h"
 
 namespace policyd {
 namespace {
@@ -53,18 +53,18 @@ int RunDecide(const std::vector<std::string>& args, std::ostream& out,
   v1::DecideRequest request;
   request.set_path(positional[0]);
   if (positional.size() == 2) {
-    std::stringstream buf;
     if (positional[1] == "-") {
+      std::stringstream buf;
       buf << std::cin.rdbuf();
+      request.mutable_input()->set_json(buf.str());
     } else {
-      std::ifstream in(positional[1], std::ios::binary);
-      if (!in) {
-        err << "policyd decide: cannot read " << positional[1] << "\n";
+      absl::StatusOr<std::string> text = ReadFile(positional[1]);
+      if (!text.ok()) {
+        err << "policyd decide: " << text.status().message() << "\n";
         return 1;
       }
-      buf << in.rdbuf();
+      request.mutable_input()->set_json(*std::move(text));
     }
-    request.mutable_input()->set_json(buf.str());
   }
   absl::StatusOr<std::shared_ptr<grpc::Channel>> channel = MakeChannel(flags);
   if (!channel.ok()) {

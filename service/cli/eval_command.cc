@@ -10,6 +10,7 @@
 #include "engine/engine.h"
 #include "engine/syntax/parser.h"
 #include "service/cli/eval_output.h"
+#include "service/cli/flag_args.h"
 #include "service/cli/policy_loader.h"
 
 namespace policyd {
@@ -37,35 +38,17 @@ struct EvalArgs {
   std::string query;
 };
 
-// Accepts `--flag VALUE` and `--flag=VALUE`.
-bool TakeValue(const std::vector<std::string>& args, size_t* i,
-               std::string_view short_name, std::string_view long_name,
-               std::string* value) {
-  const std::string& arg = args[*i];
-  if ((!short_name.empty() && arg == short_name) || arg == long_name) {
-    if (*i + 1 >= args.size()) return false;
-    *value = args[++*i];
-    return true;
-  }
-  std::string prefix = std::string(long_name) + "=";
-  if (absl::StartsWith(arg, prefix)) {
-    *value = arg.substr(prefix.size());
-    return true;
-  }
-  return false;
-}
-
 absl::StatusOr<EvalArgs> ParseArgs(const std::vector<std::string>& args) {
   EvalArgs parsed;
   std::vector<std::string> positional;
   std::string format = "json";
   for (size_t i = 0; i < args.size(); ++i) {
     std::string value;
-    if (TakeValue(args, &i, "-d", "--data", &value)) {
+    if (TakeFlagValue(args, &i, "-d", "--data", &value)) {
       parsed.data_paths.push_back(value);
-    } else if (TakeValue(args, &i, "-i", "--input", &value)) {
+    } else if (TakeFlagValue(args, &i, "-i", "--input", &value)) {
       parsed.input_path = value;
-    } else if (TakeValue(args, &i, "-f", "--format", &value)) {
+    } else if (TakeFlagValue(args, &i, "-f", "--format", &value)) {
       format = value;
     } else if (args[i] == "--v0-compatible") {
       parsed.v0 = true;
@@ -112,11 +95,9 @@ int Fail(const absl::Status& status, bool pretty, std::ostream& out) {
 
 int RunEval(const std::vector<std::string>& args, std::ostream& out,
             std::ostream& err) {
-  for (const std::string& arg : args) {
-    if (arg == "--help" || arg == "-h") {
-      out << kUsage;
-      return 0;
-    }
+  if (WantsHelp(args)) {
+    out << kUsage;
+    return 0;
   }
   absl::StatusOr<EvalArgs> parsed = ParseArgs(args);
   if (!parsed.ok()) {

@@ -12,40 +12,6 @@
 namespace policyd {
 namespace {
 
-void Newline(int depth, std::string* out) {
-  out->push_back('\n');
-  out->append(2 * depth, ' ');
-}
-
-void AppendString(std::string_view text, std::string* out) {
-  Value::String(text).AppendJson(out);
-}
-
-// Appends `"key": ` pairs of an object being written by hand.
-class ObjectWriter {
- public:
-  ObjectWriter(int depth, std::string* out) : depth_(depth), out_(out) {
-    out_->push_back('{');
-  }
-  std::string* Key(std::string_view key) {
-    if (!first_) out_->push_back(',');
-    first_ = false;
-    Newline(depth_ + 1, out_);
-    AppendString(key, out_);
-    out_->append(": ");
-    return out_;
-  }
-  void Close() {
-    if (!first_) Newline(depth_, out_);
-    out_->push_back('}');
-  }
-
- private:
-  int depth_;
-  std::string* out_;
-  bool first_ = true;
-};
-
 struct ParsedError {
   std::string message;
   std::string code;
@@ -81,12 +47,62 @@ std::vector<ParsedError> ParseErrors(const absl::Status& status) {
   return errors;
 }
 
+void AppendString(std::string_view text, std::string* out) {
+  Value::String(text).AppendJson(out);
+}
+
+void AppendParsedError(const ParsedError& error, int depth, std::string* out) {
+  JsonObjectWriter item(depth, out);
+  AppendString(error.message, item.Key("message"));
+  if (!error.code.empty()) AppendString(error.code, item.Key("code"));
+  if (!error.file.empty() || error.row > 0) {
+    JsonObjectWriter location(depth + 1, item.Key("location"));
+    AppendString(error.file, location.Key("file"));
+    absl::StrAppend(location.Key("row"), error.row);
+    absl::StrAppend(location.Key("col"), error.col);
+    location.Close();
+  }
+  item.Close();
+}
+
 void AppendLocation(int depth, int row, int col, std::string* out) {
-  ObjectWriter location(depth, out);
+  JsonObjectWriter location(depth, out);
   absl::StrAppend(location.Key("row"), row);
   absl::StrAppend(location.Key("col"), col);
   location.Close();
 }
+
+}  // namespace
+
+void AppendJsonNewline(int depth, std::string* out) {
+  out->push_back('\n');
+  out->append(2 * depth, ' ');
+}
+
+JsonObjectWriter::JsonObjectWriter(int depth, std::string* out)
+    : depth_(depth), out_(out) {
+  out_->push_back('{');
+}
+
+std::string* JsonObjectWriter::Key(std::string_view key) {
+  if (!first_) out_->push_back(',');
+  first_ = false;
+  AppendJsonNewline(depth_ + 1, out_);
+  Value::String(key).AppendJson(out_);
+  out_->append(": ");
+  return out_;
+}
+
+void JsonObjectWriter::Close() {
+  if (!first_) AppendJsonNewline(depth_, out_);
+  out_->push_back('}');
+}
+
+void AppendErrorJson(const absl::Status& status, int depth, std::string* out) {
+  AppendParsedError(ParseErrors(status).front(), depth, out);
+}
+
+namespace {
 
 std::vector<std::string> TableColumns(const ResultSet& results,
                                       const std::vector<QueryExpression>& exprs,
@@ -133,10 +149,10 @@ void AppendIndentedJson(const Value& value, int depth, std::string* out) {
       for (const Value& elem : value.elements()) {
         if (!first) out->push_back(',');
         first = false;
-        Newline(depth + 1, out);
+        AppendJsonNewline(depth + 1, out);
         AppendIndentedJson(elem, depth + 1, out);
       }
-      Newline(depth, out);
+      AppendJsonNewline(depth, out);
       out->push_back(']');
       return;
     }
@@ -153,7 +169,7 @@ void AppendIndentedJson(const Value& value, int depth, std::string* out) {
       }
       std::sort(entries.begin(), entries.end(),
                 [](const auto& a, const auto& b) { return a.first < b.first; });
-      ObjectWriter object(depth, out);
+      JsonObjectWriter object(depth, out);
       for (const auto& [key, elem] : entries) {
         AppendIndentedJson(*elem, depth + 1, object.Key(key));
       }
@@ -168,21 +184,21 @@ void AppendIndentedJson(const Value& value, int depth, std::string* out) {
 std::string FormatResultJson(const ResultSet& results,
                              const std::vector<QueryExpression>& expressions) {
   std::string out;
-  ObjectWriter top(0, &out);
+  JsonObjectWriter top(0, &out);
   if (!results.rows.empty()) {
     std::string* list = top.Key("result");
     list->push_back('[');
     for (size_t r = 0; r < results.rows.size(); ++r) {
       const ResultRow& row = results.rows[r];
       if (r > 0) out.push_back(',');
-      Newline(2, &out);
-      ObjectWriter result(2, &out);
+      AppendJsonNewline(2, &out);
+      JsonObjectWriter result(2, &out);
       std::string* exprs = result.Key("expressions");
       exprs->push_back('[');
       for (size_t e = 0; e < row.expressions.size(); ++e) {
         if (e > 0) out.push_back(',');
-        Newline(4, &out);
-        ObjectWriter expr(4, &out);
+        AppendJsonNewline(4, &out);
+        JsonObjectWriter expr(4, &out);
         AppendIndentedJson(row.expressions[e], 5, expr.Key("value"));
         QueryExpression info =
             e < expressions.size() ? expressions[e] : QueryExpression{};
@@ -190,7 +206,7 @@ std::string FormatResultJson(const ResultSet& results,
         AppendLocation(5, info.row, info.col, expr.Key("location"));
         expr.Close();
       }
-      Newline(3, &out);
+      AppendJsonNewline(3, &out);
       out.push_back(']');
       if (!row.bindings.empty()) {
         std::vector<ObjectEntry> bindings;
@@ -202,7 +218,7 @@ std::string FormatResultJson(const ResultSet& results,
       }
       result.Close();
     }
-    Newline(1, &out);
+    AppendJsonNewline(1, &out);
     out.push_back(']');
   }
   top.Close();
@@ -212,27 +228,16 @@ std::string FormatResultJson(const ResultSet& results,
 
 std::string FormatErrorsJson(const absl::Status& status) {
   std::string out;
-  ObjectWriter top(0, &out);
+  JsonObjectWriter top(0, &out);
   std::string* list = top.Key("errors");
   list->push_back('[');
   std::vector<ParsedError> errors = ParseErrors(status);
   for (size_t i = 0; i < errors.size(); ++i) {
-    const ParsedError& error = errors[i];
     if (i > 0) out.push_back(',');
-    Newline(2, &out);
-    ObjectWriter item(2, &out);
-    AppendString(error.message, item.Key("message"));
-    if (!error.code.empty()) AppendString(error.code, item.Key("code"));
-    if (!error.file.empty() || error.row > 0) {
-      ObjectWriter location(3, item.Key("location"));
-      AppendString(error.file, location.Key("file"));
-      absl::StrAppend(location.Key("row"), error.row);
-      absl::StrAppend(location.Key("col"), error.col);
-      location.Close();
-    }
-    item.Close();
+    AppendJsonNewline(2, &out);
+    AppendParsedError(errors[i], 2, &out);
   }
-  Newline(1, &out);
+  AppendJsonNewline(1, &out);
   out.push_back(']');
   top.Close();
   out.push_back('\n');

@@ -14,6 +14,7 @@
 #define POLICYD_SERVICE_CLI_EVAL_OUTPUT_H_
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -44,6 +45,28 @@ std::string FormatErrorsPretty(const absl::Status& status);
 // (non-string keys as their JSON text) in byte order. Lines after the first
 // are indented by `depth` levels.
 void AppendIndentedJson(const Value& value, int depth, std::string* out);
+
+// A newline and `depth` levels of two-space indentation.
+void AppendJsonNewline(int depth, std::string* out);
+
+// Writes a JSON object key by key in the caller's order (Go's struct field
+// order), indented as AppendIndentedJson does at `depth`.
+class JsonObjectWriter {
+ public:
+  JsonObjectWriter(int depth, std::string* out);
+  // Writes `"key": ` and returns the output for the value.
+  std::string* Key(std::string_view key);
+  void Close();
+
+ private:
+  int depth_;
+  std::string* out_;
+  bool first_ = true;
+};
+
+// The first error of `status` as OPA's error object
+// {"message": M, "code": C, "location": {"file": F, "row": R, "col": C}}.
+void AppendErrorJson(const absl::Status& status, int depth, std::string* out);
 
 }  // namespace policyd
 

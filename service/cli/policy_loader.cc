@@ -8,10 +8,14 @@
 #include "absl/status/status.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "bundles/manifest.h"
+#include "bundles/bundle.h"
 #include "bundles/data_tree.h"
 #include "bundles/yaml_data.h"
 #include "engine/value/json.h"
 #include "util/files.h"
+#include "util/status_macros.h"
 
 namespace policyd {
 namespace fs = std::filesystem;
@@ -36,7 +40,8 @@ bundles::DataPath FolderPath(const fs::path& folder) {
 
 class Loader {
  public:
-  explicit Loader(ast::RegoVersion version) : version_(version) {}
+  Loader(ast::RegoVersion version, const std::vector<std::string>& ignore)
+      : version_(version), ignore_(ignore) {}
 
   absl::Status AddPath(const std::string& path) {
     std::error_code ec;
@@ -56,16 +61,14 @@ class Loader {
 
  private:
   absl::Status AddModule(const std::string& path) {
-    absl::StatusOr<std::string> text = ReadFile(path);
-    if (!text.ok()) return text.status();
-    modules_.push_back({path, *std::move(text), version_});
+    POLICYD_ASSIGN_OR_RETURN(std::string text, ReadFile(path));
+    modules_.push_back({path, std::move(text), version_});
     return absl::OkStatus();
   }
 
   absl::Status AddData(const std::string& path, bundles::DataPath at) {
-    absl::StatusOr<Value> doc = LoadDocumentFile(path);
-    if (!doc.ok()) return doc.status();
-    return data_.Insert(at, *std::move(doc), path);
+    POLICYD_ASSIGN_OR_RETURN(Value doc, LoadDocumentFile(path));
+    return data_.Insert(at, std::move(doc), path);
   }
 
   absl::Status AddDirectory(const fs::path& root) {
@@ -82,10 +85,14 @@ class Loader {
     }
     std::sort(files.begin(), files.end());
     for (const fs::path& file : files) {
+      if (IsIgnoredPath(file.lexically_relative(root).generic_string(), ignore_)) {
+        continue;
+      }
       std::string name = file.filename().string();
       absl::Status status = absl::OkStatus();
       if (absl::EndsWith(name, ".rego")) {
-        status = AddModule(file.string());
+        // `dir/./a.rego` is named `dir/a.rego`, as OPA names it.
+        status = AddModule(file.lexically_normal().string());
       } else if (IsDataFileName(name)) {
         status = AddData(file.string(),
                          FolderPath(file.parent_path().lexically_relative(root)));
@@ -96,6 +103,7 @@ class Loader {
   }
 
   ast::RegoVersion version_;
+  const std::vector<std::string>& ignore_;
   std::vector<SourceModule> modules_;
   bundles::DataTree data_;
 };
@@ -103,10 +111,9 @@ class Loader {
 }  // namespace
 
 absl::StatusOr<Value> LoadDocumentFile(const std::string& path) {
-  absl::StatusOr<std::string> text = ReadFile(path);
-  if (!text.ok()) return text.status();
+  POLICYD_ASSIGN_OR_RETURN(std::string text, ReadFile(path));
   absl::StatusOr<Value> doc =
-      IsYamlName(path) ? bundles::ParseYaml(*text) : ParseJson(*text);
+      IsYamlName(path) ? bundles::ParseYaml(text) : ParseJson(text);
   if (!doc.ok()) {
     return absl::InvalidArgumentError(
         absl::StrCat(path, ": ", doc.status().message()));
@@ -114,14 +121,52 @@ absl::StatusOr<Value> LoadDocumentFile(const std::string& path) {
   return doc;
 }
 
+bool IsIgnoredPath(std::string_view relative_path,
+                   const std::vector<std::string>& ignore) {
+  if (ignore.empty()) return false;
+  for (absl::string_view segment : absl::StrSplit(
+           absl::string_view(relative_path.data(), relative_path.size()), '/')) {
+    for (const std::string& pattern : ignore) {
+      if (bundles::GlobMatch(pattern, std::string_view(segment.data(), segment.size()))) {
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
 absl::StatusOr<LoadedPolicies> LoadPolicyPaths(
-    const std::vector<std::string>& paths, ast::RegoVersion version) {
-  Loader loader(version);
+    const std::vector<std::string>& paths, ast::RegoVersion version,
+    const std::vector<std::string>& ignore) {
+  Loader loader(version, ignore);
   for (const std::string& path : paths) {
-    absl::Status status = loader.AddPath(path);
-    if (!status.ok()) return status;
+    POLICYD_RETURN_IF_ERROR(loader.AddPath(path));
   }
   return std::move(loader).Finish();
+}
+
+absl::StatusOr<LoadedPolicies> LoadBundlePaths(
+    const std::vector<std::string>& paths) {
+  LoadedPolicies loaded;
+  bundles::DataTree data;
+  for (const std::string& path : paths) {
+    absl::StatusOr<bundles::Bundle> bundle =
+        bundles::LoadBundle(path, path, bundles::LoadOptions());
+    if (!bundle.ok()) {
+      return absl::Status(bundle.status().code(),
+                          absl::StrCat(path, ": ", bundle.status().message()));
+    }
+    for (SourceModule& module : bundle->modules) {
+      loaded.modules.push_back(std::move(module));
+    }
+    for (bundles::DataDocument& doc : bundle->data) {
+      absl::Status status = data.Insert(doc.path, std::move(doc.value),
+                                        absl::StrCat(path, "/", doc.file));
+      if (!status.ok()) return status;
+    }
+  }
+  loaded.data = data.Build();
+  return loaded;
 }
 
 }  // namespace policyd

@@ -9,6 +9,7 @@
 #define POLICYD_SERVICE_CLI_POLICY_LOADER_H_
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -23,8 +24,23 @@ struct LoadedPolicies {
   Value data;                         // an object
 };
 
+// Files (and directories) below a directory whose name matches one of the
+// `ignore` globs (`.*`, `*_test.rego`; as OPA's --ignore) are skipped.
 absl::StatusOr<LoadedPolicies> LoadPolicyPaths(
-    const std::vector<std::string>& paths, ast::RegoVersion version);
+    const std::vector<std::string>& paths, ast::RegoVersion version,
+    const std::vector<std::string>& ignore = {});
+
+// True when a segment of the "/"-separated `relative_path` matches one of
+// the `ignore` globs.
+bool IsIgnoredPath(std::string_view relative_path,
+                   const std::vector<std::string>& ignore);
+
+// Each path is a bundle (a directory or a .tar.gz) read as `policyd serve`
+// reads it: data at folder paths relative to the bundle's root, modules in
+// the Rego version its manifest gives them, everything within its roots.
+// The bundles' data must not conflict.
+absl::StatusOr<LoadedPolicies> LoadBundlePaths(
+    const std::vector<std::string>& paths);
 
 // A JSON document, or YAML when the name ends in .yaml or .yml.
 absl::StatusOr<Value> LoadDocumentFile(const std::string& path);

@@ -5,14 +5,13 @@
 #include <sys/stat.h>
 
 #include <algorithm>
-#include <fstream>
 #include <memory>
-#include <sstream>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "absl/synchronization/mutex.h"
+#include "admission/bundle_extension.h"
 #include "bundles/store.h"
 #include "bundles/watcher.h"
 #include "grpc/grpc.h"
@@ -23,6 +22,7 @@
 #include "service/decider.h"
 #include "service/decision_log.h"
 #include "service/management.h"
+#include "service/api/admission_webhook.h"
 #include "service/api/decision_service.h"
 #include "service/api/ext_authz_service.h"
 #include "service/api/health_service.h"
@@ -31,6 +31,8 @@
 #include "service/cli/serve_config.h"
 #include "service/service_metrics.h"
 #include "service/transport/worker_pool.h"
+#include "util/files.h"
+#include "util/status_macros.h"
 
 namespace policyd {
 namespace {
@@ -43,14 +45,6 @@ constexpr absl::Duration kFlushTime = absl::Milliseconds(200);
 // so that a burst finds calls to match without waiting for re-requests.
 constexpr int kRequestsPerThread = 4;
 
-absl::StatusOr<std::string> ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::NotFoundError(absl::StrCat("cannot read ", path));
-  std::stringstream buf;
-  buf << in.rdbuf();
-  return buf.str();
-}
-
 absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> GrpcCredentials(
     const TlsFiles& tls) {
   if (!tls.enabled()) return grpc::InsecureServerCredentials();
@@ -58,15 +52,11 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> GrpcCredentials(
       tls.client_ca_file.empty()
           ? GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE
           : GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY);
-  absl::StatusOr<std::string> cert = ReadFile(tls.cert_file);
-  if (!cert.ok()) return cert.status();
-  absl::StatusOr<std::string> key = ReadFile(tls.key_file);
-  if (!key.ok()) return key.status();
-  options.pem_key_cert_pairs.push_back({*key, *cert});
+  POLICYD_ASSIGN_OR_RETURN(std::string cert, ReadFile(tls.cert_file));
+  POLICYD_ASSIGN_OR_RETURN(std::string key, ReadFile(tls.key_file));
+  options.pem_key_cert_pairs.push_back({key, cert});
   if (!tls.client_ca_file.empty()) {
-    absl::StatusOr<std::string> ca = ReadFile(tls.client_ca_file);
-    if (!ca.ok()) return ca.status();
-    options.pem_root_certs = *ca;
+    POLICYD_ASSIGN_OR_RETURN(options.pem_root_certs, ReadFile(tls.client_ca_file));
   }
   return grpc::SslServerCredentials(options);
 }
@@ -81,10 +71,45 @@ void LogReload(const bundles::ReloadEvent& event, std::ostream& err) {
           << (bundle->manifest.revision.empty() ? "-" : bundle->manifest.revision);
     }
     err << std::endl;
+    if (auto policies = admission::AdmissionPolicies(*event.current)) {
+      err << "policyd: admission: " << policies->template_count()
+          << " templates, " << policies->constraint_count() << " constraints"
+          << std::endl;
+      for (const std::string& w : policies->warnings()) {
+        err << "policyd: admission: warning: " << w << std::endl;
+      }
+    }
   } else if (!event.result.ok()) {
     err << "policyd: reload failed, the previous bundles keep serving: "
         << event.result.message() << std::endl;
   }
+}
+
+// The REST API's settings: writes to `store`, access control, and what
+// GET /v1/config and /v1/status show (key material left out, as OPA).
+RestOptions RestOptionsFor(const ServeConfig& config, bundles::Store* store,
+                           const AdmissionWebhook* admission) {
+  RestOptions options;
+  options.store = store;
+  options.admission = admission;
+  options.access.token_authentication = config.authentication == "token";
+  options.access.basic_authorization = config.authorization == "basic";
+  options.labels = Value::Object({
+      {Value::String("id"), Value::String(NewDecisionId())},
+      {Value::String("version"), Value::String(POLICYD_VERSION)},
+  });
+  std::vector<ObjectEntry> keys;
+  for (const auto& [id, key] : config.bundle_signatures.keys) {
+    keys.emplace_back(Value::String(id),
+                      Value::Object({{Value::String("algorithm"), Value::String(key.algorithm)}}));
+  }
+  options.config = Value::Object({
+      {Value::String("labels"), options.labels},
+      {Value::String("default_decision"), Value::String("/" + config.default_decision)},
+      {Value::String("default_authorization_decision"), Value::String("/system/authz/allow")},
+      {Value::String("keys"), Value::Object(std::move(keys))},
+  });
+  return options;
 }
 
 int RunServe(const std::vector<std::string>& args, std::ostream& out,
@@ -134,6 +159,8 @@ int RunServe(const std::vector<std::string>& args, std::ostream& out,
   ServiceMetrics metrics;
   bundles::StoreOptions store_options;
   store_options.signatures = config.bundle_signatures;
+  store_options.extension =
+      admission::AdmissionExtensionBuilder(config.inventory);
   if (store_options.signatures.required && store_options.signatures.keys.empty()) {
     err << "policyd serve: bundle_signatures_required needs a bundle_verification_key\n";
     return 1;
@@ -227,8 +254,10 @@ int RunServe(const std::vector<std::string>& args, std::ostream& out,
     }
   }
 
+  AdmissionWebhook admission(&decider, config.decision_timeout,
+                             config.max_steps);
   RestApi rest(&decider, &pool, config.default_decision,
-               config.decision_timeout);
+               config.decision_timeout, RestOptionsFor(config, &store, &admission));
   std::vector<std::unique_ptr<HttpServer>> http_servers;
   for (const ListenAddress& a : config.http_addr) {
     HttpServerOptions options;

@@ -1,9 +1,7 @@
 #include "service/cli/serve_config.h"
 
 #include <algorithm>
-#include <fstream>
 #include <functional>
-#include <iterator>
 #include <optional>
 #include <set>
 #include <string_view>
@@ -14,6 +12,8 @@
 #include "absl/strings/str_replace.h"
 #include "service/cli/opa_config.h"
 #include "yaml-cpp/yaml.h"
+#include "util/files.h"
+#include "util/status_macros.h"
 
 namespace policyd {
 namespace {
@@ -73,19 +73,17 @@ const std::vector<Setting>& Settings() {
       {"grpc_addr", Kind::kAddress,
        "gRPC listener, host:port or unix:///path; may repeat (default :9191)",
        [](ServeConfig* c, const std::string& v, bool first) -> absl::Status {
-         absl::StatusOr<ListenAddress> a = ParseListenAddress(v);
-         if (!a.ok()) return a.status();
+         POLICYD_ASSIGN_OR_RETURN(ListenAddress a, ParseListenAddress(v));
          if (first) c->grpc_addr.clear();
-         c->grpc_addr.push_back(*a);
+         c->grpc_addr.push_back(a);
          return absl::OkStatus();
        }},
       {"http_addr", Kind::kAddress,
        "HTTP listener, host:port or unix:///path; may repeat (default :8181)",
        [](ServeConfig* c, const std::string& v, bool first) -> absl::Status {
-         absl::StatusOr<ListenAddress> a = ParseListenAddress(v);
-         if (!a.ok()) return a.status();
+         POLICYD_ASSIGN_OR_RETURN(ListenAddress a, ParseListenAddress(v));
          if (first) c->http_addr.clear();
-         c->http_addr.push_back(*a);
+         c->http_addr.push_back(a);
          return absl::OkStatus();
        }},
       {"unix_socket_mode", Kind::kMode, "file mode of Unix sockets (default 0660)",
@@ -104,9 +102,8 @@ const std::vector<Setting>& Settings() {
       {"envoy_dry_run", Kind::kBool,
        "ext_authz allows every request, still deciding and logging",
        [](ServeConfig* c, const std::string& v, bool) -> absl::Status {
-         absl::StatusOr<bool> b = ParseBool("envoy_dry_run", v);
-         if (!b.ok()) return b.status();
-         c->envoy_dry_run = *b;
+         POLICYD_ASSIGN_OR_RETURN(bool b, ParseBool("envoy_dry_run", v));
+         c->envoy_dry_run = b;
          return absl::OkStatus();
        }},
       STRING_SETTING(default_decision,
@@ -114,48 +111,56 @@ const std::vector<Setting>& Settings() {
       {"workers", Kind::kInt,
        "decisions evaluated at once (default: one per core)",
        [](ServeConfig* c, const std::string& v, bool) -> absl::Status {
-         absl::StatusOr<int> n = ParseInt<int>("workers", v, 0);
-         if (!n.ok()) return n.status();
-         c->workers = *n;
+         POLICYD_ASSIGN_OR_RETURN(int n, ParseInt<int>("workers", v, 0));
+         c->workers = n;
          return absl::OkStatus();
        }},
       {"queue_size", Kind::kInt,
        "decisions that may wait for a free slot before callers get "
        "RESOURCE_EXHAUSTED / 429 (default 1024)",
        [](ServeConfig* c, const std::string& v, bool) -> absl::Status {
-         absl::StatusOr<int> n = ParseInt<int>("queue_size", v, 1);
-         if (!n.ok()) return n.status();
-         c->queue_size = *n;
+         POLICYD_ASSIGN_OR_RETURN(int n, ParseInt<int>("queue_size", v, 1));
+         c->queue_size = n;
          return absl::OkStatus();
        }},
       {"max_steps", Kind::kInt, "evaluation step budget per decision (0: none)",
        [](ServeConfig* c, const std::string& v, bool) -> absl::Status {
-         absl::StatusOr<int64_t> n = ParseInt<int64_t>("max_steps", v, 0);
-         if (!n.ok()) return n.status();
-         c->max_steps = *n;
+         POLICYD_ASSIGN_OR_RETURN(int64_t n, ParseInt<int64_t>("max_steps", v, 0));
+         c->max_steps = n;
+         return absl::OkStatus();
+       }},
+      {"authentication", Kind::kString,
+       "REST API caller identity: off (default) or token (the bearer token)",
+       [](ServeConfig* c, const std::string& v, bool) -> absl::Status {
+         if (v != "off" && v != "token") return Invalid("authentication", v, "expected off or token");
+         c->authentication = v;
+         return absl::OkStatus();
+       }},
+      {"authorization", Kind::kString,
+       "REST API access: off (default) or basic (data.system.authz.allow decides each call)",
+       [](ServeConfig* c, const std::string& v, bool) -> absl::Status {
+         if (v != "off" && v != "basic") return Invalid("authorization", v, "expected off or basic");
+         c->authorization = v;
          return absl::OkStatus();
        }},
       {"strict_builtin_errors", Kind::kBool, "builtin errors fail the decision",
        [](ServeConfig* c, const std::string& v, bool) -> absl::Status {
-         absl::StatusOr<bool> b = ParseBool("strict_builtin_errors", v);
-         if (!b.ok()) return b.status();
-         c->strict_builtin_errors = *b;
+         POLICYD_ASSIGN_OR_RETURN(bool b, ParseBool("strict_builtin_errors", v));
+         c->strict_builtin_errors = b;
          return absl::OkStatus();
        }},
       {"shutdown_grace", Kind::kDuration,
        "time in-flight decisions get on SIGTERM (default 10s)",
        [](ServeConfig* c, const std::string& v, bool) -> absl::Status {
-         absl::StatusOr<absl::Duration> d = ParseDur("shutdown_grace", v);
-         if (!d.ok()) return d.status();
-         c->shutdown_grace = *d;
+         POLICYD_ASSIGN_OR_RETURN(absl::Duration d, ParseDur("shutdown_grace", v));
+         c->shutdown_grace = d;
          return absl::OkStatus();
        }},
       {"decision_timeout", Kind::kDuration,
        "deadline of a REST API decision (default 5s)",
        [](ServeConfig* c, const std::string& v, bool) -> absl::Status {
-         absl::StatusOr<absl::Duration> d = ParseDur("decision_timeout", v);
-         if (!d.ok()) return d.status();
-         c->decision_timeout = *d;
+         POLICYD_ASSIGN_OR_RETURN(absl::Duration d, ParseDur("decision_timeout", v));
+         c->decision_timeout = d;
          return absl::OkStatus();
        }},
       {"tls_cert_file", Kind::kString, "PEM certificate chain: serve TLS",
@@ -174,6 +179,9 @@ const std::vector<Setting>& Settings() {
          c->tls.client_ca_file = v;
          return absl::OkStatus();
        }},
+      STRING_SETTING(inventory,
+                     "directory of Kubernetes objects (YAML/JSON) for "
+                     "data.inventory of admission templates"),
       STRING_SETTING(decision_log,
                      "decision log: stdout or a file (default: off)"),
       {"decision_log_mask", Kind::kList,
@@ -186,9 +194,8 @@ const std::vector<Setting>& Settings() {
       {"decision_log_buffer", Kind::kInt,
        "log lines buffered before lines are dropped (default 10000)",
        [](ServeConfig* c, const std::string& v, bool) -> absl::Status {
-         absl::StatusOr<int> n = ParseInt<int>("decision_log_buffer", v, 1);
-         if (!n.ok()) return n.status();
-         c->decision_log_buffer = *n;
+         POLICYD_ASSIGN_OR_RETURN(int n, ParseInt<int>("decision_log_buffer", v, 1));
+         c->decision_log_buffer = n;
          return absl::OkStatus();
        }},
       {"bundle_verification_key", Kind::kList,
@@ -206,21 +213,19 @@ const std::vector<Setting>& Settings() {
          if (!kAlgorithms.count(alg)) {
            return Invalid("bundle_verification_key", v, "unknown algorithm " + alg);
          }
-         std::ifstream file(v.substr(colon + 1), std::ios::binary);
-         if (!file) {
+         absl::StatusOr<std::string> key = ReadFile(v.substr(colon + 1));
+         if (!key.ok()) {
            return Invalid("bundle_verification_key", v, "cannot read " + v.substr(colon + 1));
          }
-         std::string key((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
          if (first) c->bundle_signatures.keys.clear();
-         c->bundle_signatures.keys[v.substr(0, eq)] = {alg, key};
+         c->bundle_signatures.keys[v.substr(0, eq)] = {alg, *std::move(key)};
          return absl::OkStatus();
        }},
       {"bundle_signatures_required", Kind::kBool,
        "refuse bundles without .signatures.json (default false)",
        [](ServeConfig* c, const std::string& v, bool) -> absl::Status {
-         absl::StatusOr<bool> b = ParseBool("bundle_signatures_required", v);
-         if (!b.ok()) return b.status();
-         c->bundle_signatures.required = *b;
+         POLICYD_ASSIGN_OR_RETURN(bool b, ParseBool("bundle_signatures_required", v));
+         c->bundle_signatures.required = b;
          return absl::OkStatus();
        }},
       {"bundle_signature_scope", Kind::kString,
@@ -231,17 +236,15 @@ const std::vector<Setting>& Settings() {
        }},
       {"watch", Kind::kBool, "reload when the bundles directory changes (default true)",
        [](ServeConfig* c, const std::string& v, bool) -> absl::Status {
-         absl::StatusOr<bool> b = ParseBool("watch", v);
-         if (!b.ok()) return b.status();
-         c->watch = *b;
+         POLICYD_ASSIGN_OR_RETURN(bool b, ParseBool("watch", v));
+         c->watch = b;
          return absl::OkStatus();
        }},
       {"watch_poll_interval", Kind::kDuration,
        "how often the directory is polled besides inotify (default 2s)",
        [](ServeConfig* c, const std::string& v, bool) -> absl::Status {
-         absl::StatusOr<absl::Duration> d = ParseDur("watch_poll_interval", v);
-         if (!d.ok()) return d.status();
-         c->watch_poll_interval = *d;
+         POLICYD_ASSIGN_OR_RETURN(absl::Duration d, ParseDur("watch_poll_interval", v));
+         c->watch_poll_interval = d;
          return absl::OkStatus();
        }},
   };
@@ -387,13 +390,13 @@ absl::StatusOr<ServeConfig> ParseServeArgs(const std::vector<std::string>& args,
     }
   }
   if (!config_file.empty()) {
-    if (absl::Status s = ApplyFile(config_file, &config); !s.ok()) return s;
+    POLICYD_RETURN_IF_ERROR(ApplyFile(config_file, &config));
   }
   std::vector<const Setting*> seen;
   for (const auto& [setting, value] : flags) {
     bool first = std::find(seen.begin(), seen.end(), setting) == seen.end();
     if (first) seen.push_back(setting);
-    if (absl::Status s = setting->set(&config, value, first); !s.ok()) return s;
+    POLICYD_RETURN_IF_ERROR(setting->set(&config, value, first));
   }
   if (config.bundles.empty() && config.management.bundles.empty()) {
     return absl::InvalidArgumentError(

@@ -46,6 +46,13 @@ struct ServeConfig {
   // OPA's management keys of the config file: bundles downloaded from
   // services, decision log and status upload.
   ManagementConfig management;
+  // Kubernetes objects (YAML/JSON files) for data.inventory of admission
+  // templates; "" for none.
+  std::string inventory;
+  // OPA's --authentication (off or token) and --authorization (off or
+  // basic) of the REST API.
+  std::string authentication = "off";
+  std::string authorization = "off";
 };
 
 // Parses `policyd serve` arguments (a --config file first, then the other

@@ -15,6 +15,8 @@
 #include "engine/value/json.h"
 #include "service/api/proto_value.h"
 #include "service/envoy/proto_wire.h"
+#include "util/percent.h"
+#include "util/status_macros.h"
 
 namespace policyd {
 namespace {
@@ -351,43 +353,18 @@ class CheckRequestDecoder {
   HttpFields http_;
 };
 
-int HexDigit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-// %XX escapes decoded (and '+' as a space in queries); a malformed escape is
-// kept as written.
-std::string Unescape(absl::string_view s, bool query) {
-  std::string out;
-  out.reserve(s.size());
-  for (size_t i = 0; i < s.size(); ++i) {
-    char c = s[i];
-    if (c == '%' && i + 2 < s.size()) {
-      int hi = HexDigit(s[i + 1]);
-      int lo = HexDigit(s[i + 2]);
-      if (hi >= 0 && lo >= 0) {
-        out += static_cast<char>(hi * 16 + lo);
-        i += 2;
-        continue;
-      }
-    }
-    out += (query && c == '+') ? ' ' : c;
-  }
-  return out;
-}
 
 // {name: [values]} in order of appearance, as Go's url.ParseQuery.
 Value ParseQuery(absl::string_view query) {
   std::map<std::string, std::vector<Value>> params;
   for (absl::string_view pair : absl::StrSplit(query, '&')) {
     if (pair.empty() || absl::StrContains(pair, ';')) continue;
-    size_t eq = pair.find('=');
-    std::string key = Unescape(pair.substr(0, eq), true);
-    std::string value =
-        eq == absl::string_view::npos ? "" : Unescape(pair.substr(eq + 1), true);
+    std::string_view text(pair.data(), pair.size());
+    size_t eq = text.find('=');
+    std::string key = PercentDecode(text.substr(0, eq), PercentMode::kQuery);
+    std::string value = eq == std::string_view::npos
+                            ? ""
+                            : PercentDecode(text.substr(eq + 1), PercentMode::kQuery);
     params[key].push_back(Value::String(std::move(value)));
   }
   std::vector<ObjectEntry> entries;
@@ -427,7 +404,8 @@ absl::StatusOr<Value> CheckRequestToInput(std::string_view wire) {
   while (absl::StartsWith(path, "/")) path.remove_prefix(1);
   std::vector<Value> parsed_path;
   for (absl::string_view part : absl::StrSplit(path, '/')) {
-    parsed_path.push_back(Value::String(Unescape(part, false)));
+    parsed_path.push_back(Value::String(
+        PercentDecode(std::string_view(part.data(), part.size()), PercentMode::kPath)));
   }
 
   std::string_view body = http.raw_body.empty() ? http.body : http.raw_body;
@@ -500,7 +478,7 @@ absl::Status AddHeaders(
     };
     if (value.is_array()) {
       for (const Value& v : value.elements()) {
-        if (absl::Status s = add(v); !s.ok()) return s;
+        POLICYD_RETURN_IF_ERROR(add(v));
       }
     } else if (absl::Status s = add(value); !s.ok()) {
       return s;

@@ -21,6 +21,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "util/status_macros.h"
 
 namespace policyd {
 namespace {
@@ -227,9 +228,8 @@ absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(
     HttpServerOptions options) {
   SSL_CTX* tls = nullptr;
   if (options.tls.enabled()) {
-    absl::StatusOr<SSL_CTX*> ctx = MakeTlsContext(options.tls);
-    if (!ctx.ok()) return ctx.status();
-    tls = *ctx;
+    POLICYD_ASSIGN_OR_RETURN(SSL_CTX* ctx, MakeTlsContext(options.tls));
+    tls = ctx;
   }
   int fd = -1;
   int port = 0;

@@ -11,9 +11,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
-#include <fstream>
 #include <memory>
-#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -22,6 +20,7 @@
 #include "google/protobuf/util/json_util.h"
 #include "grpcpp/grpcpp.h"
 #include "policyd/v1/decision.grpc.pb.h"
+#include "util/files.h"
 
 namespace {
 
@@ -161,21 +160,23 @@ int main(int argc, char** argv) {
                  "[--threads N] [--duration SECONDS] [--rate PER_SECOND]\n");
     return 2;
   }
-  std::ifstream in(options.input);
-  std::stringstream text;
-  text << in.rdbuf();
+  absl::StatusOr<std::string> text = policyd::ReadFile(options.input);
+  if (!text.ok()) {
+    std::fprintf(stderr, "loadgen: %s\n", std::string(text.status().message()).c_str());
+    return 1;
+  }
   auth::CheckRequest check;
   google::protobuf::util::JsonParseOptions json;
   json.ignore_unknown_fields = true;
   if (options.api == "ext_authz" &&
-      !google::protobuf::util::JsonStringToMessage(text.str(), &check, json).ok()) {
+      !google::protobuf::util::JsonStringToMessage(*text, &check, json).ok()) {
     std::fprintf(stderr, "loadgen: %s is not a CheckRequest in JSON\n",
                  options.input.c_str());
     return 1;
   }
   policyd::v1::DecideRequest decide;
   decide.set_path(options.path);
-  decide.mutable_input()->set_json(text.str());
+  decide.mutable_input()->set_json(*text);
 
   std::vector<std::shared_ptr<grpc::Channel>> channels;
   std::vector<Result> results(options.threads);

@@ -27,6 +27,7 @@
 #include "engine/engine.h"
 #include "engine/value/json.h"
 #include "util/files.h"
+#include "util/status_macros.h"
 
 namespace policyd {
 namespace {
@@ -68,9 +69,8 @@ absl::StatusOr<std::string> DataPath(const fs::path& dir,
 }
 
 absl::StatusOr<Value> ReadJson(const std::string& path) {
-  absl::StatusOr<std::string> text = ReadFile(path);
-  if (!text.ok()) return text.status();
-  absl::StatusOr<Value> value = ParseJson(*text);
+  POLICYD_ASSIGN_OR_RETURN(std::string text, ReadFile(path));
+  absl::StatusOr<Value> value = ParseJson(text);
   if (!value.ok()) {
     return absl::InvalidArgumentError(
         absl::StrCat(path, ": ", value.status().message()));
@@ -95,29 +95,28 @@ absl::StatusOr<Workload> LoadWorkload(const std::string& name) {
   if (!expected.ok()) return expected.status();
 
   Workload workload;
-  absl::StatusOr<std::shared_ptr<const Engine>> engine = Engine::Compile(
-      {{(dir / "policy.rego").string(), *policy}}, *std::move(data));
-  if (!engine.ok()) return engine.status();
-  workload.engine = *std::move(engine);
-  absl::StatusOr<PreparedQuery> query = workload.engine->Prepare(
-      std::string(absl::StripAsciiWhitespace(*query_text)));
-  if (!query.ok()) return query.status();
-  workload.query = *std::move(query);
+  POLICYD_ASSIGN_OR_RETURN(std::shared_ptr<const Engine> engine,
+                           Engine::Compile({{(dir / "policy.rego").string(), *policy}},
+                                           *std::move(data)));
+  workload.engine = std::move(engine);
+  POLICYD_ASSIGN_OR_RETURN(PreparedQuery query,
+                           workload.engine->Prepare(
+                               std::string(absl::StripAsciiWhitespace(*query_text))));
+  workload.query = std::move(query);
   workload.input = *std::move(input);
 
   EvalOptions options;
   options.input = &workload.input;
-  absl::StatusOr<std::optional<Value>> answer = workload.query->EvalValue(options);
-  if (!answer.ok()) return answer.status();
-  if (!answer->has_value()) {
+  POLICYD_ASSIGN_OR_RETURN(std::optional<Value> answer, workload.query->EvalValue(options));
+  if (!answer.has_value()) {
     return absl::FailedPreconditionError(
         absl::StrCat(name, ": the query is undefined, want ", expected->ToJson()));
   }
   // expected.json writes a set as a sorted array: compare as JSON.
-  absl::StatusOr<Value> got = ParseJson((*answer)->ToJson());
+  absl::StatusOr<Value> got = ParseJson(answer->ToJson());
   if (!got.ok() || *got != *expected) {
     return absl::FailedPreconditionError(
-        absl::StrCat(name, ": got ", (*answer)->ToJson(), ", want ",
+        absl::StrCat(name, ": got ", answer->ToJson(), ", want ",
                      expected->ToJson()));
   }
   return workload;

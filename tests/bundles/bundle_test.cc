@@ -33,6 +33,20 @@ TEST(BundleTest, ModulesAndDataDocuments) {
   EXPECT_EQ(b->data[1].value, *ParseJson(R"({"admin": ["alice"]})"));
 }
 
+TEST(BundleTest, OtherYamlFilesAreHandedOver) {
+  absl::StatusOr<Bundle> b = BundleFromFiles(
+      "b", {{"policies/template.yaml", "kind: ConstraintTemplate"},
+            {"c.yml", "kind: K"},
+            {"x/data.yaml", "a: 1"},
+            {"notes.txt", "x"}},
+      SignatureOptions());
+  ASSERT_TRUE(b.ok()) << b.status();
+  ASSERT_EQ(b->yaml_files.size(), 2u);
+  EXPECT_EQ(b->yaml_files[0].path, "policies/template.yaml");
+  EXPECT_EQ(b->yaml_files[1].path, "c.yml");
+  EXPECT_EQ(b->data.size(), 1u);
+}
+
 TEST(BundleTest, NoManifestOwnsEverything) {
   absl::StatusOr<Bundle> b = BundleFromFiles(
       "b", {{"x/data.json", "1"}, {"p.rego", "package anything"}},

@@ -146,6 +146,15 @@ class KeyPair {
     BIO_free(bio);
     return out;
   }
+  std::string PrivatePem() const {
+    BIO* bio = BIO_new(BIO_s_mem());
+    PEM_write_bio_PrivateKey(bio, pkey_, nullptr, nullptr, 0, nullptr, nullptr);
+    char* data = nullptr;
+    long n = BIO_get_mem_data(bio, &data);
+    std::string out(data, n);
+    BIO_free(bio);
+    return out;
+  }
   // SHA-256 signature; for EC in JWS form (r||s, 32 bytes each).
   std::string Sign(const std::string& input) const {
     EVP_MD_CTX* ctx = EVP_MD_CTX_new();

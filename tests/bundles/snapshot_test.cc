@@ -41,6 +41,39 @@ TEST(SnapshotTest, MergesBundlesAndCompiles) {
   EXPECT_EQ(s->data(), *ParseJson(R"({"lib": {"admins": ["alice"]}})"));
 }
 
+struct Counted : SnapshotExtension {
+  size_t bundles = 0;
+};
+
+TEST(SnapshotTest, BuildsTheExtensionOverBundlesAndData) {
+  std::vector<BundleError> errors;
+  ExtensionBuilder builder = [](const auto& bundles, const Value& data,
+                                std::vector<BundleError>*) {
+    EXPECT_EQ(data, *ParseJson(R"({"x": 1})"));
+    auto c = std::make_shared<Counted>();
+    c->bundles = bundles.size();
+    return c;
+  };
+  auto s = Snapshot::Build({Make("a", {{"x/data.json", "1"}})}, 1, &errors,
+                           nullptr, &builder);
+  ASSERT_NE(s, nullptr);
+  ASSERT_NE(s->extension(), nullptr);
+  EXPECT_EQ(static_cast<const Counted&>(*s->extension()).bundles, 1u);
+}
+
+TEST(SnapshotTest, AFailingExtensionFailsTheBuild) {
+  std::vector<BundleError> errors;
+  ExtensionBuilder builder = [](const auto&, const Value&,
+                                std::vector<BundleError>* errors) {
+    errors->push_back({"a", "t.yaml", 0, 0, "bad template"});
+    return nullptr;
+  };
+  auto s = Snapshot::Build({Make("a", {})}, 1, &errors, nullptr, &builder);
+  EXPECT_EQ(s, nullptr);
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors[0].message, "bad template");
+}
+
 TEST(SnapshotTest, OverlappingRootsNameBothBundles) {
   std::vector<BundleError> errors;
   auto s = Snapshot::Build(

@@ -34,5 +34,17 @@ TEST(YamlDataTest, SyntaxErrorHasLocation) {
   EXPECT_NE(v.status().message().find("line "), std::string::npos);
 }
 
+TEST(YamlDataTest, DocumentsOfAStream) {
+  absl::StatusOr<std::vector<Value>> docs =
+      ParseYamlDocuments("a: 1\n---\n---\n- x\n...\n");
+  ASSERT_TRUE(docs.ok()) << docs.status();
+  ASSERT_EQ(docs->size(), 2u);
+  EXPECT_EQ((*docs)[0], *ParseJson(R"({"a": 1})"));
+  EXPECT_EQ((*docs)[1], *ParseJson(R"(["x"])"));
+  absl::StatusOr<std::vector<Value>> bad = ParseYamlDocuments("a: 1\n---\nb: [\n");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("line 4"), std::string::npos) << bad.status();
+}
+
 }  // namespace
 }  // namespace policyd::bundles

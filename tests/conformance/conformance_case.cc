@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "engine/value/json.h"
 #include "util/files.h"
+#include "util/status_macros.h"
 
 namespace policyd::conformance {
 namespace fs = std::filesystem;
@@ -101,10 +102,9 @@ absl::StatusOr<std::vector<ConformanceCase>> ParseCaseFile(
   }
   std::vector<ConformanceCase> out;
   for (size_t i = 0; i < cases->elements().size(); ++i) {
-    absl::StatusOr<ConformanceCase> c =
-        ParseCase(cases->elements()[i], absl::StrCat(id_prefix, "#", i));
-    if (!c.ok()) return c.status();
-    out.push_back(*std::move(c));
+    POLICYD_ASSIGN_OR_RETURN(ConformanceCase c,
+                             ParseCase(cases->elements()[i], absl::StrCat(id_prefix, "#", i)));
+    out.push_back(std::move(c));
   }
   return out;
 }
@@ -129,14 +129,11 @@ absl::StatusOr<std::vector<ConformanceCase>> LoadSuite(const std::string& dir) {
   std::sort(files.begin(), files.end());
   std::vector<ConformanceCase> all;
   for (const fs::path& file : files) {
-    absl::StatusOr<std::string> text = ReadFile(file.string());
-    if (!text.ok()) return text.status();
+    POLICYD_ASSIGN_OR_RETURN(std::string text, ReadFile(file.string()));
     std::string prefix = absl::StrCat(file.parent_path().filename().string(),
                                       "/", file.filename().string());
-    absl::StatusOr<std::vector<ConformanceCase>> cases =
-        ParseCaseFile(*text, prefix);
-    if (!cases.ok()) return cases.status();
-    for (ConformanceCase& c : *cases) all.push_back(std::move(c));
+    POLICYD_ASSIGN_OR_RETURN(std::vector<ConformanceCase> cases, ParseCaseFile(text, prefix));
+    for (ConformanceCase& c : cases) all.push_back(std::move(c));
   }
   return all;
 }

@@ -9,6 +9,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "util/files.h"
+#include "util/status_macros.h"
 
 namespace policyd::conformance {
 
@@ -43,9 +44,8 @@ std::string FormatExpectedFailures(const ExpectedFailures& failures) {
 
 absl::StatusOr<ExpectedFailures> ReadExpectedFailures(const std::string& path) {
   if (!std::filesystem::exists(path)) return ExpectedFailures();
-  absl::StatusOr<std::string> text = ReadFile(path);
-  if (!text.ok()) return text.status();
-  return ParseExpectedFailures(*text);
+  POLICYD_ASSIGN_OR_RETURN(std::string text, ReadFile(path));
+  return ParseExpectedFailures(text);
 }
 
 absl::Status WriteExpectedFailures(const std::string& path,

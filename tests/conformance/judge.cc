@@ -11,6 +11,7 @@
 #include "engine/errors.h"
 #include "engine/syntax/parser.h"
 #include "engine/value/json.h"
+#include "util/status_macros.h"
 
 namespace policyd::conformance {
 namespace {
@@ -41,14 +42,13 @@ absl::StatusOr<Value> ActualRows(const ConformanceCase& c,
       if (c.ignore_generated_vars && absl::StartsWith(name, "__localq")) {
         continue;
       }
-      absl::StatusOr<Value> json = AsJson(value);
-      if (!json.ok()) return json.status();
-      if (c.sort_bindings && json->is_array()) {
-        std::vector<Value> elems = CopyElements(json->elements());
+      POLICYD_ASSIGN_OR_RETURN(Value json, AsJson(value));
+      if (c.sort_bindings && json.is_array()) {
+        std::vector<Value> elems = CopyElements(json.elements());
         std::sort(elems.begin(), elems.end());
-        *json = Value::Array(std::move(elems));
+        json = Value::Array(std::move(elems));
       }
-      bindings.emplace_back(Value::String(name), *std::move(json));
+      bindings.emplace_back(Value::String(name), std::move(json));
     }
     rows.push_back(Value::Object(std::move(bindings)));
   }

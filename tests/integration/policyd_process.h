@@ -177,10 +177,11 @@ struct HttpResult {
 };
 
 // One HTTP/1.1 request over a fresh connection (TCP port, or Unix socket
-// when `unix_path` is set).
+// when `unix_path` is set). `extra_headers` are "Name: value\r\n" lines.
 inline HttpResult Http(int port, const std::string& method,
                        const std::string& target, const std::string& body = "",
-                       const std::string& unix_path = "") {
+                       const std::string& unix_path = "",
+                       const std::string& extra_headers = "") {
   HttpResult result;
   int fd;
   if (unix_path.empty()) {
@@ -205,8 +206,9 @@ inline HttpResult Http(int port, const std::string& method,
   }
   std::string request = method + " " + target +
                         " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n"
-                        "Content-Type: application/json\r\nContent-Length: " +
-                        std::to_string(body.size()) + "\r\n\r\n" + body;
+                        "Content-Type: application/json\r\n" + extra_headers +
+                        "Content-Length: " + std::to_string(body.size()) +
+                        "\r\n\r\n" + body;
   (void)!::write(fd, request.data(), request.size());
   std::string response;
   char buf[4096];

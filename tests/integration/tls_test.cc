@@ -74,6 +74,11 @@ class TlsTest : public ::testing::Test {
 
   // One HTTPS GET; "" when the handshake or the exchange failed.
   std::string HttpsGet(int port, const std::string& path, bool with_client_cert) {
+    return Https(port, "GET", path, "", with_client_cert);
+  }
+
+  std::string Https(int port, const std::string& method, const std::string& path,
+                    const std::string& body, bool with_client_cert) {
     SSL_CTX* ctx = SSL_CTX_new(TLS_client_method());
     X509_STORE_add_cert(SSL_CTX_get_cert_store(ctx), ca_.cert);
     SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, nullptr);
@@ -92,8 +97,10 @@ class TlsTest : public ::testing::Test {
       SSL_set_fd(ssl, fd);
       SSL_set_tlsext_host_name(ssl, "localhost");
       if (SSL_connect(ssl) == 1) {
-        std::string request = "GET " + path +
-                              " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n";
+        std::string request = method + " " + path +
+                              " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n"
+                              "Content-Length: " + std::to_string(body.size()) +
+                              "\r\n\r\n" + body;
         SSL_write(ssl, request.data(), static_cast<int>(request.size()));
         char buf[4096];
         int n;
@@ -136,6 +143,55 @@ TEST_F(TlsTest, MutualTlsRequiresClientCertificates) {
   EXPECT_THAT(HttpsGet(server->http_port, "/health", true), HasSubstr("200 OK"));
   EXPECT_THAT(HttpsGet(server->http_port, "/health", false),
               ::testing::Not(HasSubstr("200 OK")));
+}
+
+// Kubernetes calls admission webhooks over TLS only.
+TEST_F(TlsTest, AdmissionReviewRoundTrip) {
+  ::policyd::testing::WriteFile(dir_ + "/bundles/main/k8s/required-labels.yaml", R"(
+apiVersion: templates.gatekeeper.sh/v1
+kind: ConstraintTemplate
+metadata: {name: k8srequiredlabels}
+spec:
+  crd: {spec: {names: {kind: K8sRequiredLabels}}}
+  targets:
+  - target: admission.k8s.gatekeeper.sh
+    rego: |
+      package k8srequiredlabels
+      violation[{"msg": msg}] {
+        not input.review.object.metadata.labels.test
+        msg := "label test is required"
+      }
+---
+apiVersion: constraints.gatekeeper.sh/v1beta1
+kind: K8sRequiredLabels
+metadata: {name: ns-must-have-test}
+spec:
+  match: {kinds: [{apiGroups: [""], kinds: [Namespace]}]}
+)");
+  auto server = PolicydProcess::Start(
+      {"--bundles", dir_ + "/bundles", "--tls-cert-file", dir_ + "/server.pem",
+       "--tls-key-file", dir_ + "/server.key"});
+  ASSERT_NE(server, nullptr);
+  auto review = [](const std::string& labels) {
+    return R"({"apiVersion": "admission.k8s.io/v1", "kind": "AdmissionReview",
+      "request": {"uid": "b2c3", "operation": "CREATE", "name": "team-a",
+        "kind": {"group": "", "version": "v1", "kind": "Namespace"},
+        "object": {"apiVersion": "v1", "kind": "Namespace",
+                   "metadata": {"name": "team-a", "labels": )" + labels + "}}}}";
+  };
+  std::string refused = Https(server->http_port, "POST", "/v1/admit",
+                              review("{}"), false);
+  EXPECT_THAT(refused, HasSubstr("200 OK"));
+  EXPECT_THAT(refused, HasSubstr(
+      R"("response":{"allowed":false,"status":{"code":403,"message":"[ns-must-have-test] label test is required","reason":"Forbidden"},"uid":"b2c3"})"));
+  std::string admitted = Https(server->http_port, "POST", "/v1/admit",
+                               review(R"({"test": "x"})"), false);
+  EXPECT_THAT(admitted, HasSubstr(R"("response":{"allowed":true,"uid":"b2c3"})"));
+  std::string malformed = Https(server->http_port, "POST", "/v1/admit",
+                                R"({"kind": "AdmissionReview"})", false);
+  EXPECT_THAT(malformed, HasSubstr("400 Bad Request"));
+  EXPECT_THAT(malformed, HasSubstr("malformed AdmissionReview: apiVersion must be "
+                                   "admission.k8s.io/v1"));
 }
 
 }  // namespace

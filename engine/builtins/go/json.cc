@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "engine/value/utf8.h"
+#include "util/hex.h"
 
 namespace policyd {
 namespace {
@@ -87,7 +88,6 @@ class Writer {
 }  // namespace
 
 void AppendGoJsonString(std::string_view s, std::string* out) {
-  static constexpr char kHex[] = "0123456789abcdef";
   out->push_back('"');
   size_t i = 0;
   while (i < s.size()) {
@@ -121,8 +121,7 @@ void AppendGoJsonString(std::string_view s, std::string* out) {
       }
       if (b < 0x20 || b == '<' || b == '>' || b == '&') {
         out->append("\\u00");
-        out->push_back(kHex[b >> 4]);
-        out->push_back(kHex[b & 0xF]);
+        AppendHexByte(b, HexCase::kLower, out);
       } else {
         out->push_back(static_cast<char>(b));
       }

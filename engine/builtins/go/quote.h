@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "engine/value/utf8.h"
+#include "util/hex.h"
 
 namespace policyd {
 
@@ -14,7 +15,6 @@ namespace policyd {
 // usual control characters escaped (\n, \t, ...), other control characters
 // as \xNN (\u00NN above 0x7F), invalid UTF-8 bytes as \xNN.
 inline std::string GoQuote(std::string_view s) {
-  static constexpr char kHex[] = "0123456789abcdef";
   std::string out = "\"";
   for (size_t i = 0; i < s.size();) {
     char32_t r;
@@ -22,8 +22,7 @@ inline std::string GoQuote(std::string_view s) {
     auto b = static_cast<unsigned char>(s[i]);
     if (r == utf8::kRuneError && n == 1) {
       out.append("\\x");
-      out.push_back(kHex[b >> 4]);
-      out.push_back(kHex[b & 0xF]);
+      AppendHexByte(b, HexCase::kLower, &out);
     } else if (r < 0x80) {
       switch (r) {
         case '"': out.append("\\\""); break;
@@ -38,16 +37,14 @@ inline std::string GoQuote(std::string_view s) {
         default:
           if (r < 0x20 || r == 0x7F) {
             out.append("\\x");
-            out.push_back(kHex[b >> 4]);
-            out.push_back(kHex[b & 0xF]);
+            AppendHexByte(b, HexCase::kLower, &out);
           } else {
             out.push_back(static_cast<char>(r));
           }
       }
     } else if (r < 0xA0) {
       out.append("\\u00");
-      out.push_back(kHex[(r >> 4) & 0xF]);
-      out.push_back(kHex[r & 0xF]);
+      AppendHexByte(static_cast<unsigned char>(r), HexCase::kLower, &out);
     } else {
       out.append(s.substr(i, n));
     }

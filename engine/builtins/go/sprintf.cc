@@ -22,6 +22,7 @@
 #include "engine/builtins/go/quote.h"
 #include "engine/value/utf8.h"
 #include "engine/value/value.h"
+#include "util/hex.h"
 
 namespace policyd {
 namespace {
@@ -172,7 +173,7 @@ void Printer::PrintArg(const Arg& a, char32_t verb) {
 }
 
 std::string Digits(uint64_t u, int base, bool upper) {
-  const char* digits = upper ? "0123456789ABCDEF" : "0123456789abcdef";
+  const char* digits = upper ? kHexUpper : kHexLower;
   std::string s;
   do {
     s.push_back(digits[u % base]);
@@ -528,7 +529,7 @@ void Printer::FmtString(const std::string& s, char32_t verb) {
       return;
     case 'x':
     case 'X': {
-      const char* digits = verb == 'X' ? "0123456789ABCDEF" : "0123456789abcdef";
+      const char* digits = verb == 'X' ? kHexUpper : kHexLower;
       size_t n = s.size();
       if (f_.prec_present && static_cast<size_t>(f_.prec) < n) {
         n = static_cast<size_t>(f_.prec);

@@ -6,6 +6,7 @@
 
 #include "engine/builtins/go/quote.h"
 #include "engine/value/utf8.h"
+#include "util/hex.h"
 
 namespace policyd::graphql {
 
@@ -16,12 +17,6 @@ bool IsNameStart(char c) {
 }
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
-int HexDigit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
 
 bool IsBlank(std::string_view line) {
   for (char c : line) {
@@ -251,7 +246,7 @@ Token Lexer::ReadString() {
         char32_t r = 0;
         bool ok = end_ + 6 <= input_.size();
         for (size_t i = 2; ok && i < 6; ++i) {
-          int d = HexDigit(input_[end_ + i]);
+          int d = HexDigitValue(input_[end_ + i]);
           ok = d >= 0;
           r = r * 16 + static_cast<char32_t>(d);
         }

@@ -18,14 +18,11 @@
 #include "engine/builtins/jose/jws.h"
 #include "engine/builtins/jose/pem.h"
 #include "engine/builtins/jose/x509.h"
+#include "util/hex.h"
 
 namespace policyd {
 
 namespace {
-
-BuiltinResult StringResult(std::string s) {
-  return std::optional<Value>(Value::String(std::move(s)));
-}
 
 // Error of a failed operation, as OPA reports a Go error: "NAME: MESSAGE".
 absl::Status Fail(std::string_view name, const absl::Status& status) {
@@ -65,9 +62,8 @@ BuiltinResult HmacEqual(BuiltinContext&, absl::Span<const Value> args) {
 absl::StatusOr<Value> CertificatesValue(const std::vector<X509Ptr>& certs) {
   std::vector<Value> out;
   for (const X509Ptr& c : certs) {
-    auto v = CertificateValue(c.get());
-    if (!v.ok()) return v.status();
-    out.push_back(*std::move(v));
+    POLICYD_ASSIGN_OR_RETURN(auto v, CertificateValue(c.get()));
+    out.push_back(std::move(v));
   }
   return Value::Array(std::move(out));
 }
@@ -330,9 +326,8 @@ absl::StatusOr<std::vector<PkeyPtr>> PrivateKeysFromPem(std::string_view data) {
         block->type != "EC PRIVATE KEY") {
       continue;
     }
-    auto key = ParsePrivateKeyDer(block->type, block->bytes);
-    if (!key.ok()) return key.status();
-    keys.push_back(*std::move(key));
+    POLICYD_ASSIGN_OR_RETURN(auto key, ParsePrivateKeyDer(block->type, block->bytes));
+    keys.push_back(std::move(key));
   }
   return keys;
 }
@@ -375,9 +370,9 @@ BuiltinResult ParsePrivateKeys(BuiltinContext&, absl::Span<const Value> args) {
 absl::StatusOr<std::string> KeyPairPem(std::string_view input, std::string_view der_type) {
   std::string text(input);
   if (!std::string_view(text).starts_with("-----BEGIN ")) {
-    auto decoded = Base64Decode(text, Base64Alphabet::kStd, /*padded=*/true);
-    if (!decoded.ok()) return decoded.status();
-    text = *std::move(decoded);
+    POLICYD_ASSIGN_OR_RETURN(auto decoded,
+                             Base64Decode(text, Base64Alphabet::kStd, /*padded=*/true));
+    text = std::move(decoded);
   }
   if (!std::string_view(text).starts_with("-----BEGIN")) {
     std::string b64 = Base64Encode(text, Base64Alphabet::kStd, true);
@@ -419,8 +414,7 @@ absl::StatusOr<Value> KeyPair(std::string_view cert_pem, std::string_view key_pe
                     "input"
                   : "tls: failed to find any PEM data in key input");
   }
-  auto leaf = ParseCertificateDer(ders.front());
-  if (!leaf.ok()) return leaf.status();
+  POLICYD_ASSIGN_OR_RETURN(auto leaf, ParseCertificateDer(ders.front()));
   auto key = ParsePrivateKeyDer(key_block->type, key_block->bytes);
   if (!key.ok()) {
     // Go tries PKCS #1, PKCS #8 and SEC 1 whatever the block type says.
@@ -430,7 +424,7 @@ absl::StatusOr<Value> KeyPair(std::string_view cert_pem, std::string_view key_pe
     }
     if (!key.ok()) return absl::InvalidArgumentError("tls: failed to parse private key");
   }
-  EVP_PKEY* pub = X509_get0_pubkey(leaf->get());
+  EVP_PKEY* pub = X509_get0_pubkey(leaf.get());
   if (pub == nullptr || EVP_PKEY_get_base_id(pub) != EVP_PKEY_get_base_id(key->get())) {
     return absl::InvalidArgumentError("tls: private key type does not match public key type");
   }
@@ -441,17 +435,15 @@ absl::StatusOr<Value> KeyPair(std::string_view cert_pem, std::string_view key_pe
   for (const std::string& der : ders) {
     certs.push_back(Value::String(Base64Encode(der, Base64Alphabet::kStd, true)));
   }
-  auto private_key = GoPrivateKeyValue(key->get());
-  if (!private_key.ok()) return private_key.status();
-  auto leaf_value = CertificateValue(leaf->get());
-  if (!leaf_value.ok()) return leaf_value.status();
+  POLICYD_ASSIGN_OR_RETURN(auto private_key, GoPrivateKeyValue(key->get()));
+  POLICYD_ASSIGN_OR_RETURN(auto leaf_value, CertificateValue(leaf.get()));
   return Value::Object({
       {Value::String("Certificate"), Value::Array(std::move(certs))},
-      {Value::String("PrivateKey"), *std::move(private_key)},
+      {Value::String("PrivateKey"), std::move(private_key)},
       {Value::String("SupportedSignatureAlgorithms"), Value::Null()},
       {Value::String("OCSPStaple"), Value::Null()},
       {Value::String("SignedCertificateTimestamps"), Value::Null()},
-      {Value::String("Leaf"), *std::move(leaf_value)},
+      {Value::String("Leaf"), std::move(leaf_value)},
   });
 }
 

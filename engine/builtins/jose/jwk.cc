@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "engine/builtins/base64.h"
 #include "engine/value/json.h"
+#include "util/status_macros.h"
 
 namespace policyd {
 
@@ -77,9 +78,8 @@ absl::StatusOr<PkeyPtr> RsaFromJwk(const Value& jwk) {
   const char* names[] = {"n", "e", "d", "p", "q", "dp", "dq", "qi"};
   BnPtr bn[8];
   for (int i = 0; i < 8; ++i) {
-    auto bytes = BytesMember(jwk, names[i], i < 2);
-    if (!bytes.ok()) return bytes.status();
-    if (bytes->has_value()) bn[i] = BnFromBytes(**bytes);
+    POLICYD_ASSIGN_OR_RETURN(auto bytes, BytesMember(jwk, names[i], i < 2));
+    if (bytes.has_value()) bn[i] = BnFromBytes(*bytes);
   }
   std::unique_ptr<OSSL_PARAM_BLD, ParamBldDeleter> bld(OSSL_PARAM_BLD_new());
   OSSL_PARAM_BLD_push_BN(bld.get(), OSSL_PKEY_PARAM_RSA_N, bn[0].get());
@@ -129,31 +129,29 @@ absl::StatusOr<PkeyPtr> EcFromJwk(const Value& jwk) {
     return absl::InvalidArgumentError(
         absl::StrCat("unsupported elliptic curve ", std::string(crv->string())));
   }
-  auto x = BytesMember(jwk, "x", true);
-  if (!x.ok()) return x.status();
-  auto y = BytesMember(jwk, "y", true);
-  if (!y.ok()) return y.status();
-  auto d = BytesMember(jwk, "d", false);
-  if (!d.ok()) return d.status();
-  if ((*x)->size() > curve->bytes || (*y)->size() > curve->bytes) {
+  POLICYD_ASSIGN_OR_RETURN(auto x, BytesMember(jwk, "x", true));
+  POLICYD_ASSIGN_OR_RETURN(auto y, BytesMember(jwk, "y", true));
+  POLICYD_ASSIGN_OR_RETURN(auto d, BytesMember(jwk, "d", false));
+  if (x->size() > curve->bytes || y->size() > curve->bytes) {
     return absl::InvalidArgumentError("invalid elliptic curve point");
   }
-  std::string pub = "\x04" + PadLeft(**x, curve->bytes) + PadLeft(**y, curve->bytes);
+  std::string pub = "\x04" + PadLeft(*x, curve->bytes) + PadLeft(*y, curve->bytes);
   std::unique_ptr<OSSL_PARAM_BLD, ParamBldDeleter> bld(OSSL_PARAM_BLD_new());
   OSSL_PARAM_BLD_push_utf8_string(bld.get(), OSSL_PKEY_PARAM_GROUP_NAME,
                                   curve->openssl_name, 0);
   OSSL_PARAM_BLD_push_octet_string(bld.get(), OSSL_PKEY_PARAM_PUB_KEY, pub.data(),
                                    pub.size());
   BnPtr priv;
-  if (d->has_value()) {
-    priv = BnFromBytes(**d);
+  if (d.has_value()) {
+    priv = BnFromBytes(*d);
     OSSL_PARAM_BLD_push_BN(bld.get(), OSSL_PKEY_PARAM_PRIV_KEY, priv.get());
   }
-  auto pkey = FromData("EC", bld.get(), priv ? EVP_PKEY_KEYPAIR : EVP_PKEY_PUBLIC_KEY);
-  if (!pkey.ok()) return pkey.status();
+  POLICYD_ASSIGN_OR_RETURN(auto pkey,
+                           FromData("EC", bld.get(),
+                                    priv ? EVP_PKEY_KEYPAIR : EVP_PKEY_PUBLIC_KEY));
   // The point must lie on the curve.
   std::unique_ptr<EVP_PKEY_CTX, PkeyCtxDeleter> check(
-      EVP_PKEY_CTX_new_from_pkey(nullptr, pkey->get(), nullptr));
+      EVP_PKEY_CTX_new_from_pkey(nullptr, pkey.get(), nullptr));
   if (check == nullptr || EVP_PKEY_public_check(check.get()) <= 0) {
     return absl::InvalidArgumentError("invalid elliptic curve point");
   }
@@ -165,20 +163,18 @@ absl::StatusOr<PkeyPtr> OkpFromJwk(const Value& jwk) {
   if (crv == nullptr || !crv->is_string() || crv->string() != "Ed25519") {
     return absl::InvalidArgumentError("unsupported OKP curve (want Ed25519)");
   }
-  auto x = BytesMember(jwk, "x", true);
-  if (!x.ok()) return x.status();
-  auto d = BytesMember(jwk, "d", false);
-  if (!d.ok()) return d.status();
+  POLICYD_ASSIGN_OR_RETURN(auto x, BytesMember(jwk, "x", true));
+  POLICYD_ASSIGN_OR_RETURN(auto d, BytesMember(jwk, "d", false));
   EVP_PKEY* pkey;
-  if (d->has_value()) {
-    const std::string& seed = **d;
+  if (d.has_value()) {
+    const std::string& seed = *d;
     pkey = EVP_PKEY_new_raw_private_key(
         EVP_PKEY_ED25519, nullptr, reinterpret_cast<const unsigned char*>(seed.data()),
         seed.size());
   } else {
     pkey = EVP_PKEY_new_raw_public_key(
-        EVP_PKEY_ED25519, nullptr, reinterpret_cast<const unsigned char*>((*x)->data()),
-        (*x)->size());
+        EVP_PKEY_ED25519, nullptr, reinterpret_cast<const unsigned char*>(x->data()),
+        x->size());
   }
   if (pkey == nullptr) return absl::InvalidArgumentError("invalid Ed25519 key");
   return AdoptPkey(pkey);
@@ -270,10 +266,9 @@ absl::StatusOr<CryptoKey> JwkToKey(const Value& jwk) {
   } else if (t == "OKP") {
     pkey = OkpFromJwk(jwk);
   } else if (t == "oct") {
-    auto k = BytesMember(jwk, "k", true);
-    if (!k.ok()) return k.status();
+    POLICYD_ASSIGN_OR_RETURN(auto k, BytesMember(jwk, "k", true));
     key.symmetric = true;
-    key.secret = **k;
+    key.secret = *k;
     return key;
   } else {
     return absl::InvalidArgumentError(absl::StrCat("invalid key type from JSON (", std::string(t), ")"));
@@ -284,26 +279,23 @@ absl::StatusOr<CryptoKey> JwkToKey(const Value& jwk) {
 }
 
 absl::StatusOr<std::vector<CryptoKey>> ParseJwkSet(std::string_view text) {
-  auto json = ParseJson(text);
-  if (!json.ok()) return json.status();
-  if (!json->is_object()) {
+  POLICYD_ASSIGN_OR_RETURN(auto json, ParseJson(text));
+  if (!json.is_object()) {
     return absl::InvalidArgumentError("JWK (set) must be a JSON object");
   }
   std::vector<CryptoKey> keys;
-  const Value* set = json->Find("keys");
+  const Value* set = json.Find("keys");
   if (set == nullptr) {
-    auto key = JwkToKey(*json);
-    if (!key.ok()) return key.status();
-    keys.push_back(*std::move(key));
+    POLICYD_ASSIGN_OR_RETURN(auto key, JwkToKey(json));
+    keys.push_back(std::move(key));
     return keys;
   }
   if (!set->is_array()) {
     return absl::InvalidArgumentError("\"keys\" of a JWK set must be an array");
   }
   for (const Value& k : set->elements()) {
-    auto key = JwkToKey(k);
-    if (!key.ok()) return key.status();
-    keys.push_back(*std::move(key));
+    POLICYD_ASSIGN_OR_RETURN(auto key, JwkToKey(k));
+    keys.push_back(std::move(key));
   }
   return keys;
 }
@@ -341,9 +333,8 @@ absl::StatusOr<Value> PrivateKeyToJwk(EVP_PKEY* pkey) {
     case EVP_PKEY_ED25519: {
       add("kty", "OKP");
       add("crv", "Ed25519");
-      auto pub = RawKey(pkey, false);
-      if (!pub.ok()) return pub.status();
-      add("x", B64Url(*pub));
+      POLICYD_ASSIGN_OR_RETURN(auto pub, RawKey(pkey, false));
+      add("x", B64Url(pub));
       if (auto priv = RawKey(pkey, true); priv.ok()) add("d", B64Url(*priv));
       break;
     }
@@ -370,9 +361,8 @@ absl::StatusOr<Value> GoPublicKeyValue(EVP_PKEY* pkey) {
       add_num("Y", OSSL_PKEY_PARAM_EC_PUB_Y);
       break;
     case EVP_PKEY_ED25519: {
-      auto pub = RawKey(pkey, false);
-      if (!pub.ok()) return pub.status();
-      return Value::String(Base64Encode(*pub, Base64Alphabet::kStd, true));
+      POLICYD_ASSIGN_OR_RETURN(auto pub, RawKey(pkey, false));
+      return Value::String(Base64Encode(pub, Base64Alphabet::kStd, true));
     }
     default:
       return Value::Null();
@@ -384,11 +374,9 @@ absl::StatusOr<Value> GoPrivateKeyValue(EVP_PKEY* pkey) {
   int id = EVP_PKEY_get_base_id(pkey);
   if (id == EVP_PKEY_ED25519) {
     // Go's ed25519.PrivateKey is seed || public key.
-    auto seed = RawKey(pkey, true);
-    if (!seed.ok()) return seed.status();
-    auto pub = RawKey(pkey, false);
-    if (!pub.ok()) return pub.status();
-    return Value::String(Base64Encode(*seed + *pub, Base64Alphabet::kStd, true));
+    POLICYD_ASSIGN_OR_RETURN(auto seed, RawKey(pkey, true));
+    POLICYD_ASSIGN_OR_RETURN(auto pub, RawKey(pkey, false));
+    return Value::String(Base64Encode(seed + pub, Base64Alphabet::kStd, true));
   }
   auto pub = GoPublicKeyValue(pkey);
   if (!pub.ok() || !pub->is_object()) return pub;

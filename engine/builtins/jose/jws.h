@@ -43,9 +43,6 @@ std::string Hmac(const EVP_MD* md, std::string_view key, std::string_view data);
 // Digest of `data` with `md` (raw bytes).
 std::string Digest(const EVP_MD* md, std::string_view data);
 
-// Lower-case hex of `bytes`, as Go's hex.EncodeToString.
-std::string HexEncode(std::string_view bytes);
-
 }  // namespace policyd
 
 #endif  // POLICYD_ENGINE_BUILTINS_JOSE_JWS_H_

@@ -19,6 +19,7 @@
 #include "engine/builtins/jose/pem.h"
 #include "engine/builtins/jose/x509.h"
 #include "engine/value/json.h"
+#include "util/hex.h"
 
 namespace policyd {
 

@@ -17,6 +17,7 @@
 #include "engine/builtins/base64.h"
 #include "engine/builtins/jose/jwk.h"
 #include "engine/builtins/jose/pem.h"
+#include "util/status_macros.h"
 
 namespace policyd {
 
@@ -345,9 +346,8 @@ absl::StatusOr<std::vector<X509Ptr>> ParseCertificatesDer(std::string_view der) 
 absl::StatusOr<std::vector<X509Ptr>> ParseCertificatesOperand(std::string_view text) {
   std::string decoded;
   if (!text.starts_with("-----BEGIN")) {
-    auto b = Base64Decode(text, Base64Alphabet::kStd, /*padded=*/true);
-    if (!b.ok()) return b.status();
-    decoded = *std::move(b);
+    POLICYD_ASSIGN_OR_RETURN(auto b, Base64Decode(text, Base64Alphabet::kStd, /*padded=*/true));
+    decoded = std::move(b);
     if (!std::string_view(decoded).starts_with("-----BEGIN")) return ParseCertificatesDer(decoded);
     text = decoded;
   }
@@ -394,9 +394,8 @@ absl::StatusOr<Value> CertificateValue(X509* cert) {
                  Value::Int(pkey != nullptr ? GoPublicKeyAlgorithm(pkey) : 0));
   Value pub = Value::Null();
   if (pkey != nullptr) {
-    auto v = GoPublicKeyValue(pkey);
-    if (!v.ok()) return v.status();
-    pub = *std::move(v);
+    POLICYD_ASSIGN_OR_RETURN(auto v, GoPublicKeyValue(pkey));
+    pub = std::move(v);
   }
   e.emplace_back(Str("PublicKey"), pub);
   e.emplace_back(Str("Version"), Value::Int(X509_get_version(cert) + 1));
@@ -543,9 +542,8 @@ absl::StatusOr<Value> CertificateRequestValue(std::string_view der) {
                  Value::Int(pkey != nullptr ? GoPublicKeyAlgorithm(pkey) : 0));
   Value pub = Value::Null();
   if (pkey != nullptr) {
-    auto v = GoPublicKeyValue(pkey);
-    if (!v.ok()) return v.status();
-    pub = *std::move(v);
+    POLICYD_ASSIGN_OR_RETURN(auto v, GoPublicKeyValue(pkey));
+    pub = std::move(v);
   }
   e.emplace_back(Str("PublicKey"), pub);
   e.emplace_back(Str("Subject"), NameValue(X509_REQ_get_subject_name(req.get())));

@@ -31,6 +31,20 @@ TEST(NumberTest, LiteralsParse) {
   }
 }
 
+TEST(NumberTest, DecimalResultsAreTheNumberTheyPrint) {
+  // OPA's numbers are their text: a rounded result that prints as 0.3 is 0.3.
+  Value sum = number::Add(Num("0.1"), Num("0.2"));
+  EXPECT_EQ(sum.ToJson(), "0.3");
+  EXPECT_EQ(sum, Num("0.3"));
+  EXPECT_EQ(ValueHash()(sum), ValueHash()(Num("0.3")));
+  absl::StatusOr<Value> q = number::Divide(Value::Int(7), Value::Int(10));
+  ASSERT_TRUE(q.ok());
+  EXPECT_EQ(*q, Num("0.7"));
+  EXPECT_EQ(number::Multiply(Num("3"), Num("0.1")), Num("0.3"));
+  // The rounding itself stays Go's: 0.3 - 0.1 is not 0.2.
+  EXPECT_EQ(number::Subtract(Num("0.3"), Num("0.1")).ToJson(), "0.20000000000000000002");
+}
+
 TEST(NumberTest, BigIntegersAreExact) {
   Value a = Num("28857836529306024611913");
   Value b = Num("28857836529306024611912");

@@ -140,5 +140,99 @@ TEST(CliTest, MissingDataPathIsAnError) {
   EXPECT_NE(run.out.find("/nonexistent/policyd"), std::string::npos) << run.out;
 }
 
+// ---- policyd test ----
+
+std::string TestDir(const std::string& name, const std::string& tests) {
+  TempFile(name + "/policy.rego",
+           "package authz\n\nallow if input.user == \"alice\"\n");
+  return fs::path(TempFile(name + "/policy_test.rego", tests)).parent_path().string();
+}
+
+TEST(CliTest, TestAllPassExitsZeroWithSummary) {
+  std::string dir = TestDir("pass", R"(package authz_test
+test_alice if data.authz.allow with input as {"user": "alice"}
+test_bob if not data.authz.allow with input as {"user": "bob"}
+)");
+  Outcome run = Policyd("test '" + dir + "'");
+  EXPECT_EQ(run.status, 0) << run.out;
+  EXPECT_EQ(run.out, "PASS: 2/2\n");
+  run = Policyd("test -v '" + dir + "'");
+  EXPECT_EQ(run.status, 0) << run.out;
+  EXPECT_NE(run.out.find("data.authz_test.test_alice: PASS ("), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find(dir + "/policy_test.rego:\n"), std::string::npos) << run.out;
+}
+
+TEST(CliTest, TestFailureAndErrorExitTwo) {
+  std::string dir = TestDir("fail", R"(package authz_test
+test_fails if {
+  print("checking bob")
+  data.authz.allow with input as {"user": "bob"}
+}
+test_errors if x
+x := y if { y := [1, 2][_] }
+todo_test_later if false
+)");
+  Outcome run = Policyd("test '" + dir + "'");
+  EXPECT_EQ(run.status, 2) << run.out;
+  EXPECT_NE(run.out.find("data.authz_test.test_fails: FAIL ("), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("\n  checking bob\n"), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("data.authz_test.test_errors: ERROR ("), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("eval_conflict_error"), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("data.authz_test.todo_test_later: SKIPPED\n"), std::string::npos);
+  EXPECT_NE(run.out.find("FAIL: 1/3\nSKIPPED: 1/3\nERROR: 1/3\n"), std::string::npos)
+      << run.out;
+  // --run leaves the failing tests out.
+  run = Policyd("test --run todo '" + dir + "'");
+  EXPECT_EQ(run.status, 0) << run.out;
+}
+
+TEST(CliTest, TestCompileErrorExitsOne) {
+  std::string dir = TestDir("compile", "package authz_test\ntest_x if { y }\n");
+  Outcome run = Policyd("test '" + dir + "'");
+  EXPECT_EQ(run.status, 1) << run.out;
+  EXPECT_NE(run.out.find("policy_test.rego:2"), std::string::npos) << run.out;
+  EXPECT_EQ(Policyd("test /nonexistent/policyd").status, 1);
+  EXPECT_EQ(Policyd("test").status, 2);
+  EXPECT_EQ(Policyd("test --format xml '" + dir + "'").status, 2);
+}
+
+TEST(CliTest, TestJsonFormat) {
+  std::string dir = TestDir("json", "package authz_test\ntest_a if true\n");
+  Outcome run = Policyd("test --format json '" + dir + "'");
+  EXPECT_EQ(run.status, 0) << run.out;
+  EXPECT_NE(run.out.find("\"name\": \"test_a\""), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("\"package\": \"data.authz_test\""), std::string::npos);
+}
+
+TEST(CliTest, TestCoverageReport) {
+  std::string dir = TestDir("coverage", R"(package authz_test
+test_alice if data.authz.allow with input as {"user": "alice"}
+)");
+  Outcome run = Policyd("test --coverage '" + dir + "'");
+  EXPECT_EQ(run.status, 0) << run.out;
+  EXPECT_NE(run.out.find("\"coverage\": 100"), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("\"covered_lines\": 2,\n  \"not_covered_lines\": 0"), std::string::npos) << run.out;
+}
+
+TEST(CliTest, TestV0Compatible) {
+  std::string dir = TempFile("v0/p_test.rego", "package p\ntest_v0 { true }\n");
+  EXPECT_EQ(Policyd("test '" + dir + "'").status, 1);
+  Outcome run = Policyd("test --v0-compatible '" + dir + "'");
+  EXPECT_EQ(run.status, 0) << run.out;
+}
+
+TEST(CliTest, TestTimeout) {
+  std::string dir = TestDir("timeout", R"(package authz_test
+test_slow if {
+  n := numbers.range(1, 3000)
+  count([x | some a in n; some b in n; x := a * b]) > 0
+}
+)");
+  Outcome run = Policyd("test --timeout 20ms '" + dir + "'");
+  EXPECT_EQ(run.status, 2) << run.out;
+  EXPECT_NE(run.out.find("eval_cancel_error"), std::string::npos) << run.out;
+  EXPECT_EQ(Policyd("test --timeout soon '" + dir + "'").status, 2);
+}
+
 }  // namespace
 }  // namespace policyd

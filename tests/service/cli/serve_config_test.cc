@@ -72,6 +72,17 @@ TEST(ServeConfigTest, ConfigFileWithFlagsWinning) {
   EXPECT_EQ(c->decision_log_mask, std::vector<std::string>{"/input/password"});
 }
 
+TEST(ServeConfigTest, InventoryFromFlagOrFile) {
+  absl::StatusOr<ServeConfig> flag = Parse({"--bundles", "/b", "--inventory", "/inv"});
+  ASSERT_TRUE(flag.ok()) << flag.status();
+  EXPECT_EQ(flag->inventory, "/inv");
+  absl::StatusOr<ServeConfig> file =
+      Parse({"--config", ConfigFile("bundles: /b\ninventory: /from-file\n")});
+  ASSERT_TRUE(file.ok()) << file.status();
+  EXPECT_EQ(file->inventory, "/from-file");
+  EXPECT_TRUE(Parse({"--bundles", "/b"})->inventory.empty());
+}
+
 TEST(ServeConfigTest, ErrorsNameTheSetting) {
   EXPECT_THAT(Parse({}).status().message(), HasSubstr("--bundles"));
   EXPECT_THAT(Parse({"--bundles", "/b", "--nope", "1"}).status().message(),

@@ -2,6 +2,7 @@
 
 #include "gtest/gtest.h"
 #include "tests/engine/builtins/jose/crypto_test_util.h"
+#include "util/hex.h"
 
 namespace policyd {
 namespace {
@@ -80,11 +81,10 @@ TEST(JwsTest, RsaKeysBelow1024BitsAreRefused) {
   EXPECT_FALSE(JwsSign(*FindJwsAlgorithm("RS256"), small, "in").ok());
 }
 
-TEST(JwsTest, HexDigestAndHmac) {
+TEST(JwsTest, DigestAndHmac) {
   EXPECT_EQ(HexEncode(Digest(EVP_md5(), "")), "d41d8cd98f00b204e9800998ecf8427e");
   EXPECT_EQ(HexEncode(Hmac(EVP_sha256(), "", "")),
             "b613679a0814d9ec772f95d778c35fc5ff1697c493715653c6c712144292c5ad");
-  EXPECT_EQ(HexEncode("\x01\xab"), "01ab");
 }
 
 }  // namespace
