@@ -55,7 +55,7 @@ TEST(SnapshotTest, BuildsTheExtensionOverBundlesAndData) {
     return c;
   };
   auto s = Snapshot::Build({Make("a", {{"x/data.json", "1"}})}, 1, &errors,
-                           nullptr, &builder);
+                           &builder);
   ASSERT_NE(s, nullptr);
   ASSERT_NE(s->extension(), nullptr);
   EXPECT_EQ(static_cast<const Counted&>(*s->extension()).bundles, 1u);
@@ -68,7 +68,7 @@ TEST(SnapshotTest, AFailingExtensionFailsTheBuild) {
     errors->push_back({"a", "t.yaml", 0, 0, "bad template"});
     return nullptr;
   };
-  auto s = Snapshot::Build({Make("a", {})}, 1, &errors, nullptr, &builder);
+  auto s = Snapshot::Build({Make("a", {})}, 1, &errors, &builder);
   EXPECT_EQ(s, nullptr);
   ASSERT_EQ(errors.size(), 1u);
   EXPECT_EQ(errors[0].message, "bad template");
