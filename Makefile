@@ -14,7 +14,7 @@ DEB_PACKAGES := build-essential cmake ninja-build ccache pkg-config python3 \
   libabsl-dev libgmp-dev libre2-dev libssl-dev libyaml-cpp-dev \
   nlohmann-json3-dev libarchive-dev libgrpc++-dev \
   libprotobuf-dev protobuf-compiler protobuf-compiler-grpc libgtest-dev \
-  libgmock-dev libbenchmark-dev libboost-dev prometheus-cpp-dev zlib1g-dev clang
+  libgmock-dev libbenchmark-dev libboost-dev prometheus-cpp-dev zlib1g-dev clang nginx
 
 # ccache keys on relative paths below the checkout, so that a fresh clone
 # elsewhere (as in CI) hits the cache filled by earlier builds.

@@ -84,7 +84,10 @@ std::optional<std::string> ResolveInside(absl::string_view base_dir,
   return absl::StrJoin(out, "/");
 }
 
+// `path` names the tarball in messages; `bytes`, when given, holds it
+// (otherwise it is read from the file at `path`).
 absl::StatusOr<std::vector<BundleFile>> ReadTarball(const std::string& path,
+                                                    const std::string* bytes,
                                                     const ReadLimits& limits) {
   std::unique_ptr<archive, decltype(&archive_read_free)> ar(archive_read_new(),
                                                             archive_read_free);
@@ -95,8 +98,10 @@ absl::StatusOr<std::vector<BundleFile>> ReadTarball(const std::string& path,
     return absl::InvalidArgumentError(
         absl::StrCat(path, ": ", what, detail ? ": " : "", detail ? detail : ""));
   };
-  if (archive_read_open_filename(ar.get(), path.c_str(), 64 * 1024) !=
-      ARCHIVE_OK) {
+  int opened = bytes != nullptr
+                   ? archive_read_open_memory(ar.get(), bytes->data(), bytes->size())
+                   : archive_read_open_filename(ar.get(), path.c_str(), 64 * 1024);
+  if (opened != ARCHIVE_OK) {
     return archive_error("not a .tar.gz bundle, or truncated or corrupt archive");
   }
   Budget budget(path, limits);
@@ -294,8 +299,14 @@ bool IsTarballPath(const std::string& path) {
 
 absl::StatusOr<std::vector<BundleFile>> ReadBundleFiles(
     const std::string& path, const ReadLimits& limits) {
-  if (IsTarballPath(path)) return ReadTarball(path, limits);
+  if (IsTarballPath(path)) return ReadTarball(path, nullptr, limits);
   return DirectoryReader(path, limits).Read();
+}
+
+absl::StatusOr<std::vector<BundleFile>> ReadTarballBytes(
+    const std::string& name, const std::string& bytes,
+    const ReadLimits& limits) {
+  return ReadTarball(name, &bytes, limits);
 }
 
 }  // namespace policyd::bundles

@@ -35,6 +35,12 @@ bool IsTarballPath(const std::string& path);
 absl::StatusOr<std::vector<BundleFile>> ReadBundleFiles(
     const std::string& path, const ReadLimits& limits);
 
+// The same for a `.tar.gz` bundle held in memory (a download); `name`
+// starts the errors.
+absl::StatusOr<std::vector<BundleFile>> ReadTarballBytes(
+    const std::string& name, const std::string& bytes,
+    const ReadLimits& limits);
+
 }  // namespace policyd::bundles
 
 #endif  // POLICYD_BUNDLES_READER_H_

@@ -1,5 +1,6 @@
 #include "bundles/store.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -67,7 +68,8 @@ absl::Status Store::ReloadNow() {
   absl::MutexLock lock(&reload_mu_);
   absl::Time start = absl::Now();
   ReloadEvent event;
-  absl::StatusOr<std::vector<BundleSource>> listed = ListBundleSources(dir_);
+  absl::StatusOr<std::vector<BundleSource>> listed =
+      dir_.empty() ? std::vector<BundleSource>{} : ListBundleSources(dir_);
   if (!listed.ok()) {
     event.result = listed.status();
     event.errors.push_back({"", "", 0, 0, std::string(listed.status().message())});
@@ -128,34 +130,98 @@ absl::Status Store::ReloadNow() {
   // Keep what did read well, so that only the failing bundles are re-read
   // next time.
   cache_ = std::move(next_cache);
+  last_listed_ = *listed;
+  for (const auto& [name, bundle] : activated_) {
+    if (cache_.count(name)) {
+      event.errors.push_back({name, "", 0, 0,
+                              "a bundle of the directory has the name of a "
+                              "downloaded bundle; rename one"});
+      continue;
+    }
+    bundles.push_back(bundle);
+  }
   if (!event.errors.empty()) {
     event.result = absl::InvalidArgumentError("bundles not activated");
     return Finish(std::move(event), start, *listed);
   }
+  Swap(std::move(bundles), &event);
+  return Finish(std::move(event), start, *listed);
+}
 
+void Store::Swap(std::vector<std::shared_ptr<const Bundle>> bundles,
+                 ReloadEvent* event) {
+  std::sort(bundles.begin(), bundles.end(),
+            [](const auto& a, const auto& b) { return a->name < b->name; });
   std::shared_ptr<const Snapshot> current = current_.load();
   if (current->generation() > 0 && current->bundles() == bundles) {
-    return Finish(std::move(event), start, *listed);  // nothing changed
+    return;  // nothing changed
   }
   if (!failed_build_.empty() && failed_build_ == bundles) {
-    event.errors = failed_build_errors_;  // the same bundles fail the same way
-    event.result = absl::InvalidArgumentError("bundles not activated");
-    return Finish(std::move(event), start, *listed);
+    event->errors = failed_build_errors_;  // the same bundles fail the same way
+    event->result = absl::InvalidArgumentError("bundles not activated");
+    return;
   }
   std::shared_ptr<const Snapshot> next =
-      Snapshot::Build(bundles, current->generation() + 1, &event.errors,
+      Snapshot::Build(bundles, current->generation() + 1, &event->errors,
                       &options_.extension, overlay_);
   if (next == nullptr) {
-    failed_build_ = bundles;
-    failed_build_errors_ = event.errors;
-    event.result = absl::InvalidArgumentError("bundles not activated");
-    return Finish(std::move(event), start, *listed);
+    failed_build_ = std::move(bundles);
+    failed_build_errors_ = event->errors;
+    event->result = absl::InvalidArgumentError("bundles not activated");
+    return;
   }
   failed_build_.clear();
   failed_build_errors_.clear();
   current_.store(next);
-  event.swapped = true;
-  return Finish(std::move(event), start, *listed);
+  event->swapped = true;
+}
+
+absl::Status Store::Activate(const std::string& name,
+                             absl::StatusOr<Bundle> bundle) {
+  absl::MutexLock lock(&reload_mu_);
+  absl::Time start = absl::Now();
+  ReloadEvent event;
+  if (!bundle.ok()) {
+    event.errors.push_back(ErrorFromLoadStatus(name, bundle.status()));
+    event.result = absl::InvalidArgumentError("bundles not activated");
+    return Finish(std::move(event), start, last_listed_);
+  }
+  for (const BundleSource& source : last_listed_) {
+    if (source.name == name) {
+      event.errors.push_back({name, "", 0, 0,
+                              absl::StrCat("the bundles directory also has a bundle "
+                                           "named \"", name, "\" (", source.path,
+                                           "); rename one")});
+      event.result = absl::InvalidArgumentError("bundles not activated");
+      return Finish(std::move(event), start, last_listed_);
+    }
+  }
+  auto next = std::make_shared<const Bundle>(*std::move(bundle));
+  std::vector<std::shared_ptr<const Bundle>> bundles;
+  for (const auto& b : current_.load()->bundles()) {
+    if (b->name != name) bundles.push_back(b);
+  }
+  bundles.push_back(next);
+  Swap(std::move(bundles), &event);
+  if (event.result.ok()) activated_[name] = std::move(next);
+  return Finish(std::move(event), start, last_listed_);
+}
+
+void Store::Expect(std::vector<std::string> names) {
+  absl::MutexLock lock(&status_mu_);
+  expected_ = std::move(names);
+}
+
+bool Store::Ready() const {
+  std::shared_ptr<const Snapshot> current = current_.load();
+  if (current->bundles().empty()) return false;
+  absl::MutexLock lock(&status_mu_);
+  for (const std::string& name : expected_) {
+    bool found = false;
+    for (const auto& b : current->bundles()) found = found || b->name == name;
+    if (!found) return false;
+  }
+  return true;
 }
 
 absl::Status Store::Finish(ReloadEvent event, absl::Time start,
@@ -217,6 +283,7 @@ StoreStatus Store::Status() const {
   out.reloads_succeeded = reloads_succeeded_;
   out.reloads_failed = reloads_failed_;
   std::map<std::string, BundleStatus> by_name;
+  for (const std::string& name : expected_) by_name[name].name = name;
   for (const auto& [name, path] : listed_) {
     by_name[name].name = name;
     by_name[name].path = path;

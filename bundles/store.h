@@ -68,7 +68,7 @@ struct StoreStatus {
 class Store {
  public:
   // A store with an empty snapshot (no bundles, no data) until the first
-  // Reload().
+  // Reload(). With `dir` empty, only activated bundles (downloads) serve.
   Store(std::string dir, StoreOptions options);
 
   // Creates the store and loads it once; fails when that load fails.
@@ -86,6 +86,21 @@ class Store {
   // the result of a reload that started after it called, shared with every
   // caller that arrived while the previous one ran.
   absl::Status Reload();
+
+  // Bundles from elsewhere than the directory (downloads): the bundle
+  // `name` as read (or why it could not be) replaces its earlier version when
+  // a snapshot with it builds (roots, data, compile); otherwise the current
+  // snapshot keeps serving and the error is returned. A name the directory
+  // also has is refused. Listeners are told as for Reload(), which keeps the
+  // activated bundles beside the directory's.
+  absl::Status Activate(const std::string& name, absl::StatusOr<Bundle> bundle);
+
+  // Names of bundles the store is not ready without (downloads configured
+  // but perhaps not activated yet): Status() lists them, inactive until
+  // they are.
+  void Expect(std::vector<std::string> names);
+  // True once the snapshot holds at least one bundle and every expected one.
+  bool Ready() const;
 
   StoreStatus Status() const;
 
@@ -118,6 +133,10 @@ class Store {
   absl::Status Finish(ReloadEvent event, absl::Time start,
                       const std::vector<BundleSource>& listed)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(reload_mu_);
+  // Builds and swaps in a snapshot of `bundles` when it differs from the
+  // current one.
+  void Swap(std::vector<std::shared_ptr<const Bundle>> bundles, ReloadEvent* event)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(reload_mu_);
 
   const std::string dir_;
   const StoreOptions options_;
@@ -140,6 +159,10 @@ class Store {
   std::shared_ptr<const Overlay> overlay_ ABSL_GUARDED_BY(reload_mu_);
   std::vector<std::function<void(const ReloadEvent&)>> listeners_
       ABSL_GUARDED_BY(reload_mu_);
+  // Activated bundles by name, and the directory's bundles as last listed.
+  std::map<std::string, std::shared_ptr<const Bundle>> activated_
+      ABSL_GUARDED_BY(reload_mu_);
+  std::vector<BundleSource> last_listed_ ABSL_GUARDED_BY(reload_mu_);
 
   mutable absl::Mutex status_mu_;
   absl::Time last_attempt_ ABSL_GUARDED_BY(status_mu_);
@@ -149,6 +172,7 @@ class Store {
   // Bundle name -> path, as last listed.
   std::map<std::string, std::string> listed_ ABSL_GUARDED_BY(status_mu_);
   std::vector<BundleError> errors_ ABSL_GUARDED_BY(status_mu_);
+  std::vector<std::string> expected_ ABSL_GUARDED_BY(status_mu_);
 };
 
 }  // namespace policyd::bundles

@@ -106,7 +106,7 @@ bool HasActiveBundles(const bundles::Snapshot& snapshot) {
 }
 
 Decider::Decider(const bundles::Store* store, ServiceMetrics* metrics,
-                 DecisionLog* log, Options options)
+                 DecisionLogSink* log, Options options)
     : store_(store), metrics_(metrics), log_(log), options_(options) {}
 
 Decision Decider::Decide(std::string_view path, const Value* input,

@@ -77,7 +77,7 @@ class Decider {
   };
   // `log` may be null (decision log off). All must outlive the decider.
   Decider(const bundles::Store* store, ServiceMetrics* metrics,
-          DecisionLog* log, Options options);
+          DecisionLogSink* log, Options options);
 
   // Evaluates `path` for `input` (nullptr: no input) by `deadline`
   // (InfiniteFuture: the default timeout).
@@ -97,7 +97,7 @@ class Decider {
  private:
   const bundles::Store* const store_;
   ServiceMetrics* const metrics_;
-  DecisionLog* const log_;
+  DecisionLogSink* const log_;
   const Options options_;
 };
 

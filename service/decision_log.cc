@@ -5,6 +5,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <algorithm>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -13,51 +14,73 @@
 namespace policyd {
 namespace {
 
-// `value` without the entry at `keys` (objects only); `erased` tells
-// whether anything was there.
-Value Erase(const Value& value, const std::vector<std::string>& keys,
-            size_t depth, bool* erased) {
+Value ReplaceAt(const Value& value, const std::vector<std::string>& keys,
+                size_t depth, const std::optional<Value>& replacement, bool* changed) {
   if (!value.is_object() || depth >= keys.size()) return value;
   std::vector<ObjectEntry> entries;
-  entries.reserve(value.size());
+  entries.reserve(value.size() + 1);
+  bool found = false;
   for (const auto& [key, v] : value.entries()) {
-    if (key.is_string() && key.string() == keys[depth]) {
-      if (depth + 1 == keys.size()) {
-        *erased = true;
-        continue;
-      }
-      entries.emplace_back(key, Erase(v, keys, depth + 1, erased));
-    } else {
+    if (!key.is_string() || key.string() != keys[depth]) {
       entries.emplace_back(key, v);
+      continue;
     }
+    found = true;
+    if (depth + 1 < keys.size()) {
+      entries.emplace_back(key, ReplaceAt(v, keys, depth + 1, replacement, changed));
+    } else if (replacement.has_value()) {
+      entries.emplace_back(key, *replacement);
+      *changed = true;
+    } else {
+      *changed = true;
+    }
+  }
+  if (!found && depth + 1 == keys.size() && replacement.has_value()) {
+    entries.emplace_back(Value::String(keys[depth]), *replacement);
+    *changed = true;
+    return Value::Object(std::move(entries));
   }
   return Value::ObjectFromSorted(std::move(entries));
 }
 
-void AppendJsonString(std::string* out, std::string_view s) {
-  Value::String(s).AppendJson(out);
+}  // namespace
+
+Value ReplaceAtPath(const Value& value, const std::vector<std::string>& keys,
+                    const std::optional<Value>& replacement, bool* changed) {
+  return ReplaceAt(value, keys, 0, replacement, changed);
 }
 
-}  // namespace
+absl::StatusOr<std::vector<std::string>> ParseMaskPath(
+    absl::string_view path, const std::vector<std::string>& roots) {
+  std::vector<std::string> parts = absl::StrSplit(path, '/');
+  // "/input/a/b" splits into "", "input", "a", "b".
+  if (parts.size() < 2 || !parts[0].empty() ||
+      std::find(roots.begin(), roots.end(), parts[1]) == roots.end()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "decision log mask \"", path, "\": expected a path under /",
+        absl::StrJoin(roots, " or /"), ", e.g. /input/password"));
+  }
+  for (size_t i = 2; i < parts.size(); ++i) {
+    if (parts[i].empty()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "decision log mask \"", path, "\": empty path segment"));
+    }
+  }
+  parts.erase(parts.begin());
+  return parts;
+}
 
 absl::StatusOr<std::unique_ptr<DecisionLog>> DecisionLog::Open(
     DecisionLogOptions options) {
   std::vector<std::vector<std::string>> masks;
   for (const std::string& mask : options.mask) {
-    std::vector<std::string> parts = absl::StrSplit(mask, '/');
-    // "/input/a/b" splits into "", "input", "a", "b".
-    if (parts.size() < 3 || !parts[0].empty() || parts[1] != "input") {
+    absl::StatusOr<std::vector<std::string>> keys = ParseMaskPath(mask, {"input"});
+    if (!keys.ok()) return keys.status();
+    if (keys->size() < 2) {
       return absl::InvalidArgumentError(absl::StrCat(
-          "decision log mask \"", mask,
-          "\": expected a path under /input, e.g. /input/password"));
+          "decision log mask \"", mask, "\": expected a path under /input, e.g. /input/password"));
     }
-    for (size_t i = 2; i < parts.size(); ++i) {
-      if (parts[i].empty()) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            "decision log mask \"", mask, "\": empty path segment"));
-      }
-    }
-    masks.emplace_back(parts.begin() + 2, parts.end());
+    masks.push_back(*std::move(keys));
   }
   FILE* out = stdout;
   bool owns = false;
@@ -114,56 +137,48 @@ uint64_t DecisionLog::dropped() const {
   return dropped_;
 }
 
-std::string DecisionLog::Format(const DecisionLogEntry& entry) const {
-  std::string line = "{\"decision_id\":";
-  AppendJsonString(&line, entry.decision_id);
-  line += ",\"timestamp\":";
-  AppendJsonString(&line, absl::FormatTime("%Y-%m-%dT%H:%M:%E*SZ", entry.time,
-                                           absl::UTCTimeZone()));
-  line += ",\"api\":";
-  AppendJsonString(&line, entry.api);
-  line += ",\"path\":";
-  AppendJsonString(&line, entry.path);
-  std::vector<std::string> erased;
-  if (entry.input.has_value()) {
-    Value input = *entry.input;
-    for (const auto& keys : masks_) {
-      bool was_erased = false;
-      input = Erase(input, keys, 0, &was_erased);
-      if (was_erased) {
-        erased.push_back(absl::StrCat("/input/", absl::StrJoin(keys, "/")));
-      }
-    }
-    line += ",\"input\":";
-    input.AppendJson(&line);
-  }
-  if (entry.result.has_value()) {
-    line += ",\"result\":";
-    entry.result->AppendJson(&line);
-  }
+Value DecisionLogEvent(const DecisionLogEntry& entry) {
+  std::vector<ObjectEntry> event;
+  event.emplace_back(Value::String("decision_id"), Value::String(entry.decision_id));
+  event.emplace_back(Value::String("timestamp"),
+                     Value::String(absl::FormatTime("%Y-%m-%dT%H:%M:%E*SZ", entry.time,
+                                                    absl::UTCTimeZone())));
+  event.emplace_back(Value::String("api"), Value::String(entry.api));
+  event.emplace_back(Value::String("path"), Value::String(entry.path));
+  if (entry.input.has_value()) event.emplace_back(Value::String("input"), *entry.input);
+  if (entry.result.has_value()) event.emplace_back(Value::String("result"), *entry.result);
   if (!entry.error.empty()) {
-    line += ",\"error\":";
-    AppendJsonString(&line, entry.error);
+    event.emplace_back(Value::String("error"), Value::String(entry.error));
   }
-  line += ",\"bundles\":{";
-  for (size_t i = 0; i < entry.revisions.size(); ++i) {
-    if (i > 0) line += ",";
-    AppendJsonString(&line, entry.revisions[i].first);
-    line += ":{\"revision\":";
-    AppendJsonString(&line, entry.revisions[i].second);
-    line += "}";
+  std::vector<ObjectEntry> bundles;
+  for (const auto& [name, revision] : entry.revisions) {
+    bundles.emplace_back(
+        Value::String(name),
+        Value::Object({{Value::String("revision"), Value::String(revision)}}));
   }
-  line += "}";
+  event.emplace_back(Value::String("bundles"), Value::Object(std::move(bundles)));
+  event.emplace_back(
+      Value::String("metrics"),
+      Value::Object({{Value::String("timer_server_handler_ns"),
+                      Value::Int(absl::ToInt64Nanoseconds(entry.duration))}}));
+  return Value::Object(std::move(event));
+}
+
+std::string DecisionLog::Format(const DecisionLogEntry& entry) const {
+  Value event = DecisionLogEvent(entry);
+  std::vector<Value> erased;
+  for (const auto& keys : masks_) {
+    bool was_erased = false;
+    event = ReplaceAtPath(event, keys, std::nullopt, &was_erased);
+    if (was_erased) erased.push_back(Value::String(absl::StrCat("/", absl::StrJoin(keys, "/"))));
+  }
   if (!erased.empty()) {
-    line += ",\"erased\":[";
-    for (size_t i = 0; i < erased.size(); ++i) {
-      if (i > 0) line += ",";
-      AppendJsonString(&line, erased[i]);
-    }
-    line += "]";
+    std::vector<ObjectEntry> entries = event.entries().ToVector();
+    entries.emplace_back(Value::String("erased"), Value::Array(std::move(erased)));
+    event = Value::Object(std::move(entries));
   }
-  absl::StrAppend(&line, ",\"metrics\":{\"timer_server_handler_ns\":",
-                  absl::ToInt64Nanoseconds(entry.duration), "}}");
+  std::string line;
+  event.AppendJson(&line);
   return line;
 }
 

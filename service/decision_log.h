@@ -46,7 +46,28 @@ struct DecisionLogEntry {
   absl::Duration duration;
 };
 
-class DecisionLog {
+// Where decisions are logged; Log() never blocks on output.
+class DecisionLogSink {
+ public:
+  virtual ~DecisionLogSink() = default;
+  virtual void Log(DecisionLogEntry entry) = 0;
+};
+
+// The event of `entry` in OPA's decision log format, before masking.
+Value DecisionLogEvent(const DecisionLogEntry& entry);
+
+// `value` with the entry at `keys` (a path through objects) replaced by
+// `replacement`, or removed when it is nullopt; `changed` tells whether
+// anything was done. A missing parent object is left alone.
+Value ReplaceAtPath(const Value& value, const std::vector<std::string>& keys,
+                    const std::optional<Value>& replacement, bool* changed);
+
+// Splits OPA's mask path "/input/a/b" into {"input", "a", "b"}; the first
+// segment must be one of `roots`.
+absl::StatusOr<std::vector<std::string>> ParseMaskPath(
+    absl::string_view path, const std::vector<std::string>& roots);
+
+class DecisionLog : public DecisionLogSink {
  public:
   // Fails when the file cannot be opened or a mask is malformed.
   static absl::StatusOr<std::unique_ptr<DecisionLog>> Open(
@@ -54,7 +75,7 @@ class DecisionLog {
   ~DecisionLog();  // writes what is buffered, then closes
 
   // Never blocks on the writer.
-  void Log(DecisionLogEntry entry);
+  void Log(DecisionLogEntry entry) override;
   // Lines dropped so far.
   uint64_t dropped() const;
 
@@ -69,7 +90,7 @@ class DecisionLog {
   const DecisionLogOptions options_;
   FILE* const out_;
   const bool owns_out_;
-  // Each mask as the keys below `input`.
+  // Each mask as its keys from the top of the event ("input", ...).
   const std::vector<std::vector<std::string>> masks_;
 
   mutable absl::Mutex mu_;

@@ -21,6 +21,7 @@
 #include "service/api/ext_authz_service.h"
 #include "service/api/health_service.h"
 #include "service/api/rest_api.h"
+#include "service/management.h"
 #include "service/transport/completion_queue_threads.h"
 #include "service/transport/http_server.h"
 #include "util/files.h"
@@ -195,7 +196,11 @@ absl::Status Server::Start() {
             "(health is NOT_SERVING)"
          << std::endl;
   }
-  if (config_.watch) {
+  POLICYD_ASSIGN_OR_RETURN(
+      management_, Management::Start(config_.management, store_.get(),
+                                     store_options, &metrics_,
+                                     decision_log_.get()));
+  if (config_.watch && !config_.bundles.empty()) {
     bundles::WatcherOptions options;
     options.poll_interval = config_.watch_poll_interval;
     options.quiet = config_.watch_quiet_period;
@@ -209,7 +214,7 @@ absl::Status Server::Start() {
   decider_options.default_timeout = config_.decision_timeout;
   decider_options.cancel = &cancel_;
   decider_ = std::make_unique<Decider>(store_.get(), &metrics_,
-                                       decision_log_.get(), decider_options);
+                                       management_->log_sink(), decider_options);
   metrics_.AddCollector([this] {
     if (pool_ == nullptr) return;
     metrics_.queue_depth()->Set(static_cast<double>(pool_->queue_depth()));
@@ -378,6 +383,7 @@ void Server::Shutdown(absl::Duration grace) {
   decision_service_.reset();
   decider_.reset();
   pool_.reset();
+  management_.reset();  // after the last decision: flushes the uploads
   decision_log_.reset();  // flushes
   log_ << "policyd: stopped" << std::endl;
 }

@@ -43,6 +43,7 @@ class DecisionService;
 class ExtAuthzService;
 class HealthService;
 class HttpServer;
+class Management;
 class RestApi;
 
 class Server {
@@ -99,6 +100,7 @@ class Server {
 
   // In dependency order; Shutdown resets them in reverse.
   std::unique_ptr<DecisionLog> decision_log_;
+  std::unique_ptr<Management> management_;  // remote bundles, log upload, status
   ServiceMetrics metrics_;
   std::unique_ptr<bundles::Store> store_;
   std::unique_ptr<bundles::Watcher> watcher_;

@@ -84,6 +84,30 @@ ServiceMetrics::ServiceMetrics()
                  "bundles.")
            .Register(*registry_)
            .Add({}, LatencyBuckets());
+  downloads_ = &prometheus::BuildCounter()
+                    .Name("policyd_bundle_downloads_total")
+                    .Help("Download attempts of remote bundles, by bundle and "
+                          "outcome (activated, not_modified, failed, rejected).")
+                    .Register(*registry_);
+  download_seconds_ = &prometheus::BuildHistogram()
+                           .Name("policyd_bundle_download_duration_seconds")
+                           .Help("Time of one download attempt of a remote bundle.")
+                           .Register(*registry_);
+  download_bytes_ = &prometheus::BuildCounter()
+                         .Name("policyd_bundle_download_bytes_total")
+                         .Help("Bytes of remote bundles downloaded.")
+                         .Register(*registry_);
+  log_events_ = &prometheus::BuildCounter()
+                     .Name("policyd_decision_log_events_total")
+                     .Help("Decision log events for upload, by outcome "
+                           "(uploaded, dropped when the buffer was full).")
+                     .Register(*registry_);
+  log_upload_failures_ = &prometheus::BuildCounter()
+                              .Name("policyd_decision_log_upload_failures_total")
+                              .Help("Decision log uploads that failed (they are "
+                                    "retried).")
+                              .Register(*registry_)
+                              .Add({});
   const std::vector<double> buckets = LatencyBuckets();
   for (int a = 0; a < 3; ++a) {
     for (int o = 0; o < 4; ++o) {
@@ -121,6 +145,28 @@ void ServiceMetrics::CountError(std::string_view api, std::string_view reason) {
 void ServiceMetrics::CountDroppedLogLines(uint64_t n) {
   log_dropped_->Increment(static_cast<double>(n));
 }
+
+void ServiceMetrics::ObserveBundleDownload(const std::string& bundle,
+                                           std::string_view outcome,
+                                           absl::Duration took, uint64_t bytes) {
+  downloads_->Add({{"bundle", bundle}, {"outcome", std::string(outcome)}})
+      .Increment();
+  download_seconds_->Add({{"bundle", bundle}}, LatencyBuckets())
+      .Observe(absl::ToDoubleSeconds(took));
+  if (bytes > 0) {
+    download_bytes_->Add({{"bundle", bundle}}).Increment(static_cast<double>(bytes));
+  }
+}
+
+void ServiceMetrics::CountUploadedLogEvents(uint64_t n) {
+  log_events_->Add({{"outcome", "uploaded"}}).Increment(static_cast<double>(n));
+}
+
+void ServiceMetrics::CountDroppedLogEvents(uint64_t n) {
+  log_events_->Add({{"outcome", "dropped"}}).Increment(static_cast<double>(n));
+}
+
+void ServiceMetrics::CountLogUploadFailure() { log_upload_failures_->Increment(); }
 
 void ServiceMetrics::CountViolation(std::string_view constraint,
                                     std::string_view action) {

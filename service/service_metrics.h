@@ -46,6 +46,16 @@ class ServiceMetrics {
   // `reason` is a gRPC code name in lower case ("resource_exhausted").
   void CountError(std::string_view api, std::string_view reason);
   void CountDroppedLogLines(uint64_t n);
+  // One download attempt of a remote bundle; `outcome` is "activated",
+  // "not_modified", "failed" (network or server) or "rejected" (the bundle
+  // did not activate).
+  void ObserveBundleDownload(const std::string& bundle, std::string_view outcome,
+                             absl::Duration took, uint64_t bytes);
+  // Decision log upload: events sent and accepted, events dropped from a
+  // full buffer, and failed uploads.
+  void CountUploadedLogEvents(uint64_t n);
+  void CountDroppedLogEvents(uint64_t n);
+  void CountLogUploadFailure();
   // One violation of an admission constraint ("Kind/name") with the action
   // it had at the webhook (deny, warn, dryrun).
   void CountViolation(std::string_view constraint, std::string_view action);
@@ -71,6 +81,11 @@ class ServiceMetrics {
   prometheus::Family<prometheus::Counter>* failures_;
   prometheus::Family<prometheus::Gauge>* revision_;
   prometheus::Histogram* activation_seconds_;
+  prometheus::Family<prometheus::Counter>* downloads_;
+  prometheus::Family<prometheus::Histogram>* download_seconds_;
+  prometheus::Family<prometheus::Counter>* download_bytes_;
+  prometheus::Family<prometheus::Counter>* log_events_;
+  prometheus::Counter* log_upload_failures_;
 
   // The series of the known APIs, by API and outcome, so that a decision
   // does not look its series up by label values.

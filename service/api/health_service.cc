@@ -186,7 +186,7 @@ void HealthService::Start(grpc::ServerCompletionQueue* cq) {
 HealthCheckResponse::ServingStatus HealthService::StatusOf(
     const std::string& service) const {
   if (!KnownService(service)) return HealthCheckResponse::SERVICE_UNKNOWN;
-  bool serving = !shutting_down_.load() && HasActiveBundles(*store_->Current());
+  bool serving = !shutting_down_.load() && store_->Ready();
   return serving ? HealthCheckResponse::SERVING
                  : HealthCheckResponse::NOT_SERVING;
 }

@@ -1,6 +1,6 @@
-// gRPC health checking (grpc.health.v1.Health): SERVING once a snapshot with
-// at least one bundle is active, NOT_SERVING before that and while shutting
-// down. The service names "" (the server) and the full names of the services
+// gRPC health checking (grpc.health.v1.Health): SERVING once the store is
+// ready (a snapshot with at least one bundle, and every configured remote
+// bundle activated once), NOT_SERVING before that and while shutting down. The service names "" (the server) and the full names of the services
 // policyd offers are known; others are NOT_FOUND for Check and
 // SERVICE_UNKNOWN for Watch. Watch streams the status now and on every
 // change. Served on our completion queue threads, like the decision

@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "engine/builtins/jose/jws.h"
+#include "service/cli/opa_config.h"
 #include "yaml-cpp/yaml.h"
 #include "util/files.h"
 #include "util/status_macros.h"
@@ -294,12 +295,20 @@ absl::Status ApplyFile(const std::string& path, ServeConfig* config) {
     return absl::InvalidArgumentError(
         absl::StrCat("config ", path, ": expected a mapping of settings"));
   }
+  OpaConfigReader opa;
   for (const auto& entry : root) {
     if (!entry.first.IsScalar()) {
       return absl::InvalidArgumentError(absl::StrCat(
           "config ", path, ": a setting's name must be a string"));
     }
     std::string key = entry.first.Scalar();
+    if (OpaConfigReader::Handles(key, entry.second)) {
+      if (absl::Status s = opa.Apply(key, entry.second); !s.ok()) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("config ", path, ": ", s.message()));
+      }
+      continue;
+    }
     const Setting* setting = FindSetting(key);
     if (setting == nullptr) {
       return absl::InvalidArgumentError(
@@ -334,6 +343,12 @@ absl::Status ApplyFile(const std::string& path, ServeConfig* config) {
       first = false;
     }
   }
+  absl::StatusOr<ManagementConfig> management = std::move(opa).Finish();
+  if (!management.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("config ", path, ": ", management.status().message()));
+  }
+  config->management = *std::move(management);
   return absl::OkStatus();
 }
 
@@ -420,9 +435,10 @@ absl::StatusOr<ServeConfig> ParseServeArgs(const std::vector<std::string>& args,
   if (!config.bundle_signatures_required_given) {
     config.bundle_signatures.required = !config.bundle_signatures.keys.empty();
   }
-  if (config.bundles.empty()) {
+  if (config.bundles.empty() && config.management.bundles.empty()) {
     return absl::InvalidArgumentError(
-        "missing --bundles DIR (or `bundles:` in the config file)");
+        "missing --bundles DIR (or `bundles:` in the config file: a directory, "
+        "or OPA's bundles to download)");
   }
   if (config.grpc_addr.empty()) config.grpc_addr.push_back(*ParseListenAddress(":9191"));
   if (config.http_addr.empty()) config.http_addr.push_back(*ParseListenAddress(":8181"));

@@ -12,13 +12,14 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "bundles/signature.h"
+#include "service/management_config.h"
 #include "service/transport/listen_address.h"
 #include "service/transport/tls_files.h"
 
 namespace policyd {
 
 struct ServeConfig {
-  std::string bundles;  // required
+  std::string bundles;  // required unless bundles are downloaded
   // Each may repeat (a TCP address and a Unix socket, say).
   std::vector<ListenAddress> grpc_addr;  // default :9191
   std::vector<ListenAddress> http_addr;  // default :8181
@@ -65,6 +66,9 @@ struct ServeConfig {
   // given), the required `scope` claim.
   bundles::SignatureOptions bundle_signatures;
   bool bundle_signatures_required_given = false;  // by flag or file
+  // OPA's management keys of the config file: bundles downloaded from
+  // services, decision log and status upload.
+  ManagementConfig management;
   // Kubernetes objects (YAML/JSON files) for data.inventory of admission
   // templates; "" for none.
   std::string inventory;

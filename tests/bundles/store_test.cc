@@ -334,5 +334,40 @@ TEST(StoreTest, OverlayThatFailsToCompileChangesNothing) {
   EXPECT_EQ((*store)->Current(), before);
 }
 
+TEST(StoreTest, ActivatedBundlesServeBesideTheDirectoryAndBadOnesKeepTheOld) {
+  TempDir dir, remote;
+  WriteBundle(dir.path(), "authz", "a1");
+  WriteBundle(remote.path(), "lib", "l1");
+  WriteBundle(remote.path(), "lib2", "l2");
+  Store store(dir.path(), StoreOptions());
+  store.Expect({"lib"});
+  ASSERT_TRUE(store.Reload().ok());
+  EXPECT_FALSE(store.Ready());  // lib was never activated
+
+  ASSERT_TRUE(store.Activate("lib", LoadBundle("lib", remote / "lib", LoadOptions())).ok());
+  EXPECT_TRUE(store.Ready());
+  EXPECT_EQ(Eval(*store.Current(), "data.lib.pair"), R"(["l1","l1"])");
+  EXPECT_EQ(Eval(*store.Current(), "data.authz.pair"), R"(["a1","a1"])");
+
+  // A download that did not read, or whose roots overlap the directory's
+  // bundle, changes nothing.
+  uint64_t generation = store.Current()->generation();
+  EXPECT_FALSE(store.Activate("lib", absl::InvalidArgumentError("not a tarball")).ok());
+  WriteFile(remote / "lib/.manifest", R"({"revision": "l9", "roots": ["authz"]})");
+  EXPECT_FALSE(store.Activate("lib", LoadBundle("lib", remote / "lib", LoadOptions())).ok());
+  EXPECT_EQ(store.Current()->generation(), generation);
+  EXPECT_EQ(Eval(*store.Current(), "data.lib.pair"), R"(["l1","l1"])");
+  // A name the directory has is refused.
+  EXPECT_THAT(
+      store.Activate("authz", LoadBundle("lib2", remote / "lib2", LoadOptions())).message(),
+      HasSubstr("also has a bundle named \"authz\""));
+
+  // A reload of the directory keeps the activated bundle.
+  WriteBundle(dir.path(), "authz", "a2");
+  ASSERT_TRUE(store.Reload().ok());
+  EXPECT_EQ(Eval(*store.Current(), "data.authz.pair"), R"(["a2","a2"])");
+  EXPECT_EQ(Eval(*store.Current(), "data.lib.pair"), R"(["l1","l1"])");
+}
+
 }  // namespace
 }  // namespace policyd::bundles
