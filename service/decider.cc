@@ -141,6 +141,7 @@ Decision Decider::Decide(std::string_view path, const Value* input,
   eval.cancel =
       request.cancelled != nullptr ? request.cancelled : options_.cancel;
   eval.max_steps = options_.max_steps;
+  eval.max_memory_bytes = options_.max_memory_bytes;
   eval.strict_builtin_errors =
       request.strict_builtin_errors.value_or(options_.strict_builtin_errors);
   eval.tracer = request.tracer;

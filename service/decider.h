@@ -69,6 +69,8 @@ class Decider {
   struct Options {
     bool strict_builtin_errors = false;
     int64_t max_steps = 0;  // 0: no limit
+    // Bytes builtins may allocate for one decision's values (0: no limit).
+    int64_t max_memory_bytes = EvalOptions().max_memory_bytes;
     // The deadline of a decision whose caller set none (a gRPC call without
     // a deadline): every decision is bounded.
     absl::Duration default_timeout = absl::Seconds(5);

@@ -210,6 +210,7 @@ absl::Status Server::Start() {
   pool_ = std::make_unique<WorkerPool>(config_.workers, config_.queue_size);
   Decider::Options decider_options;
   decider_options.max_steps = config_.max_steps;
+  decider_options.max_memory_bytes = config_.max_decision_memory;
   decider_options.strict_builtin_errors = config_.strict_builtin_errors;
   decider_options.default_timeout = config_.decision_timeout;
   decider_options.cancel = &cancel_;

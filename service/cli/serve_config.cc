@@ -135,6 +135,10 @@ const std::vector<Setting>& Settings() {
                   "RESOURCE_EXHAUSTED / 429 (default 1024)"),
       INT_SETTING(max_steps, int64_t, 0,
                   "evaluation step budget per decision (default 10000000; 0: none)"),
+      INT_SETTING(max_decision_memory, int64_t, 0,
+                  "bytes builtins may allocate for one decision's values; beyond "
+                  "it the decision fails with eval_limit_error (default "
+                  "268435456; 0: none)"),
       {"authentication", SettingKind::kString,
        "REST API caller identity: off (default) or token (the bearer token)",
        [](ServeConfig* c, const std::string& v, bool) -> absl::Status {

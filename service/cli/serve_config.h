@@ -33,6 +33,8 @@ struct ServeConfig {
   // few seconds of evaluation at most (about 6 s on the CI machine, under
   // load), well before the decision timeout of a patient caller.
   int64_t max_steps = 10'000'000;
+  // Bytes builtins may allocate for one decision (256 MiB; 0: no limit).
+  int64_t max_decision_memory = int64_t{256} << 20;
   bool strict_builtin_errors = false;
   absl::Duration shutdown_grace = absl::Seconds(10);
   // Deadline of a decision whose caller set none: every REST decision, and

@@ -322,8 +322,8 @@ class Session : public Connection,
                           false);
       }
     }
-    if (std::optional<std::uint64_t> length = parser_->content_length();
-        length.has_value() && *length <= server_->options().max_body_bytes &&
+    if (auto length = parser_->content_length();
+        length && *length <= server_->options().max_body_bytes &&
         !ReserveBytes(*length)) {
       return Send(BytesInFlightExceeded(), false);
     }

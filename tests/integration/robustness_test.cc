@@ -36,6 +36,8 @@ allow if not blocked
 blocked if input.user in data.app.denylist
 # n * n steps, for the deadline and shutdown tests.
 slow := count({i * j % 7 | some i in numbers.range(1, input.n); some j in numbers.range(1, input.n)})
+# len(input.s) * len(input.r) bytes, for the memory budget.
+big := count(replace(input.s, "a", input.r))
 )";
 
 std::vector<std::pair<std::string, std::string>> Files(
@@ -293,6 +295,25 @@ TEST_F(RobustnessTest, DefaultStepBudgetStopsARunawayRule) {
                 R"({"input": {"n": 10000000}})");
   EXPECT_EQ(r.status, 500) << r.body;
   EXPECT_NE(r.body.find("step budget"), std::string::npos) << r.body;
+}
+
+TEST_F(RobustnessTest, DecisionMemoryBudgetStopsAnExplodingBuiltin) {
+  WriteBundle(Bundles(), "main", "r1", Files());
+  ASSERT_NO_FATAL_FAILURE(StartServer({"--max-decision-memory", "1048576"}));
+  const std::string as(2000, 'a'), rs(2000, 'r');
+  // 4 MB asked of a 1 MiB budget: refused before the string is built.
+  auto r = Http(server_->http_port, "POST", "/v1/data/app/big",
+                R"({"input": {"s": ")" + as + R"(", "r": ")" + rs + R"("}})");
+  EXPECT_EQ(r.status, 500) << r.body;
+  EXPECT_NE(r.body.find("decision memory budget exceeded"), std::string::npos)
+      << r.body;
+  // Within the budget the same rule answers.
+  r = Http(server_->http_port, "POST", "/v1/data/app/big",
+           R"({"input": {"s": "aaa", "r": "rr"}})");
+  EXPECT_EQ(r.status, 200) << r.body;
+  EXPECT_NE(r.body.find("\"result\":6"), std::string::npos) << r.body;
+  // The server keeps serving.
+  EXPECT_TRUE(Allowed(Allow("alice")));
 }
 
 TEST_F(RobustnessTest, SigtermStopsWithinTheGraceUnderAnExpensiveDecision) {
