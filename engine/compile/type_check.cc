@@ -130,6 +130,15 @@ class Checker {
                 const plan::Rule* default_rule) {
     auto [it, fresh] = memo.try_emplace(key, kAny);
     if (!fresh) return it->second;
+    // A chain of rules each defined by the next is as long as the policy
+    // makes it: past this depth the type is left unknown (`any`, which
+    // never errs) instead of recursing further. Not memoised, so that the
+    // rule gets its real type when it is reached from less deep.
+    if (inference_depth_ >= kMaxInferenceDepth) {
+      memo.erase(key);
+      return kAny;
+    }
+    ++inference_depth_;
     Type t = 0;
     auto add = [&](const plan::Rule& first) {
       for (const plan::Rule* link = &first; link; link = link->else_rule.get()) {
@@ -139,10 +148,14 @@ class Checker {
     };
     for (const auto& r : rules) add(*r);
     if (default_rule) add(*default_rule);
+    --inference_depth_;
     if (t == 0) t = kAny;
     memo[key] = t;
     return t;
   }
+
+  static constexpr int kMaxInferenceDepth = 64;
+  int inference_depth_ = 0;
 
   void Body(const plan::Body& body, Slots& slots, bool report) {
     for (const plan::Expr& e : body.exprs) {

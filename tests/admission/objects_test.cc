@@ -21,7 +21,8 @@ TEST(ObjectsTest, ManyDocumentsAndLists) {
 TEST(ObjectsTest, ErrorsNameTheFile) {
   absl::StatusOr<std::vector<ObjectSource>> bad = ParseObjects("a: [", "f.yaml");
   ASSERT_FALSE(bad.ok());
-  EXPECT_TRUE(absl::StartsWith(bad.status().message(), "f.yaml: line ")) << bad.status();
+  EXPECT_TRUE(absl::StartsWith(bad.status().message(), "f.yaml: yaml: line 1: "))
+      << bad.status();
   absl::StatusOr<std::vector<ObjectSource>> scalar = ParseObjects("12", "g.yaml");
   ASSERT_FALSE(scalar.ok());
   EXPECT_EQ(scalar.status().message(), "g.yaml: a document is not a Kubernetes object");

@@ -233,7 +233,11 @@ TEST_F(FleetTest, CorruptOrBadlySignedDownloadKeepsTheServingRevision) {
   ASSERT_TRUE(Eventually([&] { return Metric(rejected) >= before + 2; }));
   EXPECT_EQ(Revision(), "r1");
   EXPECT_THAT(server_->Stderr(), HasSubstr("authz"));
-  EXPECT_TRUE(Ready());
+  // r1 serves, but health says the newest revision failed, with the error
+  // (as for a directory bundle).
+  auto health = Http(server_->http_port, "GET", "/health?bundles");
+  EXPECT_EQ(health.status, 503);
+  EXPECT_THAT(health.body, HasSubstr("authz"));
 }
 
 TEST_F(FleetTest, ServerDownAtStartServesThePersistedBundle) {
@@ -260,7 +264,7 @@ TEST_F(FleetTest, NotReadyUntilTheRemoteBundleActivates) {
   int port = FreePort();  // nothing listens yet
   StartPolicyd(Config("http://127.0.0.1:" + std::to_string(port), ""));
   std::this_thread::sleep_for(std::chrono::seconds(1));
-  EXPECT_EQ(Http(server_->http_port, "GET", "/health?bundles").status, 500);
+  EXPECT_EQ(Http(server_->http_port, "GET", "/health?bundles").status, 503);
   Publish("authz", "r1");
   auto nginx = NginxProcess::Start(dir_, {www_}, port);
   ASSERT_NE(nginx, nullptr);

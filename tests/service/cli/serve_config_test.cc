@@ -145,7 +145,8 @@ TEST(ServeConfigTest, WrongShapedValuesAreErrorsNamingTheKey) {
       {"bundles: /b\nworkers: [1, 2]\n", "workers must be a single value, not a list"},
       {"bundles: /b\nworkers: {a: 1}\n", "workers must be a single value, not a mapping"},
       {"bundles: /b\nworkers:\n", "workers must be a single value, not empty"},
-      {"bundles: {x: 1}\n", "bundles must be a single value, not a mapping"},
+      // A mapping is OPA's `bundles` (downloads), each entry a mapping.
+      {"bundles: {x: 1}\n", "bundles.x: expected a mapping"},
       {"bundles: /b\nshutdown_grace: soon\n", "invalid shutdown_grace \"soon\""},
       {"bundles: /b\nshutdown_grace: [1s]\n", "shutdown_grace must be a single value"},
       {"bundles: /b\nhttp_idle_timeout: -5s\n", "invalid http_idle_timeout"},
