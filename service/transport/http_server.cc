@@ -33,6 +33,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "service/transport/http_request_reader.h"
 #include "util/gzip.h"
 
 namespace policyd {
@@ -355,51 +356,28 @@ class Session : public Connection,
     Socket().expires_never();
     http::request<http::string_body> message = parser_->release();
     parser_.reset();
-    keep_alive_ = message.keep_alive();
-    version_ = message.version();
-    head_ = message.method() == http::verb::head;
-    gzip_ok_ = false;
-    for (absl::string_view coding :
-         absl::StrSplit(SV(message[http::field::accept_encoding]), ',')) {
-      coding = absl::StripAsciiWhitespace(coding.substr(0, coding.find(';')));
-      if (absl::EqualsIgnoreCase(coding, "gzip")) gzip_ok_ = true;
+    absl::StatusOr<ReadRequest> read =
+        ReadHttpRequest(message, server_->options().max_body_bytes);
+    if (!read.ok()) {
+      version_ = message.version();
+      head_ = message.method() == http::verb::head;
+      int status = read.status().code() == absl::StatusCode::kResourceExhausted ? 413
+                   : read.status().code() == absl::StatusCode::kUnimplemented   ? 415
+                                                                                : 400;
+      // After a 415 the framing is intact: the connection may go on.
+      return Send(ErrorResponse(status, "invalid_parameter",
+                                std::string(read.status().message())),
+                  status == 415 && message.keep_alive());
     }
-
-    HttpRequest& request = request_;
-    request = HttpRequest();
-    request.arrived = arrived_;
-    request.method = head_ ? "GET" : std::string(SV(message.method_string()));
-    absl::string_view target = SV(message.target());
-    size_t q = target.find('?');
-    request.path = std::string(target.substr(0, q));
-    if (q != absl::string_view::npos) request.query = std::string(target.substr(q + 1));
-    for (const auto& field : message) {
-      request.headers.emplace_back(absl::AsciiStrToLower(SV(field.name_string())),
-                                   std::string(SV(field.value())));
-    }
-    request.body = std::move(message.body());
-    absl::string_view encoding = absl::StripAsciiWhitespace(
-        SV(message[http::field::content_encoding]));
-    if (absl::EqualsIgnoreCase(encoding, "gzip")) {
-      absl::StatusOr<std::string> body =
-          Gunzip(request.body, server_->options().max_body_bytes);
-      if (!body.ok()) {
-        bool too_large =
-            body.status().code() == absl::StatusCode::kResourceExhausted;
-        return Send(ErrorResponse(too_large ? 413 : 400, "invalid_parameter",
-                                  too_large ? "request body too large"
-                                            : "malformed gzip body"),
-                    false);
-      }
-      request.body = *std::move(body);
-    } else if (!encoding.empty() && !absl::EqualsIgnoreCase(encoding, "identity")) {
-      return Send(ErrorResponse(415, "invalid_parameter",
-                                "unsupported content encoding"),
-                  keep_alive_);
-    }
+    keep_alive_ = read->keep_alive;
+    version_ = read->version;
+    head_ = read->head;
+    gzip_ok_ = read->gzip_ok;
+    request_ = std::move(read->request);
+    request_.arrived = arrived_;
     // A chunked body's size, and a gzipped body's growth, are known only now.
-    if (request.body.size() > reserved_bytes_ &&
-        !ReserveBytes(request.body.size() - reserved_bytes_)) {
+    if (request_.body.size() > reserved_bytes_ &&
+        !ReserveBytes(request_.body.size() - reserved_bytes_)) {
       return Send(BytesInFlightExceeded(), false);
     }
     Dispatch();
