@@ -21,7 +21,7 @@
 #include "service/api/ext_authz_service.h"
 #include "service/api/health_service.h"
 #include "service/api/rest_api.h"
-#include "service/management.h"
+#include "service/management/management.h"
 #include "service/transport/completion_queue_threads.h"
 #include "service/transport/http_server.h"
 #include "util/files.h"

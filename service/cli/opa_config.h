@@ -12,7 +12,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "bundles/signature.h"
-#include "service/management_config.h"
+#include "service/management/management_config.h"
 #include "yaml-cpp/yaml.h"
 
 namespace policyd {

@@ -12,7 +12,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "bundles/signature.h"
-#include "service/management_config.h"
+#include "service/management/management_config.h"
 #include "service/transport/listen_address.h"
 #include "service/transport/tls_files.h"
 

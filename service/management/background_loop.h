@@ -4,8 +4,8 @@
 // short. With the delays a management client needs: a random delay between
 // a minimum and a maximum (so that a fleet does not poll in step), and
 // exponential backoff after failures, capped.
-#ifndef POLICYD_SERVICE_BACKGROUND_LOOP_H_
-#define POLICYD_SERVICE_BACKGROUND_LOOP_H_
+#ifndef POLICYD_SERVICE_MANAGEMENT_BACKGROUND_LOOP_H_
+#define POLICYD_SERVICE_MANAGEMENT_BACKGROUND_LOOP_H_
 
 #include <functional>
 #include <thread>
@@ -45,4 +45,4 @@ absl::Duration BackoffDelay(int failures, absl::Duration base, absl::Duration ca
 
 }  // namespace policyd
 
-#endif  // POLICYD_SERVICE_BACKGROUND_LOOP_H_
+#endif  // POLICYD_SERVICE_MANAGEMENT_BACKGROUND_LOOP_H_

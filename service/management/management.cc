@@ -1,4 +1,4 @@
-#include "service/management.h"
+#include "service/management/management.h"
 
 #include <utility>
 

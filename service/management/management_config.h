@@ -3,8 +3,8 @@
 // uploads decision logs and status reports. The keys and their meaning are
 // OPA's (https://www.openpolicyagent.org/docs/configuration), so that an
 // existing OPA configuration file works unchanged.
-#ifndef POLICYD_SERVICE_MANAGEMENT_CONFIG_H_
-#define POLICYD_SERVICE_MANAGEMENT_CONFIG_H_
+#ifndef POLICYD_SERVICE_MANAGEMENT_MANAGEMENT_CONFIG_H_
+#define POLICYD_SERVICE_MANAGEMENT_MANAGEMENT_CONFIG_H_
 
 #include <cstdint>
 #include <map>
@@ -67,4 +67,4 @@ struct ManagementConfig {
 
 }  // namespace policyd
 
-#endif  // POLICYD_SERVICE_MANAGEMENT_CONFIG_H_
+#endif  // POLICYD_SERVICE_MANAGEMENT_MANAGEMENT_CONFIG_H_

@@ -1,4 +1,4 @@
-#include "service/background_loop.h"
+#include "service/management/background_loop.h"
 
 #include <algorithm>
 #include <random>

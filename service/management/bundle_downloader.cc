@@ -1,4 +1,4 @@
-#include "service/bundle_downloader.h"
+#include "service/management/bundle_downloader.h"
 
 #include <utility>
 

@@ -1,9 +1,9 @@
-#include "service/status_reporter.h"
+#include "service/management/status_reporter.h"
 
 #include <iostream>
 #include <utility>
 
-#include "service/decision_log_uploader.h"
+#include "service/management/decision_log_uploader.h"
 
 namespace policyd {
 namespace {

@@ -5,8 +5,8 @@
 // last response and the error of the last attempt. Sent when something
 // changed (Notify) and at least every `period`; failures are retried with
 // backoff. With `console`, each report is also written to stderr.
-#ifndef POLICYD_SERVICE_STATUS_REPORTER_H_
-#define POLICYD_SERVICE_STATUS_REPORTER_H_
+#ifndef POLICYD_SERVICE_MANAGEMENT_STATUS_REPORTER_H_
+#define POLICYD_SERVICE_MANAGEMENT_STATUS_REPORTER_H_
 
 #include <map>
 #include <memory>
@@ -18,8 +18,8 @@
 #include "absl/time/time.h"
 #include "bundles/store.h"
 #include "engine/value/value.h"
-#include "service/background_loop.h"
-#include "service/bundle_downloader.h"
+#include "service/management/background_loop.h"
+#include "service/management/bundle_downloader.h"
 #include "service/transport/http_client.h"
 
 namespace policyd {
@@ -63,4 +63,4 @@ class StatusReporter {
 
 }  // namespace policyd
 
-#endif  // POLICYD_SERVICE_STATUS_REPORTER_H_
+#endif  // POLICYD_SERVICE_MANAGEMENT_STATUS_REPORTER_H_

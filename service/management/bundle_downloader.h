@@ -8,8 +8,8 @@
 // `persist`, each activated download is written to the persistence
 // directory, and the persisted copy is activated at start before the first
 // poll, so a restart without the network serves the last good revision.
-#ifndef POLICYD_SERVICE_BUNDLE_DOWNLOADER_H_
-#define POLICYD_SERVICE_BUNDLE_DOWNLOADER_H_
+#ifndef POLICYD_SERVICE_MANAGEMENT_BUNDLE_DOWNLOADER_H_
+#define POLICYD_SERVICE_MANAGEMENT_BUNDLE_DOWNLOADER_H_
 
 #include <functional>
 #include <memory>
@@ -19,8 +19,8 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "bundles/store.h"
-#include "service/background_loop.h"
-#include "service/management_config.h"
+#include "service/management/background_loop.h"
+#include "service/management/management_config.h"
 #include "service/service_metrics.h"
 #include "service/transport/http_client.h"
 
@@ -78,4 +78,4 @@ class BundleDownloader {
 
 }  // namespace policyd
 
-#endif  // POLICYD_SERVICE_BUNDLE_DOWNLOADER_H_
+#endif  // POLICYD_SERVICE_MANAGEMENT_BUNDLE_DOWNLOADER_H_

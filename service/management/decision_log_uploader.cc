@@ -1,4 +1,4 @@
-#include "service/decision_log_uploader.h"
+#include "service/management/decision_log_uploader.h"
 
 #include <algorithm>
 #include <random>

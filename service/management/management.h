@@ -3,8 +3,8 @@
 // status reporter, started together and stopped together (uploads flushed
 // once on the way out). The store expects every remote bundle, so that
 // readiness waits until each has been activated once.
-#ifndef POLICYD_SERVICE_MANAGEMENT_H_
-#define POLICYD_SERVICE_MANAGEMENT_H_
+#ifndef POLICYD_SERVICE_MANAGEMENT_MANAGEMENT_H_
+#define POLICYD_SERVICE_MANAGEMENT_MANAGEMENT_H_
 
 #include <map>
 #include <memory>
@@ -14,12 +14,12 @@
 #include "absl/status/statusor.h"
 #include "bundles/bundle.h"
 #include "bundles/store.h"
-#include "service/bundle_downloader.h"
+#include "service/management/bundle_downloader.h"
 #include "service/decision_log.h"
-#include "service/decision_log_uploader.h"
-#include "service/management_config.h"
+#include "service/management/decision_log_uploader.h"
+#include "service/management/management_config.h"
 #include "service/service_metrics.h"
-#include "service/status_reporter.h"
+#include "service/management/status_reporter.h"
 #include "service/transport/http_client.h"
 
 namespace policyd {
@@ -60,4 +60,4 @@ class Management {
 
 }  // namespace policyd
 
-#endif  // POLICYD_SERVICE_MANAGEMENT_H_
+#endif  // POLICYD_SERVICE_MANAGEMENT_MANAGEMENT_H_

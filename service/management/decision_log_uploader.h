@@ -11,8 +11,8 @@
 // in /metrics). An event leaves the buffer only when the service accepted
 // the upload holding it (2xx), so a failed upload is retried with backoff
 // and nothing is sent twice.
-#ifndef POLICYD_SERVICE_DECISION_LOG_UPLOADER_H_
-#define POLICYD_SERVICE_DECISION_LOG_UPLOADER_H_
+#ifndef POLICYD_SERVICE_MANAGEMENT_DECISION_LOG_UPLOADER_H_
+#define POLICYD_SERVICE_MANAGEMENT_DECISION_LOG_UPLOADER_H_
 
 #include <cstdint>
 #include <deque>
@@ -25,9 +25,9 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "bundles/store.h"
-#include "service/background_loop.h"
+#include "service/management/background_loop.h"
 #include "service/decision_log.h"
-#include "service/management_config.h"
+#include "service/management/management_config.h"
 #include "service/service_metrics.h"
 #include "service/transport/http_client.h"
 
@@ -95,4 +95,4 @@ class DecisionLogUploader : public DecisionLogSink {
 
 }  // namespace policyd
 
-#endif  // POLICYD_SERVICE_DECISION_LOG_UPLOADER_H_
+#endif  // POLICYD_SERVICE_MANAGEMENT_DECISION_LOG_UPLOADER_H_
