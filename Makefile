@@ -69,7 +69,8 @@ asan: deps
 	cmake -S . -B $(ASAN_BUILD_DIR) -G Ninja $(SANITIZER_BUILD_TYPE) \
 	  -DPOLICYD_SANITIZE=ON -DPOLICYD_BENCHMARKS=OFF $(CMAKE_FLAGS)
 	cmake --build $(ASAN_BUILD_DIR) -j $(JOBS)
-	ctest --test-dir $(ASAN_BUILD_DIR) --output-on-failure -j $(JOBS)
+	LSAN_OPTIONS="suppressions=$(CURDIR)/tests/lsan.supp print_suppressions=0" \
+	  ctest --test-dir $(ASAN_BUILD_DIR) --output-on-failure -j $(JOBS)
 
 # ThreadSanitizer build of what the concurrency tests need, and those tests:
 # the bundle store and watcher, the worker pool and completion-queue

@@ -30,8 +30,7 @@ class DependencyGraph {
 
   absl::Status Check() {
     for (const plan::Node* node : nodes_) {
-      std::vector<const plan::Node*> path;
-      if (absl::Status s = Visit(node, path); !s.ok()) return s;
+      if (absl::Status s = Visit(node); !s.ok()) return s;
     }
     return absl::OkStatus();
   }
@@ -138,25 +137,50 @@ class DependencyGraph {
     return nullptr;
   }
 
-  absl::Status Visit(const plan::Node* node, std::vector<const plan::Node*>& path) {
-    if (done_.count(node)) return absl::OkStatus();
-    for (size_t i = 0; i < path.size(); ++i) {
-      if (path[i] != node) continue;
-      std::string cycle;
-      for (size_t j = i; j < path.size(); ++j) cycle += path[j]->path + " -> ";
-      cycle += node->path;
-      const plan::Rule* first = FirstRule(*node);
-      return MakeError(kRegoRecursionError, first ? first->file : "",
-                       first ? first->loc.line : 0, 0,
-                       "rule " + node->path + " is recursive: " + cycle);
+  // Depth-first from `start` over the dependency edges, with an explicit
+  // stack: a chain of rules each using the next is as long as the policy
+  // makes it, so the walk must not recurse.
+  absl::Status Visit(const plan::Node* start) {
+    if (done_.count(start)) return absl::OkStatus();
+    struct Step {
+      const plan::Node* node;
+      std::set<const plan::Node*>::const_iterator next;
+    };
+    std::vector<Step> stack;
+    std::set<const plan::Node*> on_path;
+    auto enter = [&](const plan::Node* node) {
+      stack.push_back({node, edges_[node].cbegin()});
+      on_path.insert(node);
+    };
+    enter(start);
+    while (!stack.empty()) {
+      Step& top = stack.back();
+      if (top.next == edges_[top.node].cend()) {
+        on_path.erase(top.node);
+        done_.insert(top.node);
+        stack.pop_back();
+        continue;
+      }
+      const plan::Node* dep = *top.next++;
+      if (done_.count(dep)) continue;
+      if (on_path.count(dep)) return CycleError(stack, dep);
+      enter(dep);
     }
-    path.push_back(node);
-    for (const plan::Node* dep : edges_[node]) {
-      if (absl::Status s = Visit(dep, path); !s.ok()) return s;
-    }
-    path.pop_back();
-    done_.insert(node);
     return absl::OkStatus();
+  }
+
+  // rego_recursion_error naming the cycle that reaches `node` again.
+  template <typename Stack>
+  static absl::Status CycleError(const Stack& stack, const plan::Node* node) {
+    size_t i = 0;
+    while (stack[i].node != node) ++i;
+    std::string cycle;
+    for (; i < stack.size(); ++i) cycle += stack[i].node->path + " -> ";
+    cycle += node->path;
+    const plan::Rule* first = FirstRule(*node);
+    return MakeError(kRegoRecursionError, first ? first->file : "",
+                     first ? first->loc.line : 0, 0,
+                     "rule " + node->path + " is recursive: " + cycle);
   }
 
   const plan::Node& root_;

@@ -1,5 +1,6 @@
 #include "engine/compile/type_check.h"
 
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <string>
@@ -66,6 +67,8 @@ std::string TypeName(Type t) {
 
 class Checker {
  public:
+  Checker() : stack_start_(StackAddress()) {}
+
   absl::Status CheckNode(const plan::Node& node) {
     if (node.rules) {
       for (const auto& r : node.rules->rules) CheckRuleChain(*r);
@@ -131,14 +134,14 @@ class Checker {
     auto [it, fresh] = memo.try_emplace(key, kAny);
     if (!fresh) return it->second;
     // A chain of rules each defined by the next is as long as the policy
-    // makes it: past this depth the type is left unknown (`any`, which
-    // never errs) instead of recursing further. Not memoised, so that the
-    // rule gets its real type when it is reached from less deep.
-    if (inference_depth_ >= kMaxInferenceDepth) {
+    // makes it: past kMaxDepth the type is left unknown (`any`, which never
+    // errs) instead of recursing further. Not memoised, so that the rule
+    // gets its real type when it is reached from less deep.
+    if (TooDeep()) {
       memo.erase(key);
       return kAny;
     }
-    ++inference_depth_;
+    ++depth_;
     Type t = 0;
     auto add = [&](const plan::Rule& first) {
       for (const plan::Rule* link = &first; link; link = link->else_rule.get()) {
@@ -148,14 +151,26 @@ class Checker {
     };
     for (const auto& r : rules) add(*r);
     if (default_rule) add(*default_rule);
-    --inference_depth_;
+    --depth_;
     if (t == 0) t = kAny;
     memo[key] = t;
     return t;
   }
 
-  static constexpr int kMaxInferenceDepth = 64;
-  int inference_depth_ = 0;
+  // Nested rule inferences and terms being typed, bounded by count and by
+  // the stack they use: a level is a few frames, about 1 KiB in a release
+  // build but 20 KiB under AddressSanitizer, and the checker may run on a
+  // thread with a small stack.
+  static constexpr int kMaxDepth = 48;
+  static constexpr uintptr_t kMaxStackBytes = 96 << 10;
+  static uintptr_t StackAddress() {
+    return reinterpret_cast<uintptr_t>(__builtin_frame_address(0));
+  }
+  bool TooDeep() const {
+    return depth_ >= kMaxDepth || stack_start_ - StackAddress() > kMaxStackBytes;
+  }
+  const uintptr_t stack_start_;
+  int depth_ = 0;
 
   void Body(const plan::Body& body, Slots& slots, bool report) {
     for (const plan::Expr& e : body.exprs) {
@@ -207,6 +222,17 @@ class Checker {
 
   Type TypeOf(const plan::Term& t, Slots& slots, bool report) {
     if (!error_.ok()) return kAny;
+    // Terms nest as deep as the parser allows and rule types are inferred
+    // through chains of rules: past kMaxDepth the type is left unknown
+    // (`any`, which never errs) rather than using more stack.
+    if (TooDeep()) return kAny;
+    ++depth_;
+    Type type = TermType(t, slots, report);
+    --depth_;
+    return type;
+  }
+
+  Type TermType(const plan::Term& t, Slots& slots, bool report) {
     switch (t.op) {
       case TermOp::kConst:
         return KindBit(t.value.kind());
