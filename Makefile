@@ -73,12 +73,13 @@ asan: deps
 	  ctest --test-dir $(ASAN_BUILD_DIR) --output-on-failure -j $(JOBS)
 
 # ThreadSanitizer build of what the concurrency tests need, and those tests:
-# the bundle store and watcher, the worker pool and completion-queue
-# threads, the Server, and the tests that start the real binary. The
-# distribution's gRPC and absl are not instrumented: tests/tsan.supp names
-# what TSan cannot see into.
-TSAN_TARGETS := policyd bundles_tests service_tests integration_tests
-TSAN_TESTS := (StoreTest|WatcherTest|WorkerPoolTest|AsyncUnaryMethodTest|CompletionQueueThreadsTest|HttpServerTest|ServerTest|ServeTest|TlsTest|RobustnessTest)\.
+# the bundle store and watcher (reloads beside readers), the worker pool,
+# the byte budget and the HTTP server (Boost.Asio is header-only, so TSan
+# sees all of it). Hand-offs through gRPC's completion queue are not among
+# them: Debian's gRPC is not instrumented, so TSan cannot see the ordering
+# its queue provides and reports every tag passed through it as a race.
+TSAN_TARGETS := bundles_tests service_tests
+TSAN_TESTS := (StoreTest|WatcherTest|WorkerPoolTest|ByteBudgetTest|HttpServerTest)\.
 tsan: deps
 	cmake -S . -B $(TSAN_BUILD_DIR) -G Ninja $(SANITIZER_BUILD_TYPE) \
 	  -DPOLICYD_TSAN=ON -DPOLICYD_BENCHMARKS=OFF $(CMAKE_FLAGS)

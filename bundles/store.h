@@ -17,6 +17,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -138,9 +139,34 @@ class Store {
   void Swap(std::vector<std::shared_ptr<const Bundle>> bundles, ReloadEvent* event)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(reload_mu_);
 
+  // The serving snapshot: readers copy it, a reload replaces it. A mutex
+  // rather than std::atomic<std::shared_ptr>: libstdc++ 12 releases that
+  // one's lock bit with relaxed order after a load, which ThreadSanitizer
+  // reports as a race with the next store. The critical section is a
+  // reference-count increment either way.
+  class SnapshotSlot {
+   public:
+    std::shared_ptr<const Snapshot> load() const {
+      std::lock_guard<std::mutex> lock(mu_);
+      return snapshot_;
+    }
+    void store(std::shared_ptr<const Snapshot> next) {
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        snapshot_.swap(next);
+      }
+      // The replaced snapshot, if this was its last reference, is freed
+      // here, outside the lock.
+    }
+
+   private:
+    mutable std::mutex mu_;
+    std::shared_ptr<const Snapshot> snapshot_;
+  };
+
   const std::string dir_;
   const StoreOptions options_;
-  std::atomic<std::shared_ptr<const Snapshot>> current_;
+  SnapshotSlot current_;
 
   // Coalescing: calls are numbered; a reload started after call N answers
   // calls up to the number taken when it started.

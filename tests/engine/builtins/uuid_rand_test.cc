@@ -62,6 +62,14 @@ TEST(UuidTest, Parse) {
             R"({"clocksequence":0,"macvariables":"global:multicast",)"
             R"("nodeid":"01-00-00-00-00-00","time":6227451273709551616,)"
             R"("variant":"Microsoft","version":1})");
+  // Versions 6, 7 and 8 (RFC 9562) carry a time too, but OPA decodes the
+  // fields of versions 1 and 2 only: the others give version and variant.
+  EXPECT_EQ(Eval("uuid.parse", {S("1ec9414c-232a-6b00-b3c8-9e6bdeced846")}),
+            R"({"variant":"RFC4122","version":6})");
+  EXPECT_EQ(Eval("uuid.parse", {S("017f22e2-79b0-7cc3-98c4-dc0c0c07398f")}),
+            R"({"variant":"RFC4122","version":7})");
+  EXPECT_EQ(Eval("uuid.parse", {S("320c3d4d-cc00-875b-8ec9-32d5f69181c0")}),
+            R"({"variant":"RFC4122","version":8})");
   EXPECT_EQ(Eval("uuid.parse", {S("not-a-uuid")}), "undefined");
   EXPECT_EQ(Eval("uuid.parse", {S("00000000-0000-4000-8000-00000000000g")}), "undefined");
   EXPECT_EQ(Error("uuid.parse", {I(123)}, kType),
