@@ -142,6 +142,73 @@ TEST_F(RobustnessTest, BundleThatLosesAllItsFilesKeepsItsLastGoodVersion) {
   EXPECT_FALSE(Allowed(Allow("mallory")));
 }
 
+// Each of these crashed the server at 2b39a7f (at a tenth of the sizes used
+// here): a bundle whose module is a long operator chain (a crash loop, as
+// every restart read it again), a bundle whose data.yaml is an alias bomb,
+// and requests that hand the same texts to rego.parse_module and
+// yaml.unmarshal. Each is refused with an error; the last good snapshot
+// keeps answering.
+TEST_F(RobustnessTest, HostileBundlesAndRequestsNeverCrashTheServer) {
+  auto files = Files();
+  files.push_back({"parse/parse.rego",
+                   "package parse\n"
+                   "module := rego.parse_module(\"input.rego\", input.text)\n"
+                   "doc := yaml.unmarshal(input.text)\n"});
+  WriteBundle(Bundles(), "main", "r1", files, R"(["app", "parse"])");
+  ASSERT_NO_FATAL_FAILURE(StartServer());
+  ASSERT_TRUE(Allowed(Allow("alice")));
+
+  std::string chain = "package evil\nx := 1";
+  for (int i = 0; i < 100000; ++i) chain += " + 1";
+  chain += "\n";
+  std::string bomb = "a: &a [\"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\"]\n";
+  for (char level = 'b'; level <= 'j'; ++level) {
+    std::string previous(1, level - 1);
+    bomb += std::string(1, level) + ": &" + level + " [";
+    for (int i = 0; i < 9; ++i) bomb += (i ? ", *" : "*") + previous;
+    bomb += "]\n";
+  }
+
+  WriteBundle(Bundles(), "chain", "c1", {{"evil/chain.rego", chain}}, R"(["evil"])");
+  EXPECT_TRUE(Eventually([&] {
+    auto health = Http(server_->http_port, "GET", "/health?bundles");
+    return health.status == 503 &&
+           health.body.find("evil/chain.rego") != std::string::npos;
+  }));
+  EXPECT_TRUE(Allowed(Allow("alice")));
+  EXPECT_FALSE(Allowed(Allow("mallory")));
+  fs::remove_all(fs::path(Bundles()) / "chain");
+
+  WriteBundle(Bundles(), "bomb", "b1", {{"lol/data.yaml", bomb}}, R"(["lol"])");
+  EXPECT_TRUE(Eventually([&] {
+    auto health = Http(server_->http_port, "GET", "/health?bundles");
+    return health.status == 503 && health.body.find("lol/data.yaml") != std::string::npos;
+  }));
+  EXPECT_TRUE(Allowed(Allow("alice")));
+  fs::remove_all(fs::path(Bundles()) / "bomb");
+
+  // The same texts as request input: an error or undefined, never a crash.
+  auto escaped = [](const std::string& s) {
+    std::string out;
+    for (char c : s) {
+      if (c == '"' || c == '\\') out += '\\';
+      out += c == '\n' ? std::string("\\n") : std::string(1, c);
+    }
+    return out;
+  };
+  std::string big_chain = "package p\nx := 1";
+  for (int i = 0; i < 250000; ++i) big_chain += " + 1";  // 1 MB
+  for (const auto& [path, text] : {std::pair<std::string, std::string>{"module", big_chain},
+                                   {"doc", bomb}}) {
+    auto r = Http(server_->http_port, "POST", "/v1/data/parse/" + path,
+                  R"({"input": {"text": ")" + escaped(text) + R"("}})");
+    EXPECT_TRUE(r.status == 200 || r.status == 500) << path << ": " << r.status;
+    EXPECT_EQ(r.body.find("\"result\""), std::string::npos) << path << ": " << r.body.substr(0, 200);
+  }
+  EXPECT_TRUE(Allowed(Allow("alice")));
+  EXPECT_FALSE(Allowed(Allow("mallory")));
+}
+
 TEST_F(RobustnessTest, UnsignedBundleIsRefusedWhenAKeyIsConfigured) {
   WriteBundle(Bundles(), "main", "r1", Files());
   WriteFile(dir_ + "/secret", "s3cr3t");
