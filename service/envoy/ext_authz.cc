@@ -465,6 +465,9 @@ absl::Status AddHeaders(
       return absl::InvalidArgumentError(absl::StrCat(
           "decision field \"", field, "\": header names must be strings"));
     }
+    // Named apart from the structured binding: clang before 16 cannot
+    // capture a binding in a lambda.
+    const std::string_view name = key.string();
     auto add = [&](const Value& v) -> absl::Status {
       if (!v.is_string()) {
         return absl::InvalidArgumentError(absl::StrCat(
@@ -472,7 +475,7 @@ absl::Status AddHeaders(
             "\": header values must be strings or arrays of strings"));
       }
       core::HeaderValueOption* option = out->Add();
-      option->mutable_header()->set_key(std::string(key.string()));
+      option->mutable_header()->set_key(std::string(name));
       option->mutable_header()->set_value(std::string(v.string()));
       return absl::OkStatus();
     };
