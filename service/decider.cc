@@ -109,6 +109,17 @@ Decider::Decider(const bundles::Store* store, ServiceMetrics* metrics,
                  DecisionLogSink* log, Options options)
     : store_(store), metrics_(metrics), log_(log), options_(options) {}
 
+EvalOptions Decider::Limits(absl::Time start, absl::Time deadline) const {
+  EvalOptions eval;
+  eval.deadline = deadline == absl::InfiniteFuture()
+                      ? start + options_.default_timeout
+                      : deadline;
+  eval.cancel = options_.cancel;
+  eval.max_steps = options_.max_steps;
+  eval.max_memory_bytes = options_.max_memory_bytes;
+  return eval;
+}
+
 Decision Decider::Decide(std::string_view path, const Value* input,
                          absl::Time deadline,
                          const DecisionRequestOptions& request) const {
@@ -133,15 +144,9 @@ Decision Decider::Decide(std::string_view path, const Value* input,
     decision.status = prepared.status();
     return decision;
   }
-  EvalOptions eval;
+  EvalOptions eval = Limits(start, deadline);
   eval.input = input;
-  eval.deadline = deadline == absl::InfiniteFuture()
-                      ? start + options_.default_timeout
-                      : deadline;
-  eval.cancel =
-      request.cancelled != nullptr ? request.cancelled : options_.cancel;
-  eval.max_steps = options_.max_steps;
-  eval.max_memory_bytes = options_.max_memory_bytes;
+  if (request.cancelled != nullptr) eval.cancel = request.cancelled;
   eval.strict_builtin_errors =
       request.strict_builtin_errors.value_or(options_.strict_builtin_errors);
   eval.tracer = request.tracer;

@@ -18,6 +18,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "bundles/store.h"
+#include "engine/engine.h"
 #include "engine/value/value.h"
 #include "service/decision_log.h"
 #include "service/service_metrics.h"
@@ -86,6 +87,12 @@ class Decider {
   Decision Decide(std::string_view path, const Value* input,
                   absl::Time deadline,
                   const DecisionRequestOptions& request = {}) const;
+
+  // The limits every evaluation runs under: `deadline`, or `start` plus the
+  // default timeout when it is InfiniteFuture; the step and memory budgets;
+  // the server's cancel flag. For callers that evaluate on their own (the
+  // admission webhook) as Decide does.
+  EvalOptions Limits(absl::Time start, absl::Time deadline) const;
 
   // Observes the decision's latency (since `start`) under `api` and
   // `outcome`, and logs it.

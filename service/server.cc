@@ -280,8 +280,7 @@ absl::Status Server::Start() {
     }
   }
 
-  admission_ = std::make_unique<AdmissionWebhook>(
-      decider_.get(), config_.decision_timeout, config_.max_steps);
+  admission_ = std::make_unique<AdmissionWebhook>(decider_.get());
   rest_ = std::make_unique<RestApi>(
       decider_.get(), pool_.get(), config_.default_decision,
       config_.decision_timeout,

@@ -23,9 +23,7 @@ WebhookResponse Error(int status, std::string_view code,
 
 }  // namespace
 
-AdmissionWebhook::AdmissionWebhook(const Decider* decider,
-                                   absl::Duration timeout, int64_t max_steps)
-    : decider_(decider), timeout_(timeout), max_steps_(max_steps) {}
+AdmissionWebhook::AdmissionWebhook(const Decider* decider) : decider_(decider) {}
 
 WebhookResponse AdmissionWebhook::Handle(std::string_view body) const {
   absl::Time start = absl::Now();
@@ -49,10 +47,8 @@ WebhookResponse AdmissionWebhook::Handle(std::string_view body) const {
       admission::AdmissionPolicies(*logged.snapshot);
   admission::Decision decision;
   if (policies != nullptr) {
-    EvalOptions options;
-    options.deadline = start + timeout_;
-    options.max_steps = max_steps_;
-    decision = policies->Review(review->request, options);
+    decision = policies->Review(review->request,
+                                decider_->Limits(start, absl::InfiniteFuture()));
   }
   for (const auto& [results, action] :
        {std::pair{&decision.deny, admission::Action::kDeny},

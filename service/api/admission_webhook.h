@@ -28,18 +28,15 @@ struct WebhookResponse {
 
 class AdmissionWebhook {
  public:
-  // `decider` (its store, metrics and log) must outlive the webhook. Each
-  // review must finish within `timeout` and `max_steps` (0: no limit) per
-  // constraint; beyond that the constraint fails closed.
-  AdmissionWebhook(const Decider* decider, absl::Duration timeout,
-                   int64_t max_steps);
+  // `decider` (its store, metrics, log and limits) must outlive the
+  // webhook. Each review runs under the decider's limits (Decider::Limits);
+  // a constraint that exceeds them fails closed.
+  explicit AdmissionWebhook(const Decider* decider);
 
   WebhookResponse Handle(std::string_view body) const;
 
  private:
   const Decider* const decider_;
-  const absl::Duration timeout_;
-  const int64_t max_steps_;
 };
 
 }  // namespace policyd

@@ -12,6 +12,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "bundles/signature.h"
+#include "engine/engine.h"
 #include "service/management/management_config.h"
 #include "service/transport/listen_address.h"
 #include "service/transport/tls_files.h"
@@ -33,8 +34,9 @@ struct ServeConfig {
   // few seconds of evaluation at most (about 6 s on the CI machine, under
   // load), well before the decision timeout of a patient caller.
   int64_t max_steps = 10'000'000;
-  // Bytes builtins may allocate for one decision (256 MiB; 0: no limit).
-  int64_t max_decision_memory = int64_t{256} << 20;
+  // Bytes builtins may allocate for one decision (0: no limit); the engine's
+  // default, 256 MiB.
+  int64_t max_decision_memory = EvalOptions().max_memory_bytes;
   bool strict_builtin_errors = false;
   absl::Duration shutdown_grace = absl::Seconds(10);
   // Deadline of a decision whose caller set none: every REST decision, and

@@ -45,7 +45,8 @@ std::string Review(const std::string& labels) {
 
 class AdmissionWebhookTest : public ::testing::Test {
  protected:
-  void Load(const std::string& constraints) {
+  void Load(const std::string& constraints,
+            Decider::Options limits = Decider::Options()) {
     std::filesystem::path dir =
         std::filesystem::path(::testing::TempDir()) / "admission_webhook" /
         ::testing::UnitTest::GetInstance()->current_test_info()->name();
@@ -56,10 +57,8 @@ class AdmissionWebhookTest : public ::testing::Test {
     options.extension = admission::AdmissionExtensionBuilder("");
     store_ = std::make_unique<bundles::Store>(dir.string(), options);
     ASSERT_TRUE(store_->Reload().ok());
-    decider_ = std::make_unique<Decider>(store_.get(), &metrics_, nullptr,
-                                         Decider::Options());
-    webhook_ = std::make_unique<AdmissionWebhook>(
-        decider_.get(), absl::Seconds(5), 0);
+    decider_ = std::make_unique<Decider>(store_.get(), &metrics_, nullptr, limits);
+    webhook_ = std::make_unique<AdmissionWebhook>(decider_.get());
   }
   Value Response(const WebhookResponse& r) {
     EXPECT_EQ(r.status, 200) << r.body;
@@ -92,6 +91,17 @@ TEST_F(AdmissionWebhookTest, DenyAnswersWithTheUidAndCountsTheViolation) {
   EXPECT_THAT(text, HasSubstr("policyd_decisions_total{api=\"admission\",outcome=\"allow\"} 1"));
 }
 
+// Reviews run under the decider's limits, as every other decision does: a
+// constraint that runs out of them refuses with the limit's error.
+TEST_F(AdmissionWebhookTest, ReviewsRunUnderTheDecidersLimits) {
+  Decider::Options limits;
+  limits.max_memory_bytes = 1;  // the message sprintf builds does not fit
+  Load(Constraint("needs-test", "test", "deny"), limits);
+  Value r = Response(webhook_->Handle(Review("{}")));
+  EXPECT_FALSE(r.Find("allowed")->boolean()) << r.ToJson();
+  EXPECT_THAT(r.ToJson(), HasSubstr("decision memory budget exceeded"));
+}
+
 TEST_F(AdmissionWebhookTest, WarnAndDryrunAdmit) {
   Load(Constraint("warn-owner", "owner", "warn") +
        Constraint("dry-team", "team", "dryrun"));
@@ -117,7 +127,7 @@ TEST_F(AdmissionWebhookTest, NoActiveBundleIs503) {
   ServiceMetrics metrics;
   bundles::Store empty("/nonexistent", bundles::StoreOptions());
   Decider decider(&empty, &metrics, nullptr, Decider::Options());
-  AdmissionWebhook webhook(&decider, absl::Seconds(1), 0);
+  AdmissionWebhook webhook(&decider);
   WebhookResponse r = webhook.Handle(Review("{}"));
   EXPECT_EQ(r.status, 503);
   EXPECT_THAT(r.body, HasSubstr("no bundle is active yet"));

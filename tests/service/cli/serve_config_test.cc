@@ -38,6 +38,7 @@ TEST(ServeConfigTest, Defaults) {
   EXPECT_TRUE(c->decision_log.empty());
   // Bounded and fail-closed by default (issue 9).
   EXPECT_GT(c->max_steps, 0);
+  EXPECT_EQ(c->max_decision_memory, int64_t{256} << 20);
   EXPECT_GE(c->watch_quiet_period, absl::Seconds(1));
   EXPECT_FALSE(c->allow_empty);
   EXPECT_GT(c->max_request_bytes_in_flight, 0u);
