@@ -15,6 +15,7 @@
 #include <mutex>
 #include <optional>
 #include <thread>
+#include <utility>
 
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
@@ -24,6 +25,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -103,9 +105,16 @@ int StatusForReadError(const ErrorCode& ec) {
   return 400;
 }
 
-// Streams bound to their io_context's own executor type rather than Asio's
-// type-erased one, which cost about 1 k instructions per request.
-using Executor = asio::io_context::executor_type;
+// Every connection, and the acceptor, on a strand of one io_context that
+// all I/O threads run: a thread busy with an evaluation run inline (see
+// HttpServerOptions::dispatch) holds up no other connection's reading,
+// queueing or refusing, nor the accepting of new ones. The concrete
+// executor type rather than Asio's type-erased one, which cost about 1 k
+// instructions per request.
+using Executor = asio::strand<asio::io_context::executor_type>;
+using TcpAcceptor = tcp::acceptor::rebind_executor<Executor>::other;
+using LocalAcceptor = local::acceptor::rebind_executor<Executor>::other;
+using Timer = asio::steady_timer::rebind_executor<Executor>::other;
 template <typename Protocol>
 using PlainStream = beast::basic_stream<Protocol, Executor>;
 template <typename Protocol>
@@ -127,7 +136,7 @@ class Connection {
  public:
   virtual ~Connection() = default;
   enum class CloseIf {
-    kIdle,           // waiting for a request's first byte
+    kIdle,           // waiting for a request's first byte, none arrived
     kNotAnswering,   // not running a handler or writing its answer
     kAlways,
   };
@@ -135,7 +144,9 @@ class Connection {
   // state `when` names.
   virtual void Close(CloseIf when) = 0;
 
-  std::atomic<bool> idle{false};       // waiting for a request's first byte
+  // Waiting for a request's first byte; cleared by the table when it picks
+  // the connection to be shed, so that no two admissions pick the same one.
+  std::atomic<bool> idle{false};
   std::atomic<bool> answering{false};  // a handler runs or its answer is written
   std::list<Connection*>::iterator entry;  // in HttpServer::Impl's table
 };
@@ -147,12 +158,11 @@ using http_server_internal::Connection;
 class HttpServer::Impl {
  public:
   Impl(HttpHandler handler, HttpServerOptions options)
-      : handler_(std::move(handler)), options_(std::move(options)) {
-    for (int i = 0; i < std::max(1, options_.threads); ++i) {
-      contexts_.push_back(std::make_unique<asio::io_context>(1));
-    }
-    accept_retry_.emplace(*contexts_[0]);
-  }
+      : handler_(std::move(handler)),
+        options_(std::move(options)),
+        io_(std::max(1, options_.threads)),
+        accept_strand_(asio::make_strand(io_)),
+        accept_retry_(accept_strand_) {}
 
   absl::Status Listen(const ListenAddress& address);
   void Run();
@@ -163,8 +173,10 @@ class HttpServer::Impl {
   const HttpServerOptions& options() const { return options_; }
   bool stopping() const { return stopping_.load(); }
 
-  // Connection table. Admit: room for one more, after closing an idle
-  // connection if the table is full; false when none is idle.
+  // Connection table. Admit: room for one more, after shedding an idle
+  // connection if the table is full; false when none is idle. (A connection
+  // picked for shedding whose request turns out to be arriving stays, so
+  // the table may pass the cap by the few admitted meanwhile.)
   bool Admit();
   void Register(Connection* c);
   void Forget(Connection* c);
@@ -173,8 +185,8 @@ class HttpServer::Impl {
   void CallEnded();
 
  private:
-  template <typename Protocol>
-  void Accept(typename Protocol::acceptor* acceptor);
+  template <typename Protocol, typename Acceptor>
+  void Accept(Acceptor* acceptor);
   template <typename Stream, typename Socket>
   void StartSession(Socket socket, bool reject);
   void CloseOneIdle();
@@ -192,16 +204,14 @@ class HttpServer::Impl {
   int calls_ = 0;                       // guarded by mu_
   bool stopped_ = false;                // guarded by mu_
 
-  // One I/O context per thread, each connection on one of them (round
-  // robin), so that a connection's steps never wake or wait for another
-  // thread; the first also runs the acceptor. Destroyed before the table
-  // above: sessions still queued in them forget themselves when they go.
-  std::vector<std::unique_ptr<asio::io_context>> contexts_;
-  size_t next_context_ = 0;  // used by the acceptor only
-  std::optional<tcp::acceptor> tcp_acceptor_;
-  std::optional<local::acceptor> unix_acceptor_;
-  std::optional<asio::steady_timer> accept_retry_;
-  std::vector<asio::executor_work_guard<asio::io_context::executor_type>> work_;
+  // Destroyed before the table above: sessions still queued in the
+  // io_context forget themselves when they go.
+  asio::io_context io_;
+  Executor accept_strand_;  // the acceptors' and their retry timer's
+  std::optional<TcpAcceptor> tcp_acceptor_;
+  std::optional<LocalAcceptor> unix_acceptor_;
+  Timer accept_retry_;
+  std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work_;
   std::vector<std::thread> threads_;
 };
 
@@ -243,7 +253,7 @@ class Session : public Connection,
     if (self == nullptr) return;
     asio::post(stream_.get_executor(),
                [self = std::move(self), when] {
-                 if (when == CloseIf::kIdle && !self->idle.load()) return;
+                 if (when == CloseIf::kIdle) return self->Shed();
                  if (when == CloseIf::kNotAnswering && self->answering.load()) return;
                  self->Shutdown();
                });
@@ -251,6 +261,15 @@ class Session : public Connection,
 
  private:
   auto& Socket() { return beast::get_lowest_layer(stream_); }
+
+  // Closes the connection if it is still waiting for a request that has
+  // not begun to arrive. Bytes may have been read but their handler not yet
+  // run, so the wait is cancelled and its handler decides.
+  void Shed() {
+    if (!waiting_) return;
+    shed_ = true;
+    Socket().cancel();
+  }
   void Expire(absl::Duration d) { Socket().expires_after(ToChrono(d)); }
 
   void Begin() {
@@ -265,6 +284,7 @@ class Session : public Connection,
   // connection is idle (and may be shed) until a first byte arrives.
   void WaitForRequest() {
     if (buffer_.size() > 0) return ReadHeader();
+    waiting_ = true;
     idle.store(true);
     // Stop() sets stopping before it closes the idle connections, this
     // checks after marking itself idle: one of the two sees the other.
@@ -273,7 +293,15 @@ class Session : public Connection,
     stream_.async_read_some(
         buffer_.prepare(kFirstReadBytes),
         [self = this->shared_from_this()](ErrorCode ec, size_t n) {
+          self->waiting_ = false;
           self->idle.store(false);
+          if (std::exchange(self->shed_, false) &&
+              ec == asio::error::operation_aborted && !self->server_->stopping()) {
+            ErrorCode ignored;
+            if (self->Socket().socket().available(ignored) > 0) {
+              return self->WaitForRequest();  // a request is arriving: stay
+            }
+          }
           if (ec) return self->Shutdown();
           self->buffer_.commit(n);
           self->ReadHeader();
@@ -514,6 +542,8 @@ class Session : public Connection,
   bool head_ = false;
   bool gzip_ok_ = false;
   bool closed_ = false;
+  bool waiting_ = false;  // for a request's first byte (`idle`, on the strand)
+  bool shed_ = false;     // the wait was cancelled to shed the connection
   size_t reserved_bytes_ = 0;  // of the shared budget, by this request
 };
 
@@ -564,7 +594,7 @@ absl::Status HttpServer::Impl::Listen(const ListenAddress& address) {
       }
       ::unlink(address.path.c_str());
     }
-    unix_acceptor_.emplace(*contexts_[0]);
+    unix_acceptor_.emplace(accept_strand_);
     unix_acceptor_->open(local(), ec);
     if (!ec) unix_acceptor_->bind(local::endpoint(address.path), ec);
     if (ec) {
@@ -575,7 +605,7 @@ absl::Status HttpServer::Impl::Listen(const ListenAddress& address) {
     ::chmod(address.path.c_str(), options_.unix_socket_mode);
     unix_acceptor_->listen(asio::socket_base::max_listen_connections, ec);
   } else {
-    tcp::resolver resolver(*contexts_[0]);
+    tcp::resolver resolver(io_);
     auto endpoints = resolver.resolve(
         address.host, std::to_string(address.port),
         tcp::resolver::passive | tcp::resolver::numeric_service, ec);
@@ -586,7 +616,7 @@ absl::Status HttpServer::Impl::Listen(const ListenAddress& address) {
     absl::Status last = absl::UnavailableError(
         absl::StrCat("bind ", address.ToString(), ": no address"));
     for (const auto& entry : endpoints) {
-      tcp::acceptor acceptor(*contexts_[0]);
+      TcpAcceptor acceptor(accept_strand_);
       acceptor.open(entry.endpoint().protocol(), ec);
       if (ec) continue;
       acceptor.set_option(asio::socket_base::reuse_address(true), ec);
@@ -608,20 +638,20 @@ absl::Status HttpServer::Impl::Listen(const ListenAddress& address) {
 }
 
 void HttpServer::Impl::Run() {
-  for (auto& context : contexts_) work_.emplace_back(context->get_executor());
-  asio::post(*contexts_[0], [this] {
+  work_.emplace(io_.get_executor());
+  asio::post(accept_strand_, [this] {
     if (tcp_acceptor_.has_value()) Accept<tcp>(&*tcp_acceptor_);
     if (unix_acceptor_.has_value()) Accept<local>(&*unix_acceptor_);
   });
-  for (auto& context : contexts_) {
-    threads_.emplace_back([context = context.get()] { context->run(); });
+  for (int i = 0; i < std::max(1, options_.threads); ++i) {
+    threads_.emplace_back([this] { io_.run(); });
   }
 }
 
-template <typename Protocol>
-void HttpServer::Impl::Accept(typename Protocol::acceptor* acceptor) {
+template <typename Protocol, typename Acceptor>
+void HttpServer::Impl::Accept(Acceptor* acceptor) {
   acceptor->async_accept(
-      contexts_[next_context_++ % contexts_.size()]->get_executor(),
+      asio::make_strand(io_),
       [this, acceptor](
           ErrorCode ec,
           typename Protocol::socket::template rebind_executor<Executor>::other socket) {
@@ -633,8 +663,8 @@ void HttpServer::Impl::Accept(typename Protocol::acceptor* acceptor) {
             // Out of descriptors: retrying at once would spin. Shed an idle
             // connection and try again a little later.
             CloseOneIdle();
-            accept_retry_->expires_after(kAcceptBackoff);
-            accept_retry_->async_wait([this, acceptor](ErrorCode ec) {
+            accept_retry_.expires_after(kAcceptBackoff);
+            accept_retry_.async_wait([this, acceptor](ErrorCode ec) {
               if (!ec && !stopping()) Accept<Protocol>(acceptor);
             });
             return;
@@ -680,7 +710,7 @@ bool HttpServer::Impl::Admit() {
     return true;
   }
   for (Connection* c : connections_) {
-    if (c->idle.load()) {
+    if (c->idle.exchange(false)) {
       c->Close(Connection::CloseIf::kIdle);
       return true;
     }
@@ -691,7 +721,7 @@ bool HttpServer::Impl::Admit() {
 void HttpServer::Impl::CloseOneIdle() {
   std::lock_guard<std::mutex> lock(mu_);
   for (Connection* c : connections_) {
-    if (c->idle.load()) {
+    if (c->idle.exchange(false)) {
       c->Close(Connection::CloseIf::kIdle);
       return;
     }
@@ -728,11 +758,11 @@ void HttpServer::Impl::Stop(absl::Duration grace) {
   }
   stopping_.store(true);
   std::promise<void> closed;
-  asio::post(*contexts_[0], [this, &closed] {
+  asio::post(accept_strand_, [this, &closed] {
     ErrorCode ignored;
     if (tcp_acceptor_.has_value()) tcp_acceptor_->close(ignored);
     if (unix_acceptor_.has_value()) unix_acceptor_->close(ignored);
-    accept_retry_->cancel();
+    accept_retry_.cancel();
     closed.set_value();
   });
   if (!threads_.empty()) closed.get_future().wait();
@@ -757,8 +787,8 @@ void HttpServer::Impl::Stop(absl::Duration grace) {
   changed_.wait_for(lock, ToChrono(kCloseWait),
                     [this] { return connections_.empty(); });
   lock.unlock();
-  work_.clear();
-  for (auto& context : contexts_) context->stop();
+  work_.reset();
+  io_.stop();
   for (std::thread& t : threads_) t.join();
   threads_.clear();
 }
