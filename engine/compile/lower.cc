@@ -22,8 +22,8 @@ using ast::TermPtr;
 void MarkSimpleShape(plan::Term& ref) {
   const plan::Term& base = ref.items[0];
   bool simple = base.op == plan::TermOp::kInput || base.op == plan::TermOp::kVar ||
-                (base.op == plan::TermOp::kData && ref.node &&
-                 (ref.leaves_tree || !ref.node->has_rules_below));
+                (base.op == plan::TermOp::kData && ref.node() &&
+                 (ref.leaves_tree || !ref.node()->has_rules_below));
   for (size_t i = 1; simple && i < ref.items.size(); ++i) {
     simple = ref.items[i].op == plan::TermOp::kConst || ref.items[i].op == plan::TermOp::kVar;
   }
@@ -346,7 +346,7 @@ void BodyLowerer::ResolveDataPrefix(plan::Term& ref) const {
   if (ref.items[0].op != plan::TermOp::kData || vars_.root() == nullptr) return;
   const plan::Node* node = vars_.root();
   size_t i = 1;
-  for (; i < ref.items.size(); ++i) {
+  for (; i < ref.items.size() && i < plan::Term::kMaxNodeDepth; ++i) {
     const plan::Term& key = ref.items[i];
     if (key.op != plan::TermOp::kConst || !key.value.is_string()) break;
     auto it = node->children.find(std::string(key.value.string()));
@@ -360,8 +360,8 @@ void BodyLowerer::ResolveDataPrefix(plan::Term& ref) const {
       break;
     }
   }
-  ref.node = node;
-  ref.node_depth = static_cast<int>(i);
+  ref.set_node(node);
+  ref.node_depth = static_cast<uint16_t>(i);
 }
 
 
@@ -403,7 +403,7 @@ plan::Term BodyLowerer::LowerCall(const ast::Term& t, Scope& scope, const NameSe
                  t.loc);
   }
   if (const plan::Function* f = ResolveFunction(vars_.env(), *vars_.root(), op)) {
-    out.function = f;
+    out.set_function(f);
     if (nargs != f->arity) {
       Fail(kRegoTypeError, t.loc,
            absl::StrCat(f->name.substr(5), ": arity mismatch"));
@@ -425,7 +425,7 @@ plan::Term BodyLowerer::LowerCall(const ast::Term& t, Scope& scope, const NameSe
          absl::StrCat("deprecated built-in function calls in expression: ", b->name));
     return out;
   }
-  out.builtin = b;
+  out.set_builtin(b);
   static const std::map<std::string, plan::Term::FastOp> kFastOps = {
       {"equal", plan::Term::FastOp::kEqual},
       {"neq", plan::Term::FastOp::kNotEqual},

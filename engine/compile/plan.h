@@ -69,7 +69,31 @@ class Boxed {
 
 struct TermParts;
 
-// Fields are ordered to pack: 104 bytes on 64-bit targets.
+// A source position in four bytes (a plan holds one per term): lines past
+// 2^20 - 1 and columns past 2^12 - 1 are kept as those maxima, so a message
+// about such a place names the last line or column that fits.
+struct Location {
+  static constexpr uint32_t kMaxLine = (1u << 20) - 1;
+  static constexpr uint32_t kMaxCol = (1u << 12) - 1;
+  Location() = default;
+  Location(const ast::Location& loc)  // NOLINT: implicit, as plain data
+      : line(Clamp(loc.line, kMaxLine)), col(Clamp(loc.col, kMaxCol)) {}
+  operator ast::Location() const {  // NOLINT
+    return {static_cast<int>(line), static_cast<int>(col)};
+  }
+  uint32_t line : 20 = 0;
+  uint32_t col : 12 = 0;
+
+ private:
+  static uint32_t Clamp(int v, uint32_t max) {
+    return v < 0 ? 0 : static_cast<uint32_t>(v) > max ? max : static_cast<uint32_t>(v);
+  }
+};
+static_assert(sizeof(Location) == 4);
+
+// Fields are ordered to pack into 72 bytes on 64-bit targets (it was 96
+// with a location of two ints and separate node, function and builtin
+// pointers): a compiled policy set holds hundreds of thousands of terms.
 struct Term {
   TermOp op = TermOp::kConst;
   // kCall of a builtin the evaluator computes inline (no dispatch).
@@ -85,20 +109,45 @@ struct Term {
   // True when the term mentions no variable and no input/data: its value
   // never changes.
   bool ground = false;
-  int slot = -1;
+
+ private:
+  // Which of node(), function() and builtin() target_ is (at most one).
+  enum class Target : uint8_t { kNone, kNode, kFunction, kBuiltin } target_kind_ = Target::kNone;
+
+ public:
   // kRef into data: the rule-tree node reached by the constant keys
-  // items[1..node_depth) (evaluation starts there).
-  int node_depth = 1;
-  ast::Location loc;
+  // items[1..node_depth) (evaluation starts there). The lowering stops at
+  // kMaxNodeDepth keys; the evaluator walks the rest.
+  static constexpr int kMaxNodeDepth = UINT16_MAX;
+  uint16_t node_depth = 1;
+  int slot = -1;
+  Location loc;
   Value value;
   std::vector<Term> items;
-  const Node* node = nullptr;
-  // kCall: what is called. Its name (for `with` on functions and builtins,
-  // and messages) is CallName().
-  const Function* function = nullptr;
-  const Builtin* builtin = nullptr;
+
+ private:
+  const void* target_ = nullptr;
+
+ public:
   // Objects, comprehensions and calls with an argument order of their own.
   Boxed<TermParts> parts;
+
+  // kRef, kData: the rule-tree node (null when none).
+  const Node* node() const {
+    return target_kind_ == Target::kNode ? static_cast<const Node*>(target_) : nullptr;
+  }
+  // kCall: what is called, a function or a builtin (the other is null). Its
+  // name (for `with` on functions and builtins, and messages) is CallName().
+  const Function* function() const {
+    return target_kind_ == Target::kFunction ? static_cast<const Function*>(target_) : nullptr;
+  }
+  const Builtin* builtin() const {
+    return target_kind_ == Target::kBuiltin ? static_cast<const Builtin*>(target_) : nullptr;
+  }
+  void set_node(const Node* n) { Set(Target::kNode, n); }
+  void set_function(const Function* f) { Set(Target::kFunction, f); }
+  void set_builtin(const Builtin* b) { Set(Target::kBuiltin, b); }
+
 
   // kObject: key and value terms.
   const std::vector<std::pair<Term, Term>>& pairs() const;
@@ -109,7 +158,14 @@ struct Term {
   // kCall: the order to evaluate arguments in; empty for left to right.
   const std::vector<int>& eval_order() const;
   const std::string& CallName() const;
+
+ private:
+  void Set(Target kind, const void* target) {
+    target_kind_ = target != nullptr ? kind : Target::kNone;
+    target_ = target;
+  }
 };
+static_assert(sizeof(Term) == 72, "plan::Term grew: a policy set holds ~300 per module");
 
 struct TermParts {
   std::vector<std::pair<Term, Term>> pairs;
@@ -232,9 +288,9 @@ inline const std::vector<int>& Term::eval_order() const {
   return parts.get() ? parts.get()->eval_order : parts_internal::kNoOrder;
 }
 inline const std::string& Term::CallName() const {
-  return function != nullptr  ? function->name
-         : builtin != nullptr ? builtin->name
-                              : parts_internal::kNoName;
+  if (const Function* f = function()) return f->name;
+  if (const Builtin* b = builtin()) return b->name;
+  return parts_internal::kNoName;
 }
 inline const Term* Expr::key() const { return parts.get() ? parts.get()->key.get() : nullptr; }
 inline const Term* Expr::value() const {

@@ -107,14 +107,14 @@ class DependencyGraph {
       case plan::TermOp::kRef:
         if (t.items[0].op == plan::TermOp::kData) {
           if (!t.leaves_tree) {
-            AddMatching(t.node ? *t.node : root_, t, t.node ? t.node_depth : 1);
+            AddMatching(t.node() ? *t.node() : root_, t, t.node() ? t.node_depth : 1);
           }
           for (size_t i = 1; i < t.items.size(); ++i) VisitTerm(t.items[i]);
           return;
         }
         break;
       case plan::TermOp::kCall:
-        if (t.function) edges_[current_].insert(function_nodes_[t.function]);
+        if (t.function()) edges_[current_].insert(function_nodes_[t.function()]);
         break;
       default:
         break;

@@ -15,8 +15,8 @@ bool IsFixedRef(const plan::Term& t) {
   if (t.op != plan::TermOp::kRef) return false;
   const plan::Term& base = t.items[0];
   bool fixed_base = base.op == plan::TermOp::kInput ||
-                    (base.op == plan::TermOp::kData && t.node &&
-                     (t.leaves_tree || !t.node->has_rules_below));
+                    (base.op == plan::TermOp::kData && t.node() &&
+                     (t.leaves_tree || !t.node()->has_rules_below));
   if (!fixed_base) return false;
   for (size_t i = 1; i < t.items.size(); ++i) {
     if (t.items[i].op != plan::TermOp::kConst) return false;

@@ -277,9 +277,9 @@ class Checker {
   Type CallType(const plan::Term& t, Slots& slots, bool report) {
     std::vector<Type> args;
     for (const plan::Term& a : t.items) args.push_back(TypeOf(a, slots, report));
-    if (t.function) return FunctionType(*t.function);
-    if (!t.builtin) return kAny;
-    const Builtin& b = *t.builtin;
+    if (t.function()) return FunctionType(*t.function());
+    if (!t.builtin()) return kAny;
+    const Builtin& b = *t.builtin();
     for (size_t i = 0; report && i < b.operand_kinds.size() && i < args.size(); ++i) {
       if ((b.operand_kinds[i] & args[i]) == 0) {
         Fail(t.loc, absl::StrCat(b.name, ": invalid argument(s): operand ", i + 1,
@@ -297,7 +297,7 @@ class Checker {
       TypeOf(base, slots, report);
       return kAny;
     }
-    const plan::Node* node = t.node;
+    const plan::Node* node = t.node();
     if (node == nullptr || t.leaves_tree || !node->rules ||
         node->rules->kind != plan::RuleSet::kComplete) {
       return kAny;

@@ -829,8 +829,8 @@ class Evaluator {
         return k(m.value);
       }
     }
-    if (t.function) return CallFunction(*t.function, t, args, k);
-    return CallBuiltin(*t.builtin, t, args, k);
+    if (const plan::Function* f = t.function()) return CallFunction(*f, t, args, k);
+    return CallBuiltin(*t.builtin(), t, args, k);
   }
 
   bool CallBuiltin(const Builtin& b, const plan::Term& t, const Args& args,
@@ -1005,11 +1005,11 @@ class Evaluator {
         v = &f.values[base.slot];
         break;
       case TermOp::kData:
-        if (!t.node || (t.node->has_rules_below && !t.leaves_tree) ||
+        if (!t.node() || (t.node()->has_rules_below && !t.leaves_tree) ||
             !state_.data_paths.empty()) {
           return Simple::kNo;
         }
-        v = BaseAt(*t.node);
+        v = BaseAt(*t.node());
         if (!v) return Simple::kUndefined;
         i = t.node_depth;
         break;
@@ -1066,12 +1066,12 @@ class Evaluator {
     }
     const plan::Term& base = t.items[0];
     if (base.op == TermOp::kData) {
-      if (t.node && state_.data_paths.empty()) {
-        const Value* b = BaseAt(*t.node);
+      if (t.node() && state_.data_paths.empty()) {
+        const Value* b = BaseAt(*t.node());
         if (t.leaves_tree) {
           return b ? Deref(*b, t.items, t.node_depth, f, k, /*json_keys=*/true) : true;
         }
-        return EvalDataRef(*t.node, b, t.items, t.node_depth, f, k);
+        return EvalDataRef(*t.node(), b, t.items, t.node_depth, f, k);
       }
       return EvalDataRef(root_, DataRoot(), t.items, 1, f, k);
     }
