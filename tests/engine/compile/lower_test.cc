@@ -53,8 +53,8 @@ TEST(LowerTest, ComparisonsAreInlineAndCallsPointAtTheirTarget) {
   const plan::Body& body = (*rule)->body;
   EXPECT_EQ(body.exprs[0].a.fast_op, plan::Term::FastOp::kEqual);
   EXPECT_EQ(body.exprs[1].a.op, plan::TermOp::kCall);
-  ASSERT_NE(body.exprs[1].a.function, nullptr);
-  EXPECT_EQ(body.exprs[1].a.function->name, "data.t.f");
+  ASSERT_NE(body.exprs[1].a.function(), nullptr);
+  EXPECT_EQ(body.exprs[1].a.function()->name, "data.t.f");
 }
 
 TEST(LowerTest, RefsIntoDataStartAtTheDeepestRuleNode) {
@@ -63,8 +63,8 @@ TEST(LowerTest, RefsIntoDataStartAtTheDeepestRuleNode) {
   ASSERT_TRUE(rule.ok()) << rule.status();
   const plan::Term& ref = (*rule)->value;
   ASSERT_EQ(ref.op, plan::TermOp::kRef);
-  ASSERT_NE(ref.node, nullptr);
-  EXPECT_EQ(ref.node->path, "data.t.q");
+  ASSERT_NE(ref.node(), nullptr);
+  EXPECT_EQ(ref.node()->path, "data.t.q");
   EXPECT_EQ(ref.node_depth, 3);  // data, t, q
 }
 
