@@ -13,6 +13,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "engine/builtins/builtin.h"
+#include "engine/compile/tight_vector.h"
 #include "engine/syntax/ast.h"
 #include "engine/value/value.h"
 
@@ -91,9 +92,10 @@ struct Location {
 };
 static_assert(sizeof(Location) == 4);
 
-// Fields are ordered to pack into 72 bytes on 64-bit targets (it was 96
-// with a location of two ints and separate node, function and builtin
-// pointers): a compiled policy set holds hundreds of thousands of terms.
+// Fields are ordered to pack into 64 bytes on 64-bit targets (it was 96
+// with a location of two ints, separate node, function and builtin
+// pointers and a std::vector of items): a compiled policy set holds
+// hundreds of thousands of terms.
 struct Term {
   TermOp op = TermOp::kConst;
   // kCall of a builtin the evaluator computes inline (no dispatch).
@@ -123,7 +125,7 @@ struct Term {
   int slot = -1;
   Location loc;
   Value value;
-  std::vector<Term> items;
+  TightVector<Term> items;
 
  private:
   const void* target_ = nullptr;
@@ -165,7 +167,7 @@ struct Term {
     target_ = target;
   }
 };
-static_assert(sizeof(Term) == 72, "plan::Term grew: a policy set holds ~300 per module");
+static_assert(sizeof(Term) == 64, "plan::Term grew: a policy set holds ~300 per module");
 
 struct TermParts {
   std::vector<std::pair<Term, Term>> pairs;

@@ -54,6 +54,7 @@
 #include "absl/functional/function_ref.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "absl/types/span.h"
 #include "engine/builtins/builtin.h"
 #include "engine/errors.h"
 #include "engine/eval/stack_limit.h"
@@ -524,8 +525,8 @@ class Evaluator {
     return true;
   }
 
-  bool UnifyPairs(const std::vector<plan::Term>& a,
-                  const std::vector<plan::Term>& b, size_t i, Frame& f, Cont k) {
+  bool UnifyPairs(absl::Span<const plan::Term> a,
+                  absl::Span<const plan::Term> b, size_t i, Frame& f, Cont k) {
     if (i == a.size()) return k();
     return Unify(a[i], b[i], f, [&]() { return UnifyPairs(a, b, i + 1, f, k); });
   }
@@ -576,7 +577,7 @@ class Evaluator {
   }
 
   template <typename Values>
-  bool UnifyElements(const std::vector<plan::Term>& ps, const Values& vs,
+  bool UnifyElements(absl::Span<const plan::Term> ps, const Values& vs,
                      size_t i, Frame& f, Cont k) {
     if (i == ps.size()) return k();
     return UnifyValue(ps[i], vs[i], f,
@@ -683,7 +684,7 @@ class Evaluator {
   }
 
   template <typename Out>
-  bool EvalList(const std::vector<plan::Term>& items, size_t i, Out& out,
+  bool EvalList(absl::Span<const plan::Term> items, size_t i, Out& out,
                 Frame& f, Cont k) {
     if (i == items.size()) return k();
     return EvalTerm(items[i], f, [&](const Value& v) {
@@ -1083,7 +1084,7 @@ class Evaluator {
 
   // `json_keys`: `v` is a base document, whose object keys are strings: a
   // number key finds the entry named by its text (data[2] is data["2"]).
-  bool Deref(const Value& v, const std::vector<plan::Term>& items, size_t i,
+  bool Deref(const Value& v, absl::Span<const plan::Term> items, size_t i,
              Frame& f, ValueCont k, bool json_keys = false) {
     if (i == items.size()) return k(v);
     const plan::Term& key = items[i];
@@ -1119,7 +1120,7 @@ class Evaluator {
   }
 
   bool DerefKey(const Value& v, const Value& key,
-                const std::vector<plan::Term>& items, size_t i, Frame& f,
+                absl::Span<const plan::Term> items, size_t i, Frame& f,
                 ValueCont k, bool json_keys) {
     switch (v.kind()) {
       case Kind::kObject: {
@@ -1143,7 +1144,7 @@ class Evaluator {
   }
 
   bool EvalDataRef(const plan::Node& node, const Value* base,
-                   const std::vector<plan::Term>& items, size_t i, Frame& f,
+                   absl::Span<const plan::Term> items, size_t i, Frame& f,
                    ValueCont k) {
     bool overridden = !state_.data_paths.empty() && Overridden(node);
     if (overridden || !node.has_rules_below) {
