@@ -122,28 +122,38 @@ void Server::BlockSignals() {
   signal(SIGPIPE, SIG_IGN);
 }
 
+void Server::Log(absl::string_view message) {
+  // One write per line: reloads log from the watcher's thread while the
+  // main thread logs, and lines written piecemeal would interleave.
+  std::string line = absl::StrCat("policyd: ", message, "\n");
+  std::lock_guard<std::mutex> lock(log_mu_);
+  log_.write(line.data(), static_cast<std::streamsize>(line.size()));
+  log_.flush();
+}
+
 void Server::LogReload(const bundles::ReloadEvent& event) {
   if (event.swapped) {
-    log_ << "policyd: bundles activated (generation "
-         << event.current->generation() << ", "
-         << absl::FormatDuration(event.took) << "):";
+    std::string line = absl::StrCat(
+        "bundles activated (generation ", event.current->generation(), ", ",
+        absl::FormatDuration(event.took), "):");
     for (const auto& bundle : event.current->bundles()) {
-      log_ << " " << bundle->name << "@"
-           << (bundle->manifest.revision.empty() ? "-"
-                                                 : bundle->manifest.revision);
+      absl::StrAppend(&line, " ", bundle->name, "@",
+                      bundle->manifest.revision.empty()
+                          ? "-"
+                          : bundle->manifest.revision);
     }
-    log_ << std::endl;
+    Log(line);
     if (auto policies = admission::AdmissionPolicies(*event.current)) {
-      log_ << "policyd: admission: " << policies->template_count()
-           << " templates, " << policies->constraint_count() << " constraints"
-           << std::endl;
+      Log(absl::StrCat("admission: ", policies->template_count(),
+                       " templates, ", policies->constraint_count(),
+                       " constraints"));
       for (const std::string& w : policies->warnings()) {
-        log_ << "policyd: admission: warning: " << w << std::endl;
+        Log(absl::StrCat("admission: warning: ", w));
       }
     }
   } else if (!event.result.ok()) {
-    log_ << "policyd: reload failed, the previous bundles keep serving: "
-         << event.result.message() << std::endl;
+    Log(absl::StrCat("reload failed, the previous bundles keep serving: ",
+                     event.result.message()));
   }
 }
 
@@ -192,9 +202,8 @@ absl::Status Server::Start() {
     LogReload(event);
   });
   if (!store_->Reload().ok()) {
-    log_ << "policyd: serving without policy until the bundles load "
-            "(health is NOT_SERVING)"
-         << std::endl;
+    Log("serving without policy until the bundles load (health is "
+        "NOT_SERVING)");
   }
   POLICYD_ASSIGN_OR_RETURN(
       management_, Management::Start(config_.management, store_.get(),
@@ -273,10 +282,9 @@ absl::Status Server::Start() {
     const ListenAddress& a = config_.grpc_addr[i];
     if (a.is_unix) {
       ::chmod(a.path.c_str(), config_.unix_socket_mode);
-      log_ << "policyd: gRPC listening on " << a.ToString() << std::endl;
+      Log(absl::StrCat("gRPC listening on ", a.ToString()));
     } else {
-      log_ << "policyd: gRPC listening on " << a.host << ":" << grpc_ports_[i]
-           << std::endl;
+      Log(absl::StrCat("gRPC listening on ", a.host, ":", grpc_ports_[i]));
     }
   }
 
@@ -313,10 +321,9 @@ absl::Status Server::Start() {
     }
     http_ports_.push_back((*server)->port());
     if (a.is_unix) {
-      log_ << "policyd: HTTP listening on " << a.ToString() << std::endl;
+      Log(absl::StrCat("HTTP listening on ", a.ToString()));
     } else {
-      log_ << "policyd: HTTP listening on " << a.host << ":"
-           << (*server)->port() << std::endl;
+      Log(absl::StrCat("HTTP listening on ", a.host, ":", (*server)->port()));
     }
     http_servers_.push_back(*std::move(server));
   }
@@ -330,7 +337,7 @@ int Server::WaitForSignals() {
     int signal = 0;
     if (sigwait(&signals, &signal) != 0) continue;
     if (signal != SIGHUP) return signal;
-    log_ << "policyd: SIGHUP, reloading bundles" << std::endl;
+    Log("SIGHUP, reloading bundles");
     if (store_ != nullptr) store_->Reload().IgnoreError();  // in the status
   }
 }
@@ -338,8 +345,7 @@ int Server::WaitForSignals() {
 void Server::Shutdown(absl::Duration grace) {
   if (!started_ || stopped_) return;
   stopped_ = true;
-  log_ << "policyd: shutting down (grace " << absl::FormatDuration(grace)
-       << ")" << std::endl;
+  Log(absl::StrCat("shutting down (grace ", absl::FormatDuration(grace), ")"));
   const absl::Time deadline = absl::Now() + grace;
   // Reloads stop first: their listeners reach the parts torn down below.
   watcher_.reset();
@@ -385,7 +391,7 @@ void Server::Shutdown(absl::Duration grace) {
   pool_.reset();
   management_.reset();  // after the last decision: flushes the uploads
   decision_log_.reset();  // flushes
-  log_ << "policyd: stopped" << std::endl;
+  Log("stopped");
 }
 
 }  // namespace policyd

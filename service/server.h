@@ -17,10 +17,12 @@
 
 #include <atomic>
 #include <memory>
+#include <mutex>
 #include <ostream>
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "bundles/store.h"
 #include "bundles/watcher.h"
@@ -88,10 +90,13 @@ class Server {
   int decisions_running() const { return pool_ ? pool_->running() : 0; }
 
  private:
+  // Writes "policyd: MESSAGE" as one line.
+  void Log(absl::string_view message);
   void LogReload(const bundles::ReloadEvent& event);
 
   const ServeConfig config_;
   std::ostream& log_;
+  std::mutex log_mu_;
   bool started_ = false;
   bool stopped_ = false;
   // Set when the grace period ends: evaluations still running stop.

@@ -3,6 +3,7 @@
 #include <iostream>
 #include <utility>
 
+#include "absl/strings/str_cat.h"
 #include "service/management/decision_log_uploader.h"
 
 namespace policyd {
@@ -89,7 +90,8 @@ absl::Duration StatusReporter::Report() {
   if (payload == last_sent_ && now - last_time_ < period_) {
     return period_ - (now - last_time_);
   }
-  if (console_) std::cerr << "policyd: status " << payload << std::endl;
+  // One write, so that the line does not interleave with the server's.
+  if (console_) std::cerr << absl::StrCat("policyd: status ", payload, "\n") << std::flush;
   if (client_ != nullptr) {
     HttpClientRequest request;
     request.method = "POST";

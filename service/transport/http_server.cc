@@ -25,7 +25,6 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/strand.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -105,16 +104,9 @@ int StatusForReadError(const ErrorCode& ec) {
   return 400;
 }
 
-// Every connection, and the acceptor, on a strand of one io_context that
-// all I/O threads run: a thread busy with an evaluation run inline (see
-// HttpServerOptions::dispatch) holds up no other connection's reading,
-// queueing or refusing, nor the accepting of new ones. The concrete
-// executor type rather than Asio's type-erased one, which cost about 1 k
-// instructions per request.
-using Executor = asio::strand<asio::io_context::executor_type>;
-using TcpAcceptor = tcp::acceptor::rebind_executor<Executor>::other;
-using LocalAcceptor = local::acceptor::rebind_executor<Executor>::other;
-using Timer = asio::steady_timer::rebind_executor<Executor>::other;
+// Streams bound to their io_context's own executor type rather than Asio's
+// type-erased one, which cost about 1 k instructions per request.
+using Executor = asio::io_context::executor_type;
 template <typename Protocol>
 using PlainStream = beast::basic_stream<Protocol, Executor>;
 template <typename Protocol>
@@ -160,9 +152,12 @@ class HttpServer::Impl {
   Impl(HttpHandler handler, HttpServerOptions options)
       : handler_(std::move(handler)),
         options_(std::move(options)),
-        io_(std::max(1, options_.threads)),
-        accept_strand_(asio::make_strand(io_)),
-        accept_retry_(accept_strand_) {}
+        accept_context_(1),
+        accept_retry_(accept_context_) {
+    for (int i = 0; i < std::max(1, options_.threads); ++i) {
+      io_threads_.push_back(std::make_unique<IoThread>());
+    }
+  }
 
   absl::Status Listen(const ListenAddress& address);
   void Run();
@@ -180,15 +175,19 @@ class HttpServer::Impl {
   bool Admit();
   void Register(Connection* c);
   void Forget(Connection* c);
-  // Handler calls in flight (a session waits for one).
-  void CallStarted();
-  void CallEnded();
+  // Handler calls in flight (a session waits for one), by the I/O thread
+  // whose connection made them.
+  void CallStarted(int io_thread);
+  void CallEnded(int io_thread);
 
  private:
-  template <typename Protocol, typename Acceptor>
-  void Accept(Acceptor* acceptor);
+  template <typename Protocol>
+  void Accept(typename Protocol::acceptor* acceptor);
+  // The I/O thread for a new connection: the next in turn that runs no
+  // handler call (an evaluation may run inline on it), else the next.
+  int PickIoThread();
   template <typename Stream, typename Socket>
-  void StartSession(Socket socket, bool reject);
+  void StartSession(Socket socket, int io_thread, bool reject);
   void CloseOneIdle();
 
   const HttpHandler handler_;
@@ -204,14 +203,23 @@ class HttpServer::Impl {
   int calls_ = 0;                       // guarded by mu_
   bool stopped_ = false;                // guarded by mu_
 
-  // Destroyed before the table above: sessions still queued in the
-  // io_context forget themselves when they go.
-  asio::io_context io_;
-  Executor accept_strand_;  // the acceptors' and their retry timer's
-  std::optional<TcpAcceptor> tcp_acceptor_;
-  std::optional<LocalAcceptor> unix_acceptor_;
-  Timer accept_retry_;
-  std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work_;
+  // One I/O context per thread, each connection on one of them, so that a
+  // connection's steps never wake or wait for another thread. Accepting has
+  // a thread of its own: an evaluation run inline on an I/O thread (see
+  // HttpServerOptions::dispatch) must not hold up new connections.
+  // Destroyed before the table above: sessions still queued in them forget
+  // themselves when they go.
+  struct IoThread {
+    asio::io_context context{1};
+    std::atomic<int> calls{0};  // handler calls of its connections
+  };
+  std::vector<std::unique_ptr<IoThread>> io_threads_;
+  asio::io_context accept_context_;
+  size_t next_io_thread_ = 0;  // used by the acceptor only
+  std::optional<tcp::acceptor> tcp_acceptor_;
+  std::optional<local::acceptor> unix_acceptor_;
+  asio::steady_timer accept_retry_;
+  std::vector<asio::executor_work_guard<Executor>> work_;
   std::vector<std::thread> threads_;
 };
 
@@ -224,8 +232,11 @@ template <typename Stream>
 class Session : public Connection,
                 public std::enable_shared_from_this<Session<Stream>> {
  public:
-  Session(HttpServer::Impl* server, Stream stream, bool reject)
-      : server_(server), stream_(std::move(stream)), reject_(reject) {
+  Session(HttpServer::Impl* server, Stream stream, int io_thread, bool reject)
+      : server_(server),
+        stream_(std::move(stream)),
+        io_thread_(io_thread),
+        reject_(reject) {
     server_->Register(this);
   }
   ~Session() override {
@@ -432,17 +443,19 @@ class Session : public Connection,
 
   void Dispatch() {
     answering.store(true);
-    server_->CallStarted();
+    server_->CallStarted(io_thread_);
     auto task = [self = this->shared_from_this()]() mutable {
       HttpResponse response = self->server_->handler()(self->request_);
       HttpServer::Impl* server = self->server_;
       Session* session = self.get();
+      // `session` may be gone once its answer is handed over.
+      const int io_thread = session->io_thread_;
       // Runs at once when the handler ran on the connection's own thread.
       asio::dispatch(session->stream_.get_executor(),
                  [self = std::move(self), response = std::move(response)]() mutable {
                    self->Send(std::move(response), self->keep_alive_);
                  });
-      server->CallEnded();
+      server->CallEnded(io_thread);
     };
     const auto& dispatch = server_->options().dispatch;
     if (!dispatch) {
@@ -450,7 +463,7 @@ class Session : public Connection,
       return;
     }
     if (!dispatch(request_, std::move(task))) {
-      server_->CallEnded();
+      server_->CallEnded(io_thread_);
       Send(ErrorResponse(429, "too_many_requests",
                          "too many decisions in flight; retry later"),
            keep_alive_);
@@ -530,6 +543,7 @@ class Session : public Connection,
 
   HttpServer::Impl* const server_;
   Stream stream_;
+  const int io_thread_;  // in server_'s
   const bool reject_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
@@ -594,7 +608,7 @@ absl::Status HttpServer::Impl::Listen(const ListenAddress& address) {
       }
       ::unlink(address.path.c_str());
     }
-    unix_acceptor_.emplace(accept_strand_);
+    unix_acceptor_.emplace(accept_context_);
     unix_acceptor_->open(local(), ec);
     if (!ec) unix_acceptor_->bind(local::endpoint(address.path), ec);
     if (ec) {
@@ -605,7 +619,7 @@ absl::Status HttpServer::Impl::Listen(const ListenAddress& address) {
     ::chmod(address.path.c_str(), options_.unix_socket_mode);
     unix_acceptor_->listen(asio::socket_base::max_listen_connections, ec);
   } else {
-    tcp::resolver resolver(io_);
+    tcp::resolver resolver(accept_context_);
     auto endpoints = resolver.resolve(
         address.host, std::to_string(address.port),
         tcp::resolver::passive | tcp::resolver::numeric_service, ec);
@@ -616,7 +630,7 @@ absl::Status HttpServer::Impl::Listen(const ListenAddress& address) {
     absl::Status last = absl::UnavailableError(
         absl::StrCat("bind ", address.ToString(), ": no address"));
     for (const auto& entry : endpoints) {
-      TcpAcceptor acceptor(accept_strand_);
+      tcp::acceptor acceptor(accept_context_);
       acceptor.open(entry.endpoint().protocol(), ec);
       if (ec) continue;
       acceptor.set_option(asio::socket_base::reuse_address(true), ec);
@@ -638,21 +652,36 @@ absl::Status HttpServer::Impl::Listen(const ListenAddress& address) {
 }
 
 void HttpServer::Impl::Run() {
-  work_.emplace(io_.get_executor());
-  asio::post(accept_strand_, [this] {
+  work_.emplace_back(accept_context_.get_executor());
+  for (auto& t : io_threads_) work_.emplace_back(t->context.get_executor());
+  asio::post(accept_context_, [this] {
     if (tcp_acceptor_.has_value()) Accept<tcp>(&*tcp_acceptor_);
     if (unix_acceptor_.has_value()) Accept<local>(&*unix_acceptor_);
   });
-  for (int i = 0; i < std::max(1, options_.threads); ++i) {
-    threads_.emplace_back([this] { io_.run(); });
+  threads_.emplace_back([this] { accept_context_.run(); });
+  for (auto& t : io_threads_) {
+    threads_.emplace_back([context = &t->context] { context->run(); });
   }
 }
 
-template <typename Protocol, typename Acceptor>
-void HttpServer::Impl::Accept(Acceptor* acceptor) {
+int HttpServer::Impl::PickIoThread() {
+  size_t n = io_threads_.size();
+  size_t first = next_io_thread_++ % n;
+  for (size_t i = 0; i < n; ++i) {
+    size_t candidate = (first + i) % n;
+    if (io_threads_[candidate]->calls.load(std::memory_order_relaxed) == 0) {
+      return static_cast<int>(candidate);
+    }
+  }
+  return static_cast<int>(first);
+}
+
+template <typename Protocol>
+void HttpServer::Impl::Accept(typename Protocol::acceptor* acceptor) {
+  int io_thread = PickIoThread();
   acceptor->async_accept(
-      asio::make_strand(io_),
-      [this, acceptor](
+      io_threads_[io_thread]->context.get_executor(),
+      [this, acceptor, io_thread](
           ErrorCode ec,
           typename Protocol::socket::template rebind_executor<Executor>::other socket) {
         if (stopping()) return;
@@ -676,15 +705,15 @@ void HttpServer::Impl::Accept(Acceptor* acceptor) {
           ErrorCode ignored;
           socket.set_option(tcp::no_delay(true), ignored);
           if (tls_.has_value()) {
-            StartSession<TlsStream<tcp>>(std::move(socket), !admitted);
+            StartSession<TlsStream<tcp>>(std::move(socket), io_thread, !admitted);
           } else {
-            StartSession<PlainStream<tcp>>(std::move(socket), !admitted);
+            StartSession<PlainStream<tcp>>(std::move(socket), io_thread, !admitted);
           }
         } else {
           if (tls_.has_value()) {
-            StartSession<TlsStream<local>>(std::move(socket), !admitted);
+            StartSession<TlsStream<local>>(std::move(socket), io_thread, !admitted);
           } else {
-            StartSession<PlainStream<local>>(std::move(socket), !admitted);
+            StartSession<PlainStream<local>>(std::move(socket), io_thread, !admitted);
           }
         }
         Accept<Protocol>(acceptor);
@@ -692,14 +721,15 @@ void HttpServer::Impl::Accept(Acceptor* acceptor) {
 }
 
 template <typename Stream, typename Socket>
-void HttpServer::Impl::StartSession(Socket socket, bool reject) {
+void HttpServer::Impl::StartSession(Socket socket, int io_thread, bool reject) {
   if constexpr (kIsTls<Stream>) {
     using Next = typename Stream::next_layer_type;
-    std::make_shared<Session<Stream>>(this, Stream(Next(std::move(socket)), *tls_),
-                                      reject)
+    std::make_shared<Session<Stream>>(
+        this, Stream(Next(std::move(socket)), *tls_), io_thread, reject)
         ->Run();
   } else {
-    std::make_shared<Session<Stream>>(this, Stream(std::move(socket)), reject)
+    std::make_shared<Session<Stream>>(this, Stream(std::move(socket)),
+                                      io_thread, reject)
         ->Run();
   }
 }
@@ -739,12 +769,14 @@ void HttpServer::Impl::Forget(Connection* c) {
   changed_.notify_all();
 }
 
-void HttpServer::Impl::CallStarted() {
+void HttpServer::Impl::CallStarted(int io_thread) {
+  io_threads_[io_thread]->calls.fetch_add(1, std::memory_order_relaxed);
   std::lock_guard<std::mutex> lock(mu_);
   ++calls_;
 }
 
-void HttpServer::Impl::CallEnded() {
+void HttpServer::Impl::CallEnded(int io_thread) {
+  io_threads_[io_thread]->calls.fetch_sub(1, std::memory_order_relaxed);
   std::lock_guard<std::mutex> lock(mu_);
   --calls_;
   changed_.notify_all();
@@ -758,7 +790,7 @@ void HttpServer::Impl::Stop(absl::Duration grace) {
   }
   stopping_.store(true);
   std::promise<void> closed;
-  asio::post(accept_strand_, [this, &closed] {
+  asio::post(accept_context_, [this, &closed] {
     ErrorCode ignored;
     if (tcp_acceptor_.has_value()) tcp_acceptor_->close(ignored);
     if (unix_acceptor_.has_value()) unix_acceptor_->close(ignored);
@@ -787,8 +819,9 @@ void HttpServer::Impl::Stop(absl::Duration grace) {
   changed_.wait_for(lock, ToChrono(kCloseWait),
                     [this] { return connections_.empty(); });
   lock.unlock();
-  work_.reset();
-  io_.stop();
+  work_.clear();
+  accept_context_.stop();
+  for (auto& t : io_threads_) t->context.stop();
   for (std::thread& t : threads_) t.join();
   threads_.clear();
 }

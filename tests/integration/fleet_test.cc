@@ -189,7 +189,7 @@ TEST_F(FleetTest, ActivatesThenCostsA304ThenPicksUpANewRevision) {
   Publish("authz", "r1");
   auto nginx = NginxProcess::Start(dir_, {www_});
   ASSERT_NE(nginx, nullptr) << Slurp(dir_ + "/error.log");
-  StartPolicyd(Config("http://127.0.0.1:" + std::to_string(nginx->port()), ""));
+  ASSERT_NO_FATAL_FAILURE(StartPolicyd(Config("http://127.0.0.1:" + std::to_string(nginx->port()), "")));
   ASSERT_TRUE(Eventually([&] { return Ready(); })) << server_->Stderr();
   EXPECT_EQ(Revision(), "r1");
 
@@ -212,7 +212,7 @@ TEST_F(FleetTest, CorruptOrBadlySignedDownloadKeepsTheServingRevision) {
   std::string signing =
       "    signing:\n      keyid: global\nkeys:\n  global:\n    algorithm: HS256\n"
       "    key: " + std::string(kSecret) + "\n";
-  StartPolicyd(Config("http://127.0.0.1:" + std::to_string(nginx->port()), signing));
+  ASSERT_NO_FATAL_FAILURE(StartPolicyd(Config("http://127.0.0.1:" + std::to_string(nginx->port()), signing)));
   ASSERT_TRUE(Eventually([&] { return Ready(); })) << server_->Stderr();
   EXPECT_EQ(Revision(), "r1");
 
@@ -245,14 +245,14 @@ TEST_F(FleetTest, ServerDownAtStartServesThePersistedBundle) {
   {
     auto nginx = NginxProcess::Start(dir_, {www_});
     ASSERT_NE(nginx, nullptr);
-    StartPolicyd(Config("http://127.0.0.1:" + std::to_string(nginx->port()), ""));
+    ASSERT_NO_FATAL_FAILURE(StartPolicyd(Config("http://127.0.0.1:" + std::to_string(nginx->port()), "")));
     ASSERT_TRUE(Eventually([&] { return Ready(); })) << server_->Stderr();
     server_->Signal(SIGTERM);
     EXPECT_EQ(server_->Wait(), 0);
   }
   EXPECT_TRUE(fs::exists(dir_ + "/persist/bundles/authz/bundle.tar.gz"));
   // nginx is gone; the configured URL refuses connections.
-  StartPolicyd(dir_ + "/config.yaml");
+  ASSERT_NO_FATAL_FAILURE(StartPolicyd(dir_ + "/config.yaml"));
   ASSERT_TRUE(Eventually([&] { return Ready(); })) << server_->Stderr();
   EXPECT_EQ(Revision(), "r1");
   EXPECT_TRUE(Eventually([&] {
@@ -262,7 +262,7 @@ TEST_F(FleetTest, ServerDownAtStartServesThePersistedBundle) {
 
 TEST_F(FleetTest, NotReadyUntilTheRemoteBundleActivates) {
   int port = FreePort();  // nothing listens yet
-  StartPolicyd(Config("http://127.0.0.1:" + std::to_string(port), ""));
+  ASSERT_NO_FATAL_FAILURE(StartPolicyd(Config("http://127.0.0.1:" + std::to_string(port), "")));
   std::this_thread::sleep_for(std::chrono::seconds(1));
   EXPECT_EQ(Http(server_->http_port, "GET", "/health?bundles").status, 503);
   Publish("authz", "r1");
@@ -294,7 +294,7 @@ TEST_F(FleetTest, BearerTokenAndClientTlsReachTheServer) {
       "      bearer:\n        token_path: " + dir_ + "/token\n"
       "      client_tls:\n        cert: " + dir_ + "/client.pem\n"
       "        private_key: " + dir_ + "/client.key\n";
-  StartPolicyd(Config(url, "", credentials));
+  ASSERT_NO_FATAL_FAILURE(StartPolicyd(Config(url, "", credentials)));
   EXPECT_TRUE(Eventually([&] { return Ready(); })) << server_->Stderr();
   EXPECT_EQ(Revision(), "r1");
   server_.reset();
@@ -302,7 +302,7 @@ TEST_F(FleetTest, BearerTokenAndClientTlsReachTheServer) {
   // A wrong token gets 401: nothing activates.
   WriteFile(dir_ + "/token", "wrong\n");
   fs::remove_all(dir_ + "/persist");
-  StartPolicyd(Config(url, "", credentials));
+  ASSERT_NO_FATAL_FAILURE(StartPolicyd(Config(url, "", credentials)));
   EXPECT_TRUE(Eventually([&] {
     return Metric(R"(policyd_bundle_downloads_total{bundle="authz",outcome="failed"})") >= 1;
   }));
@@ -331,7 +331,7 @@ class DecisionLogTest : public FleetTest {
                   "bundles:\n  authz:\n    service: hub\n    resource: bundles/authz.tar.gz\n"
                   "decision_logs:\n  service: logs\n  reporting:\n" + reporting +
                   "status:\n  service: logs\n");
-    StartPolicyd(path);
+    ASSERT_NO_FATAL_FAILURE(StartPolicyd(path));
     ASSERT_TRUE(Eventually([&] { return Ready(); })) << server_->Stderr();
   }
 
@@ -356,7 +356,7 @@ class DecisionLogTest : public FleetTest {
 };
 
 TEST_F(DecisionLogTest, EveryDecisionArrivesOnceMaskedEvenWhenTheCollectorIsDown) {
-  StartAll("    min_delay_seconds: 1\n    max_delay_seconds: 1\n");
+  ASSERT_NO_FATAL_FAILURE(StartAll("    min_delay_seconds: 1\n    max_delay_seconds: 1\n"));
   Decide(0, 9000);
   // Stopped with no upload in flight: one killed between storing a batch and
   // answering would be retried, and arrive twice (OPA's protocol is at least
@@ -396,8 +396,8 @@ TEST_F(DecisionLogTest, EveryDecisionArrivesOnceMaskedEvenWhenTheCollectorIsDown
 }
 
 TEST_F(DecisionLogTest, AFullBufferDropsTheOldestAndCountsThem) {
-  StartAll("    min_delay_seconds: 1\n    max_delay_seconds: 1\n"
-           "    buffer_size_limit_bytes: 20000\n");
+  ASSERT_NO_FATAL_FAILURE(StartAll("    min_delay_seconds: 1\n    max_delay_seconds: 1\n"
+           "    buffer_size_limit_bytes: 20000\n"));
   collector_->Stop();
   Decide(0, 500);  // some 150 KB of events into a 20 KB buffer
   const std::string dropped_series =
