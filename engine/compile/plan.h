@@ -259,7 +259,6 @@ struct RuleIndex {
 
 struct RuleSet {
   enum Kind { kComplete, kPartialSet, kObject } kind = kComplete;
-  std::string path;  // "data.a.b", for messages
   std::vector<std::unique_ptr<Rule>> rules;
   std::unique_ptr<Rule> default_rule;
   std::unique_ptr<RuleIndex> index;  // null when not worth it

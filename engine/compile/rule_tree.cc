@@ -72,7 +72,6 @@ absl::StatusOr<std::vector<PlacedRule>> BuildRuleTree(
         if (!node->rules) {
           node->rules = std::make_unique<plan::RuleSet>();
           node->rules->kind = kind;
-          node->rules->path = node->path;
         } else if (node->rules->kind != kind) {
           return MakeError(kRegoTypeError, envs[m].file, r.loc.line, r.loc.col,
                            absl::StrCat("conflicting rules ", node->path, " found"));
