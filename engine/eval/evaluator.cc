@@ -75,6 +75,10 @@ using Cont = absl::FunctionRef<bool()>;
 // Call arguments: most calls take few, so they stay off the heap.
 using Args = absl::InlinedVector<Value, 4>;
 using ValueCont = absl::FunctionRef<bool(const Value&)>;
+// Members of a collection being built: few, so they stay off the heap until
+// the collection is made.
+using Values = absl::InlinedVector<Value, 8>;
+using Entries = absl::InlinedVector<ObjectEntry, 8>;
 
 // Returns a copy of `root` with the value at `path` replaced by `v`,
 // creating objects on the way.
@@ -596,6 +600,9 @@ class Evaluator {
 
   // ---- terms ----
 
+  // The commonest terms are handled here; the others, which need buffers
+  // or nest continuations, are out of line so that this frame stays small
+  // (its set-up and tear-down are paid by every term).
   bool EvalTerm(const plan::Term& t, Frame& f, ValueCont k) {
     switch (t.op) {
       case TermOp::kConst:
@@ -607,29 +614,41 @@ class Evaluator {
         return k(f.values[t.slot]);
       case TermOp::kInput:
         return state_.input ? k(*state_.input) : true;
+      case TermOp::kRef:
+        return EvalRef(t, f, k);
+      case TermOp::kCall:
+        return EvalCall(t, f, k);
+      default:
+        return EvalComposite(t, f, k);
+    }
+  }
+
+  ABSL_ATTRIBUTE_NOINLINE bool EvalComposite(const plan::Term& t, Frame& f,
+                                             ValueCont k) {
+    switch (t.op) {
       case TermOp::kData: {
         std::optional<Value> v = EvalNode(root_);
         if (!error_.ok()) return false;
         return v ? k(*v) : true;
       }
-      case TermOp::kRef:
-        return EvalRef(t, f, k);
       case TermOp::kArray:
       case TermOp::kSet: {
-        std::vector<Value> vals;
-        vals.reserve(t.items.size());
+        Values vals;
         return EvalList(t.items, 0, vals, f, [&]() {
-          return k(t.op == TermOp::kArray ? Value::Array(vals) : Value::Set(vals));
+          std::vector<Value> elems(vals.begin(), vals.end());
+          return k(t.op == TermOp::kArray ? Value::Array(std::move(elems))
+                                          : Value::Set(std::move(elems)));
         });
       }
       case TermOp::kObject: {
-        std::vector<ObjectEntry> entries;
-        entries.reserve(t.pairs().size());
-        return EvalPairs(t, 0, entries, f, [&]() { return k(Value::Object(entries)); });
+        Entries entries;
+        return EvalPairs(t, 0, entries, f, [&]() {
+          return k(Value::Object(std::vector<ObjectEntry>(entries.begin(), entries.end())));
+        });
       }
       case TermOp::kArrayCompr:
       case TermOp::kSetCompr: {
-        std::vector<Value> vals;
+        Values vals;
         EvalBody(*t.body(), 0, f, [&]() {
           return EvalTerm(*t.head(), f, [&](const Value& v) {
             vals.push_back(v);
@@ -637,8 +656,10 @@ class Evaluator {
           });
         });
         if (!error_.ok()) return false;
-        return k(t.op == TermOp::kArrayCompr ? Value::Array(std::move(vals))
-                                             : Value::Set(std::move(vals)));
+        std::vector<Value> elems(std::make_move_iterator(vals.begin()),
+                                 std::make_move_iterator(vals.end()));
+        return k(t.op == TermOp::kArrayCompr ? Value::Array(std::move(elems))
+                                             : Value::Set(std::move(elems)));
       }
       case TermOp::kObjectCompr: {
         std::map<Value, Value> entries;
@@ -657,29 +678,31 @@ class Evaluator {
         std::vector<ObjectEntry> sorted(entries.begin(), entries.end());
         return k(Value::ObjectFromSorted(std::move(sorted)));
       }
-      case TermOp::kCall: {
-        Args args;
-        for (const plan::Term& item : t.items) {
-          const Value* v;
-          Simple simple = EvalSimple(item, f, &v);
-          if (simple == Simple::kUndefined) return true;
-          if (simple == Simple::kNo) break;
-          args.push_back(*v);
-        }
-        if (args.size() == t.items.size()) return Call(t, args, k);
-        args.clear();
-        if (t.eval_order().empty()) {
-          return EvalList(t.items, 0, args, f, [&]() { return Call(t, args, k); });
-        }
-        args.resize(t.items.size());
-        return EvalInOrder(t, 0, args, f, [&]() { return Call(t, args, k); });
-      }
       case TermOp::kTemplate:
         return EvalTemplate(t, f, k);
       case TermOp::kPrint:
         return EvalPrint(t, f, k);
+      default:
+        return true;
     }
-    return true;
+  }
+
+  ABSL_ATTRIBUTE_NOINLINE bool EvalCall(const plan::Term& t, Frame& f, ValueCont k) {
+    Args args;
+    for (const plan::Term& item : t.items) {
+      const Value* v;
+      Simple simple = EvalSimple(item, f, &v);
+      if (simple == Simple::kUndefined) return true;
+      if (simple == Simple::kNo) break;
+      args.push_back(*v);
+    }
+    if (args.size() == t.items.size()) return Call(t, args, k);
+    args.clear();
+    if (t.eval_order().empty()) {
+      return EvalList(t.items, 0, args, f, [&]() { return Call(t, args, k); });
+    }
+    args.resize(t.items.size());
+    return EvalInOrder(t, 0, args, f, [&]() { return Call(t, args, k); });
   }
 
   template <typename Out>
@@ -704,7 +727,7 @@ class Evaluator {
     });
   }
 
-  bool EvalPairs(const plan::Term& t, size_t i, std::vector<ObjectEntry>& out,
+  bool EvalPairs(const plan::Term& t, size_t i, Entries& out,
                  Frame& f, Cont k) {
     if (i == t.pairs().size()) return k();
     return EvalTerm(t.pairs()[i].first, f, [&](const Value& key) {
