@@ -49,6 +49,7 @@
 
 #include "absl/base/attributes.h"
 #include "absl/base/optimization.h"
+#include "absl/container/fixed_array.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/inlined_vector.h"
 #include "absl/functional/function_ref.h"
@@ -64,11 +65,13 @@ namespace {
 using plan::ExprOp;
 using plan::TermOp;
 
-// The local variables of one rule, function or query evaluation.
+// The local variables of one rule, function or query evaluation. Fixed
+// arrays: slots are read on every variable access, and their data pointer
+// is fixed (an inlined vector asks on each access where its data is).
 struct Frame {
   explicit Frame(int n) : values(n), bound(n, false) {}
-  absl::InlinedVector<Value, 16> values;
-  absl::InlinedVector<bool, 16> bound;
+  absl::FixedArray<Value, 16> values;
+  absl::FixedArray<bool, 16> bound;
 };
 
 using Cont = absl::FunctionRef<bool()>;
@@ -239,8 +242,13 @@ class Evaluator {
     return false;
   }
 
-  bool Step() {
-    if (++steps_ & 1023) return true;
+  // Inlined at every expression and member: only each 1024th step checks.
+  ABSL_ATTRIBUTE_ALWAYS_INLINE bool Step() {
+    if (ABSL_PREDICT_TRUE(++steps_ & 1023)) return true;
+    return CheckLimits();
+  }
+
+  ABSL_ATTRIBUTE_NOINLINE bool CheckLimits() {
     if (options_.max_steps > 0 && steps_ > options_.max_steps) {
       return Fail(kEvalLimitError, {}, "evaluation step budget exceeded");
     }
@@ -995,8 +1003,10 @@ class Evaluator {
   // constants, bound vars, and refs over them, input or base data with
   // constant or bound keys. This is most terms of most policies, and it
   // skips the continuation machinery.
+  // Constants and vars, the commonest, are decided inline; refs out of line.
   enum class Simple { kNo, kUndefined, kValue };
-  Simple EvalSimple(const plan::Term& t, const Frame& f, const Value** out) {
+  ABSL_ATTRIBUTE_ALWAYS_INLINE Simple EvalSimple(const plan::Term& t, const Frame& f,
+                                                 const Value** out) {
     switch (t.op) {
       case TermOp::kConst:
         *out = &t.value;
@@ -1011,10 +1021,15 @@ class Evaluator {
         return Simple::kValue;
       case TermOp::kRef:
         if (!t.simple_shape) return Simple::kNo;
-        break;
+        return EvalSimpleRef(t, f, out);
       default:
         return Simple::kNo;
     }
+  }
+
+  // EvalSimple of a ref of simple shape.
+  ABSL_ATTRIBUTE_NOINLINE Simple EvalSimpleRef(const plan::Term& t, const Frame& f,
+                                               const Value** out) {
     const plan::Term& base = t.items[0];
     const Value* v = nullptr;
     size_t i = 1;
