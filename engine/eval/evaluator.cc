@@ -1360,48 +1360,50 @@ class Evaluator {
     if (ABSL_PREDICT_FALSE(tracer_ != nullptr)) tracer_->ExitRule(rule.file, rule.loc);
   }
 
-  // The rules of `rs` that can match, in source order: all of them, or
-  // those the rule index files under the tested value plus the
-  // unconditional ones.
-  absl::InlinedVector<const plan::Rule*, 8> Candidates(const plan::RuleSet& rs) {
-    absl::InlinedVector<const plan::Rule*, 8> out;
+  // Calls fn(rule) for the rules of `rs` that can match, in source order,
+  // until it returns false: all of them, or those the rule index files
+  // under the tested value plus the unconditional ones. The rules are not
+  // collected first: most rule sets have no index and are walked in place.
+  template <typename Fn>
+  void ForCandidates(const plan::RuleSet& rs, Fn fn) {
     const plan::RuleIndex* index = rs.index.get();
-    const Value* key = nullptr;
-    if (index && state_.data_paths.empty() && !state_.mocks) {
-      Frame none(0);
-      if (EvalSimple(index->key, none, &key) != Simple::kValue) key = nullptr;
-      const std::vector<int>* matching = nullptr;
-      if (key) {
-        auto it = index->by_value.find(*key);
-        if (it != index->by_value.end()) matching = &it->second;
+    if (!index || !state_.data_paths.empty() || state_.mocks) {
+      for (const auto& rule : rs.rules) {
+        if (!fn(rule.get())) return;
       }
-      // Merge the two sorted lists of rule positions.
-      size_t a = 0, b = 0;
-      const std::vector<int>& always = index->unconditional;
-      size_t na = matching ? matching->size() : 0;
-      while (a < na || b < always.size()) {
-        int next;
-        if (b == always.size() || (a < na && (*matching)[a] < always[b])) {
-          next = (*matching)[a++];
-        } else {
-          next = always[b++];
-        }
-        out.push_back(rs.rules[next].get());
-      }
-      return out;
+      return;
     }
-    for (const auto& rule : rs.rules) out.push_back(rule.get());
-    return out;
+    Frame none(0);
+    const Value* key = nullptr;
+    if (EvalSimple(index->key, none, &key) != Simple::kValue) key = nullptr;
+    const std::vector<int>* matching = nullptr;
+    if (key) {
+      auto it = index->by_value.find(*key);
+      if (it != index->by_value.end()) matching = &it->second;
+    }
+    // Merge the two sorted lists of rule positions.
+    size_t a = 0, b = 0;
+    const std::vector<int>& always = index->unconditional;
+    size_t na = matching ? matching->size() : 0;
+    while (a < na || b < always.size()) {
+      int next;
+      if (b == always.size() || (a < na && (*matching)[a] < always[b])) {
+        next = (*matching)[a++];
+      } else {
+        next = always[b++];
+      }
+      if (!fn(rs.rules[next].get())) return;
+    }
   }
 
   std::optional<Value> EvalRuleSet(const plan::RuleSet& rs) {
     switch (rs.kind) {
       case plan::RuleSet::kComplete: {
         std::optional<Value> result;
-        for (const plan::Rule* rule : Candidates(rs)) {
+        ForCandidates(rs, [&](const plan::Rule* rule) {
           if (result && rule->constant_value && !rule->else_rule &&
               rule->value.value == *result) {
-            continue;  // cannot change or conflict with the result
+            return true;  // cannot change or conflict with the result
           }
           EvalRule(*rule, [&](const plan::Rule& link, Frame& frame, bool& produced) {
             return EvalTerm(link.value, frame, [&](const Value& v) {
@@ -1414,8 +1416,9 @@ class Evaluator {
               return !link.constant_value;
             });
           });
-          if (!error_.ok()) return std::nullopt;
-        }
+          return error_.ok();
+        });
+        if (!error_.ok()) return std::nullopt;
         if (!result && rs.default_rule) {
           TraceExit(*rs.default_rule);
           Frame frame(rs.default_rule->num_slots);
@@ -1428,7 +1431,7 @@ class Evaluator {
       }
       case plan::RuleSet::kPartialSet: {
         std::vector<Value> members;
-        for (const plan::Rule* rule : Candidates(rs)) {
+        ForCandidates(rs, [&](const plan::Rule* rule) {
           EvalRule(*rule, [&](const plan::Rule& link, Frame& frame, bool& produced) {
             return EvalTerm(link.key, frame, [&](const Value& v) {
               produced = true;
@@ -1436,8 +1439,9 @@ class Evaluator {
               return true;
             });
           });
-          if (!error_.ok()) return std::nullopt;
-        }
+          return error_.ok();
+        });
+        if (!error_.ok()) return std::nullopt;
         return Value::Set(std::move(members));
       }
       case plan::RuleSet::kObject: {
@@ -1452,7 +1456,7 @@ class Evaluator {
 
   // Adds the entries of object-producing rules (`p[k].x := v`) to `builder`.
   void FillObject(const plan::RuleSet& rs, ObjectBuilder& builder) {
-    for (const plan::Rule* rule : Candidates(rs)) {
+    ForCandidates(rs, [&](const plan::Rule* rule) {
       EvalRule(*rule, [&](const plan::Rule& link, Frame& frame, bool& produced) {
         std::vector<Value> keys;
         return EvalList(link.key_path, 0, keys, frame, [&]() {
@@ -1466,8 +1470,8 @@ class Evaluator {
           });
         });
       });
-      if (!error_.ok()) return;
-    }
+      return error_.ok();
+    });
   }
 
   const plan::Node& root_;
