@@ -1228,8 +1228,8 @@ class Evaluator {
       const Value* b = BaseAt(node);
       return b ? std::optional<Value>(*b) : std::nullopt;
     }
-    CacheEntry& entry = CacheFor(node);
-    if (entry.computed) {
+    size_t slot = CacheSlot(node);
+    if (const CacheEntry& entry = cache_[slot].second; entry.computed) {
       return entry.defined ? std::optional<Value>(entry.value) : std::nullopt;
     }
     for (const plan::Node* n : in_progress_) {
@@ -1241,7 +1241,9 @@ class Evaluator {
     in_progress_.push_back(&node);
     std::optional<Value> v = ComputeNode(node);
     in_progress_.pop_back();
-    CacheEntry& after = CacheFor(node);
+    // Nested documents may have moved the list, but entries stay at their
+    // position: none is removed (a `with` scope gives the list back).
+    CacheEntry& after = cache_[slot].second;
     if (!error_.ok()) return std::nullopt;
     after.computed = true;
     after.defined = v.has_value();
@@ -1252,12 +1254,12 @@ class Evaluator {
   // A query touches few documents: a short list beats hashing. Always
   // inlined: GCC stopped inlining it once plan terms changed shape, which
   // cost 1 % of the instructions of a decision.
-  ABSL_ATTRIBUTE_ALWAYS_INLINE CacheEntry& CacheFor(const plan::Node& node) {
-    for (auto& [n, entry] : cache_) {
-      if (n == &node) return entry;
+  ABSL_ATTRIBUTE_ALWAYS_INLINE size_t CacheSlot(const plan::Node& node) {
+    for (size_t i = 0; i < cache_.size(); ++i) {
+      if (cache_[i].first == &node) return i;
     }
     cache_.emplace_back(&node, CacheEntry());
-    return cache_.back().second;
+    return cache_.size() - 1;
   }
 
   std::optional<Value> ComputeNode(const plan::Node& node) {
@@ -1481,8 +1483,8 @@ class Evaluator {
   EvalTracer* const tracer_ = options_.tracer;
   WithState state_;
   // Memo of documents computed in this query (and `with` scope). Entries
-  // are looked up again after nested documents are added (no references
-  // are kept across additions).
+  // are only appended, so they are held by position (no references are
+  // kept across additions, which may move them).
   absl::InlinedVector<std::pair<const plan::Node*, CacheEntry>, 8> cache_;
   // Documents being computed, innermost last (a short stack).
   absl::InlinedVector<const plan::Node*, 8> in_progress_;
