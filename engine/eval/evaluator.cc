@@ -49,6 +49,7 @@
 
 #include "absl/base/attributes.h"
 #include "absl/base/optimization.h"
+#include "absl/container/fixed_array.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/inlined_vector.h"
 #include "absl/functional/function_ref.h"
@@ -65,17 +66,23 @@ namespace {
 using plan::ExprOp;
 using plan::TermOp;
 
-// The local variables of one rule, function or query evaluation.
+// The local variables of one rule, function or query evaluation. Fixed
+// arrays: slots are read on every variable access, and their data pointer
+// is fixed (an inlined vector asks on each access where its data is).
 struct Frame {
   explicit Frame(int n) : values(n), bound(n, false) {}
-  absl::InlinedVector<Value, 16> values;
-  absl::InlinedVector<bool, 16> bound;
+  absl::FixedArray<Value, 16> values;
+  absl::FixedArray<bool, 16> bound;
 };
 
 using Cont = absl::FunctionRef<bool()>;
 // Call arguments: most calls take few, so they stay off the heap.
 using Args = absl::InlinedVector<Value, 4>;
 using ValueCont = absl::FunctionRef<bool(const Value&)>;
+// Members of a collection being built: few, so they stay off the heap until
+// the collection is made.
+using Values = absl::InlinedVector<Value, 8>;
+using Entries = absl::InlinedVector<ObjectEntry, 8>;
 
 // Returns a copy of `root` with the value at `path` replaced by `v`,
 // creating objects on the way.
@@ -236,8 +243,13 @@ class Evaluator {
     return false;
   }
 
-  bool Step() {
-    if (++steps_ & 1023) return true;
+  // Inlined at every expression and member: only each 1024th step checks.
+  ABSL_ATTRIBUTE_ALWAYS_INLINE bool Step() {
+    if (ABSL_PREDICT_TRUE(++steps_ & 1023)) return true;
+    return CheckLimits();
+  }
+
+  ABSL_ATTRIBUTE_NOINLINE bool CheckLimits() {
     if (options_.max_steps > 0 && steps_ > options_.max_steps) {
       return Fail(kEvalLimitError, {}, "evaluation step budget exceeded");
     }
@@ -597,6 +609,9 @@ class Evaluator {
 
   // ---- terms ----
 
+  // The commonest terms are handled here; the others, which need buffers
+  // or nest continuations, are out of line so that this frame stays small
+  // (its set-up and tear-down are paid by every term).
   bool EvalTerm(const plan::Term& t, Frame& f, ValueCont k) {
     switch (t.op) {
       case TermOp::kConst:
@@ -608,29 +623,41 @@ class Evaluator {
         return k(f.values[t.slot]);
       case TermOp::kInput:
         return state_.input ? k(*state_.input) : true;
+      case TermOp::kRef:
+        return EvalRef(t, f, k);
+      case TermOp::kCall:
+        return EvalCall(t, f, k);
+      default:
+        return EvalComposite(t, f, k);
+    }
+  }
+
+  ABSL_ATTRIBUTE_NOINLINE bool EvalComposite(const plan::Term& t, Frame& f,
+                                             ValueCont k) {
+    switch (t.op) {
       case TermOp::kData: {
         std::optional<Value> v = EvalNode(root_);
         if (!error_.ok()) return false;
         return v ? k(*v) : true;
       }
-      case TermOp::kRef:
-        return EvalRef(t, f, k);
       case TermOp::kArray:
       case TermOp::kSet: {
-        std::vector<Value> vals;
-        vals.reserve(t.items.size());
+        Values vals;
         return EvalList(t.items, 0, vals, f, [&]() {
-          return k(t.op == TermOp::kArray ? Value::Array(vals) : Value::Set(vals));
+          std::vector<Value> elems(vals.begin(), vals.end());
+          return k(t.op == TermOp::kArray ? Value::Array(std::move(elems))
+                                          : Value::Set(std::move(elems)));
         });
       }
       case TermOp::kObject: {
-        std::vector<ObjectEntry> entries;
-        entries.reserve(t.pairs().size());
-        return EvalPairs(t, 0, entries, f, [&]() { return k(Value::Object(entries)); });
+        Entries entries;
+        return EvalPairs(t, 0, entries, f, [&]() {
+          return k(Value::Object(std::vector<ObjectEntry>(entries.begin(), entries.end())));
+        });
       }
       case TermOp::kArrayCompr:
       case TermOp::kSetCompr: {
-        std::vector<Value> vals;
+        Values vals;
         EvalBody(*t.body(), 0, f, [&]() {
           return EvalTerm(*t.head(), f, [&](const Value& v) {
             vals.push_back(v);
@@ -638,8 +665,10 @@ class Evaluator {
           });
         });
         if (!error_.ok()) return false;
-        return k(t.op == TermOp::kArrayCompr ? Value::Array(std::move(vals))
-                                             : Value::Set(std::move(vals)));
+        std::vector<Value> elems(std::make_move_iterator(vals.begin()),
+                                 std::make_move_iterator(vals.end()));
+        return k(t.op == TermOp::kArrayCompr ? Value::Array(std::move(elems))
+                                             : Value::Set(std::move(elems)));
       }
       case TermOp::kObjectCompr: {
         std::map<Value, Value> entries;
@@ -658,29 +687,31 @@ class Evaluator {
         std::vector<ObjectEntry> sorted(entries.begin(), entries.end());
         return k(Value::ObjectFromSorted(std::move(sorted)));
       }
-      case TermOp::kCall: {
-        Args args;
-        for (const plan::Term& item : t.items) {
-          const Value* v;
-          Simple simple = EvalSimple(item, f, &v);
-          if (simple == Simple::kUndefined) return true;
-          if (simple == Simple::kNo) break;
-          args.push_back(*v);
-        }
-        if (args.size() == t.items.size()) return Call(t, args, k);
-        args.clear();
-        if (t.eval_order().empty()) {
-          return EvalList(t.items, 0, args, f, [&]() { return Call(t, args, k); });
-        }
-        args.resize(t.items.size());
-        return EvalInOrder(t, 0, args, f, [&]() { return Call(t, args, k); });
-      }
       case TermOp::kTemplate:
         return EvalTemplate(t, f, k);
       case TermOp::kPrint:
         return EvalPrint(t, f, k);
+      default:
+        return true;
     }
-    return true;
+  }
+
+  ABSL_ATTRIBUTE_NOINLINE bool EvalCall(const plan::Term& t, Frame& f, ValueCont k) {
+    Args args;
+    for (const plan::Term& item : t.items) {
+      const Value* v;
+      Simple simple = EvalSimple(item, f, &v);
+      if (simple == Simple::kUndefined) return true;
+      if (simple == Simple::kNo) break;
+      args.push_back(*v);
+    }
+    if (args.size() == t.items.size()) return Call(t, args, k);
+    args.clear();
+    if (t.eval_order().empty()) {
+      return EvalList(t.items, 0, args, f, [&]() { return Call(t, args, k); });
+    }
+    args.resize(t.items.size());
+    return EvalInOrder(t, 0, args, f, [&]() { return Call(t, args, k); });
   }
 
   template <typename Out>
@@ -705,7 +736,7 @@ class Evaluator {
     });
   }
 
-  bool EvalPairs(const plan::Term& t, size_t i, std::vector<ObjectEntry>& out,
+  bool EvalPairs(const plan::Term& t, size_t i, Entries& out,
                  Frame& f, Cont k) {
     if (i == t.pairs().size()) return k();
     return EvalTerm(t.pairs()[i].first, f, [&](const Value& key) {
@@ -973,8 +1004,10 @@ class Evaluator {
   // constants, bound vars, and refs over them, input or base data with
   // constant or bound keys. This is most terms of most policies, and it
   // skips the continuation machinery.
+  // Constants and vars, the commonest, are decided inline; refs out of line.
   enum class Simple { kNo, kUndefined, kValue };
-  Simple EvalSimple(const plan::Term& t, const Frame& f, const Value** out) {
+  ABSL_ATTRIBUTE_ALWAYS_INLINE Simple EvalSimple(const plan::Term& t, const Frame& f,
+                                                 const Value** out) {
     switch (t.op) {
       case TermOp::kConst:
         *out = &t.value;
@@ -989,10 +1022,15 @@ class Evaluator {
         return Simple::kValue;
       case TermOp::kRef:
         if (!t.simple_shape) return Simple::kNo;
-        break;
+        return EvalSimpleRef(t, f, out);
       default:
         return Simple::kNo;
     }
+  }
+
+  // EvalSimple of a ref of simple shape.
+  ABSL_ATTRIBUTE_NOINLINE Simple EvalSimpleRef(const plan::Term& t, const Frame& f,
+                                               const Value** out) {
     const plan::Term& base = t.items[0];
     const Value* v = nullptr;
     size_t i = 1;
@@ -1191,8 +1229,8 @@ class Evaluator {
       const Value* b = BaseAt(node);
       return b ? std::optional<Value>(*b) : std::nullopt;
     }
-    CacheEntry& entry = CacheFor(node);
-    if (entry.computed) {
+    size_t slot = CacheSlot(node);
+    if (const CacheEntry& entry = cache_[slot].second; entry.computed) {
       return entry.defined ? std::optional<Value>(entry.value) : std::nullopt;
     }
     for (const plan::Node* n : in_progress_) {
@@ -1204,7 +1242,9 @@ class Evaluator {
     in_progress_.push_back(&node);
     std::optional<Value> v = ComputeNode(node);
     in_progress_.pop_back();
-    CacheEntry& after = CacheFor(node);
+    // Nested documents may have moved the list, but entries stay at their
+    // position: none is removed (a `with` scope gives the list back).
+    CacheEntry& after = cache_[slot].second;
     if (!error_.ok()) return std::nullopt;
     after.computed = true;
     after.defined = v.has_value();
@@ -1215,12 +1255,12 @@ class Evaluator {
   // A query touches few documents: a short list beats hashing. Always
   // inlined: GCC stopped inlining it once plan terms changed shape, which
   // cost 1 % of the instructions of a decision.
-  ABSL_ATTRIBUTE_ALWAYS_INLINE CacheEntry& CacheFor(const plan::Node& node) {
-    for (auto& [n, entry] : cache_) {
-      if (n == &node) return entry;
+  ABSL_ATTRIBUTE_ALWAYS_INLINE size_t CacheSlot(const plan::Node& node) {
+    for (size_t i = 0; i < cache_.size(); ++i) {
+      if (cache_[i].first == &node) return i;
     }
     cache_.emplace_back(&node, CacheEntry());
-    return cache_.back().second;
+    return cache_.size() - 1;
   }
 
   std::optional<Value> ComputeNode(const plan::Node& node) {
@@ -1323,48 +1363,50 @@ class Evaluator {
     if (ABSL_PREDICT_FALSE(tracer_ != nullptr)) tracer_->ExitRule(rule.file, rule.loc);
   }
 
-  // The rules of `rs` that can match, in source order: all of them, or
-  // those the rule index files under the tested value plus the
-  // unconditional ones.
-  absl::InlinedVector<const plan::Rule*, 8> Candidates(const plan::RuleSet& rs) {
-    absl::InlinedVector<const plan::Rule*, 8> out;
+  // Calls fn(rule) for the rules of `rs` that can match, in source order,
+  // until it returns false: all of them, or those the rule index files
+  // under the tested value plus the unconditional ones. The rules are not
+  // collected first: most rule sets have no index and are walked in place.
+  template <typename Fn>
+  void ForCandidates(const plan::RuleSet& rs, Fn fn) {
     const plan::RuleIndex* index = rs.index.get();
-    const Value* key = nullptr;
-    if (index && state_.data_paths.empty() && !state_.mocks) {
-      Frame none(0);
-      if (EvalSimple(index->key, none, &key) != Simple::kValue) key = nullptr;
-      const std::vector<int>* matching = nullptr;
-      if (key) {
-        auto it = index->by_value.find(*key);
-        if (it != index->by_value.end()) matching = &it->second;
+    if (!index || !state_.data_paths.empty() || state_.mocks) {
+      for (const auto& rule : rs.rules) {
+        if (!fn(rule.get())) return;
       }
-      // Merge the two sorted lists of rule positions.
-      size_t a = 0, b = 0;
-      const std::vector<int>& always = index->unconditional;
-      size_t na = matching ? matching->size() : 0;
-      while (a < na || b < always.size()) {
-        int next;
-        if (b == always.size() || (a < na && (*matching)[a] < always[b])) {
-          next = (*matching)[a++];
-        } else {
-          next = always[b++];
-        }
-        out.push_back(rs.rules[next].get());
-      }
-      return out;
+      return;
     }
-    for (const auto& rule : rs.rules) out.push_back(rule.get());
-    return out;
+    Frame none(0);
+    const Value* key = nullptr;
+    if (EvalSimple(index->key, none, &key) != Simple::kValue) key = nullptr;
+    const std::vector<int>* matching = nullptr;
+    if (key) {
+      auto it = index->by_value.find(*key);
+      if (it != index->by_value.end()) matching = &it->second;
+    }
+    // Merge the two sorted lists of rule positions.
+    size_t a = 0, b = 0;
+    const std::vector<int>& always = index->unconditional;
+    size_t na = matching ? matching->size() : 0;
+    while (a < na || b < always.size()) {
+      int next;
+      if (b == always.size() || (a < na && (*matching)[a] < always[b])) {
+        next = (*matching)[a++];
+      } else {
+        next = always[b++];
+      }
+      if (!fn(rs.rules[next].get())) return;
+    }
   }
 
   std::optional<Value> EvalRuleSet(const plan::RuleSet& rs) {
     switch (rs.kind) {
       case plan::RuleSet::kComplete: {
         std::optional<Value> result;
-        for (const plan::Rule* rule : Candidates(rs)) {
+        ForCandidates(rs, [&](const plan::Rule* rule) {
           if (result && rule->constant_value && !rule->else_rule &&
               rule->value.value == *result) {
-            continue;  // cannot change or conflict with the result
+            return true;  // cannot change or conflict with the result
           }
           EvalRule(*rule, [&](const plan::Rule& link, Frame& frame, bool& produced) {
             return EvalTerm(link.value, frame, [&](const Value& v) {
@@ -1377,8 +1419,9 @@ class Evaluator {
               return !link.constant_value;
             });
           });
-          if (!error_.ok()) return std::nullopt;
-        }
+          return error_.ok();
+        });
+        if (!error_.ok()) return std::nullopt;
         if (!result && rs.default_rule) {
           TraceExit(*rs.default_rule);
           Frame frame(rs.default_rule->num_slots);
@@ -1391,7 +1434,7 @@ class Evaluator {
       }
       case plan::RuleSet::kPartialSet: {
         std::vector<Value> members;
-        for (const plan::Rule* rule : Candidates(rs)) {
+        ForCandidates(rs, [&](const plan::Rule* rule) {
           EvalRule(*rule, [&](const plan::Rule& link, Frame& frame, bool& produced) {
             return EvalTerm(link.key, frame, [&](const Value& v) {
               produced = true;
@@ -1399,8 +1442,9 @@ class Evaluator {
               return true;
             });
           });
-          if (!error_.ok()) return std::nullopt;
-        }
+          return error_.ok();
+        });
+        if (!error_.ok()) return std::nullopt;
         return Value::Set(std::move(members));
       }
       case plan::RuleSet::kObject: {
@@ -1415,7 +1459,7 @@ class Evaluator {
 
   // Adds the entries of object-producing rules (`p[k].x := v`) to `builder`.
   void FillObject(const plan::RuleSet& rs, ObjectBuilder& builder) {
-    for (const plan::Rule* rule : Candidates(rs)) {
+    ForCandidates(rs, [&](const plan::Rule* rule) {
       EvalRule(*rule, [&](const plan::Rule& link, Frame& frame, bool& produced) {
         std::vector<Value> keys;
         return EvalList(link.key_path, 0, keys, frame, [&]() {
@@ -1429,8 +1473,8 @@ class Evaluator {
           });
         });
       });
-      if (!error_.ok()) return;
-    }
+      return error_.ok();
+    });
   }
 
   const plan::Node& root_;
@@ -1440,8 +1484,8 @@ class Evaluator {
   EvalTracer* const tracer_ = options_.tracer;
   WithState state_;
   // Memo of documents computed in this query (and `with` scope). Entries
-  // are looked up again after nested documents are added (no references
-  // are kept across additions).
+  // are only appended, so they are held by position (no references are
+  // kept across additions, which may move them).
   absl::InlinedVector<std::pair<const plan::Node*, CacheEntry>, 8> cache_;
   // Documents being computed, innermost last (a short stack).
   absl::InlinedVector<const plan::Node*, 8> in_progress_;
