@@ -556,7 +556,7 @@ class Session : public Connection,
   bool head_ = false;
   bool gzip_ok_ = false;
   bool closed_ = false;
-  bool waiting_ = false;  // for a request's first byte (`idle`, on the strand)
+  bool waiting_ = false;  // for a request's first byte (`idle`, as this thread sees it)
   bool shed_ = false;     // the wait was cancelled to shed the connection
   size_t reserved_bytes_ = 0;  // of the shared budget, by this request
 };
