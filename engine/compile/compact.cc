@@ -1,69 +1,96 @@
 #include "engine/compile/compact.h"
 
+#include "engine/value/packer.h"
+
 namespace policyd::compile {
 namespace {
 
-void CompactBody(plan::Body& body);
+// One pass over a plan, moving what it can into the arena and the
+// constants into packed chunks.
+class Compactor {
+ public:
+  explicit Compactor(plan::PlanArena& arena) : arena_(arena) {}
 
-void CompactTerm(plan::Term& t) {
-  t.items.shrink_to_fit();
-  for (plan::Term& i : t.items) CompactTerm(i);
-  if (plan::TermParts* parts = t.parts.get()) {
-    parts->pairs.shrink_to_fit();
-    for (auto& [k, v] : parts->pairs) {
-      CompactTerm(k);
-      CompactTerm(v);
+  void CompactNode(plan::Node& node) {
+    if (node.rules) CompactRules(node.rules->rules, node.rules->default_rule);
+    if (node.function) CompactRules(node.function->rules, node.function->default_rule);
+    node.key_path.MoveInto(arena_);
+    for (auto& [name, child] : node.children) CompactNode(*child);
+  }
+
+ private:
+  void CompactTerm(plan::Term& t) {
+    if (t.value.rep() != nullptr) t.value = values_.Pack(t.value);
+    t.items.MoveInto(arena_);
+    for (plan::Term& i : t.items) CompactTerm(i);
+    t.parts.MoveInto(arena_);
+    if (plan::TermParts* parts = t.parts.get()) {
+      parts->pairs.MoveInto(arena_);
+      for (auto& [k, v] : parts->pairs) {
+        CompactTerm(k);
+        CompactTerm(v);
+      }
+      CompactBoxed(parts->key);
+      CompactBoxed(parts->head);
+      CompactBoxed(parts->body);
+      parts->eval_order.MoveInto(arena_);
     }
-    if (parts->key) CompactTerm(*parts->key);
-    if (parts->head) CompactTerm(*parts->head);
-    if (parts->body) CompactBody(*parts->body);
-    parts->eval_order.shrink_to_fit();
   }
-}
 
-void CompactBody(plan::Body& body) {
-  body.exprs.shrink_to_fit();
-  for (plan::Expr& e : body.exprs) {
-    CompactTerm(e.a);
-    CompactTerm(e.b);
-    e.withs.shrink_to_fit();
-    for (plan::With& w : e.withs) CompactTerm(w.value);
-    if (plan::ExprParts* parts = e.parts.get()) {
-      if (parts->key) CompactTerm(*parts->key);
-      if (parts->value) CompactTerm(*parts->value);
-      CompactTerm(parts->collection);
-      if (parts->body) CompactBody(*parts->body);
+  void CompactBoxed(plan::Boxed<plan::Term>& term) {
+    term.MoveInto(arena_);
+    if (term) CompactTerm(*term);
+  }
+  void CompactBoxed(plan::Boxed<plan::Body>& body) {
+    body.MoveInto(arena_);
+    if (body) CompactBody(*body);
+  }
+
+  void CompactBody(plan::Body& body) {
+    body.exprs.MoveInto(arena_);
+    for (plan::Expr& e : body.exprs) {
+      CompactTerm(e.a);
+      CompactTerm(e.b);
+      e.withs.shrink_to_fit();
+      for (plan::With& w : e.withs) CompactTerm(w.value);
+      e.parts.MoveInto(arena_);
+      if (plan::ExprParts* parts = e.parts.get()) {
+        CompactBoxed(parts->key);
+        CompactBoxed(parts->value);
+        CompactTerm(parts->collection);
+        CompactBoxed(parts->body);
+      }
     }
   }
-}
 
-void CompactRule(plan::Rule& rule) {
-  for (plan::Rule* link = &rule; link != nullptr; link = link->else_rule.get()) {
-    CompactBody(link->body);
-    link->key_path.shrink_to_fit();
-    for (plan::Term& t : link->key_path) CompactTerm(t);
-    CompactTerm(link->key);
-    CompactTerm(link->value);
-    link->params.shrink_to_fit();
-    for (plan::Term& t : link->params) CompactTerm(t);
+  void CompactRules(plan::TightVector<plan::Boxed<plan::Rule>>& rules,
+                    plan::Boxed<plan::Rule>& default_rule) {
+    rules.MoveInto(arena_);
+    for (plan::Boxed<plan::Rule>& rule : rules) CompactRule(rule);
+    CompactRule(default_rule);
   }
-}
+
+  // A rule and its else chain.
+  void CompactRule(plan::Boxed<plan::Rule>& rule) {
+    for (plan::Boxed<plan::Rule>* link = &rule; *link; link = &(*link)->else_rule) {
+      link->MoveInto(arena_);
+      plan::Rule& r = **link;
+      CompactBody(r.body);
+      r.key_path.MoveInto(arena_);
+      for (plan::Term& t : r.key_path) CompactTerm(t);
+      CompactTerm(r.key);
+      CompactTerm(r.value);
+      r.params.MoveInto(arena_);
+      for (plan::Term& t : r.params) CompactTerm(t);
+    }
+  }
+
+  plan::PlanArena& arena_;
+  ValuePacker values_;
+};
 
 }  // namespace
 
-void Compact(plan::Node& node) {
-  if (node.rules) {
-    node.rules->rules.shrink_to_fit();
-    for (auto& r : node.rules->rules) CompactRule(*r);
-    if (node.rules->default_rule) CompactRule(*node.rules->default_rule);
-  }
-  if (node.function) {
-    node.function->rules.shrink_to_fit();
-    for (auto& r : node.function->rules) CompactRule(*r);
-    if (node.function->default_rule) CompactRule(*node.function->default_rule);
-  }
-  node.key_path.shrink_to_fit();
-  for (auto& [name, child] : node.children) Compact(*child);
-}
+void Compact(plan::Node& root, plan::PlanArena& arena) { Compactor(arena).CompactNode(root); }
 
 }  // namespace policyd::compile

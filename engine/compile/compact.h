@@ -1,16 +1,21 @@
 // The last step of compiling a module set: the plan is built by appending,
 // so its vectors end with spare capacity (a vector grown to 5 terms holds 8).
-// Compact gives that back, once, before the plan is shared for evaluation.
+// Compact gives that back, once, before the plan is shared for evaluation,
+// and moves the bulk of the plan (terms' items, bodies, rare parts) into an
+// arena, packed, so that the pages the compile's scratch used can go back to
+// the system.
 #ifndef POLICYD_ENGINE_COMPILE_COMPACT_H_
 #define POLICYD_ENGINE_COMPILE_COMPACT_H_
 
 #include "engine/compile/plan.h"
+#include "engine/compile/plan_arena.h"
 
 namespace policyd::compile {
 
-// Shrinks every vector below `root` to its size. Terms move within their
-// vectors; nothing may hold their addresses yet.
-void Compact(plan::Node& root);
+// Shrinks every vector below `root` to its size, placing term items, bodies
+// and parts in `arena`, which must outlive the plan. Terms and expressions
+// move; nothing may hold their addresses yet.
+void Compact(plan::Node& root, plan::PlanArena& arena);
 
 }  // namespace policyd::compile
 

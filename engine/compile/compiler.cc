@@ -21,19 +21,23 @@ namespace policyd::compile {
 absl::StatusOr<CompiledModules> CompileModules(
     const std::vector<ast::Module>& modules) {
   CompiledModules result;
-  result.root = std::make_unique<plan::Node>();
+  result.arena = std::make_unique<plan::PlanArena>();
+  result.root = std::make_unique<plan::Node>(result.arena.get());
   result.root->path = "data";
   absl::StatusOr<Annotations> annotations = Annotations::Build(modules);
   if (!annotations.ok()) return annotations.status();
   PackageRuleNames rule_names;
   std::vector<ModuleEnv> envs = BuildModuleEnvs(modules, &rule_names);
+  result.files = std::make_unique<std::vector<std::string>>();
+  result.files->reserve(envs.size());
+  for (const ModuleEnv& env : envs) result.files->push_back(env.file);
   absl::StatusOr<std::vector<PlacedRule>> placed =
-      BuildRuleTree(modules, envs, result.root.get());
+      BuildRuleTree(modules, envs, result.root.get(), *result.arena);
   if (!placed.ok()) return placed.status();
   for (const PlacedRule& p : *placed) {
     const ModuleEnv& env = envs[p.module_index];
     RuleContext context{&env, result.root.get(), &*annotations, p.module_index,
-                        p.rule};
+                        p.rule, &(*result.files)[p.module_index]};
     absl::StatusOr<std::unique_ptr<plan::Rule>> rule =
         LowerRule(*p.rule, context, p.key_start, nullptr);
     if (!rule.ok()) return rule.status();
@@ -42,27 +46,27 @@ absl::StatusOr<CompiledModules> CompileModules(
           LowerRule(*p.rule, context, p.key_start, nullptr);
       if (!as_rule.ok()) return as_rule.status();
       if (p.rule->is_default) {
-        p.node->rules->default_rule = std::move(*as_rule);
+        p.node->rules->default_rule = plan::Boxed<plan::Rule>(*std::move(as_rule));
       } else {
-        p.node->rules->rules.push_back(std::move(*as_rule));
+        p.node->rules->rules.emplace_back(*std::move(as_rule));
       }
     }
     if (IsFunction(*p.rule)) {
       if (static_cast<int>(p.rule->head.args.size()) != p.node->function->arity) {
         return MakeError(kRegoTypeError, env.file, p.rule->loc.line,
                          p.rule->loc.col,
-                         absl::StrCat("function ", p.node->path,
+                         absl::StrCat("function ", std::string(p.node->path),
                                       " has arity mismatch"));
       }
       if (p.rule->is_default) {
-        p.node->function->default_rule = std::move(*rule);
+        p.node->function->default_rule = plan::Boxed<plan::Rule>(*std::move(rule));
       } else {
-        p.node->function->rules.push_back(std::move(*rule));
+        p.node->function->rules.emplace_back(*std::move(rule));
       }
     } else if (p.rule->is_default) {
-      p.node->rules->default_rule = std::move(*rule);
+      p.node->rules->default_rule = plan::Boxed<plan::Rule>(*std::move(rule));
     } else {
-      p.node->rules->rules.push_back(std::move(*rule));
+      p.node->rules->rules.emplace_back(*std::move(rule));
     }
   }
   if (absl::Status s = CheckRecursion(*result.root); !s.ok()) return s;
@@ -72,7 +76,7 @@ absl::StatusOr<CompiledModules> CompileModules(
       p.node->rules->index = BuildRuleIndex(*p.node->rules);
     }
   }
-  Compact(*result.root);
+  Compact(*result.root, *result.arena);
   return result;
 }
 

@@ -7,17 +7,24 @@
 #define POLICYD_ENGINE_COMPILE_COMPILER_H_
 
 #include <memory>
+#include <string>
 #include <string_view>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "engine/compile/plan.h"
+#include "engine/compile/plan_arena.h"
 #include "engine/syntax/ast.h"
 #include "engine/value/value.h"
 
 namespace policyd::compile {
 
 struct CompiledModules {
+  // Holds most of the plan below `root` (see compact.h); declared first so
+  // that it outlives the plan.
+  std::unique_ptr<plan::PlanArena> arena;
+  // The modules' file names, which the rules point to.
+  std::unique_ptr<std::vector<std::string>> files;
   std::unique_ptr<plan::Node> root;  // data
 };
 

@@ -86,9 +86,9 @@ plan::Expr BodyLowerer::LowerExpr(const ast::Expr& e, Scope& scope, const NameSe
       out.op = plan::ExprOp::kSomeIn;
       out.parts.Mutable().collection = Lower(*e.collection, scope, outer);
       if (e.key) {
-        out.parts.Mutable().key = std::make_shared<plan::Term>(Lower(*e.key, scope, outer));
+        out.parts.Mutable().key = plan::Boxed<plan::Term>(Lower(*e.key, scope, outer));
       }
-      out.parts.Mutable().value = std::make_shared<plan::Term>(Lower(*e.value, scope, outer));
+      out.parts.Mutable().value = plan::Boxed<plan::Term>(Lower(*e.value, scope, outer));
       break;
     case ast::ExprKind::kEvery: {
       out.op = plan::ExprOp::kEvery;
@@ -98,14 +98,14 @@ plan::Expr BodyLowerer::LowerExpr(const ast::Expr& e, Scope& scope, const NameSe
       child->parent = &scope;
       NameSet inner_bound = bound;
       if (e.key) {
-        parts.key = std::make_shared<plan::Term>(
+        parts.key = plan::Boxed<plan::Term>(
             LowerDeclared(*e.key, *child, inner_bound));
       }
-      parts.value = std::make_shared<plan::Term>(
+      parts.value = plan::Boxed<plan::Term>(
           LowerDeclared(*e.value, *child, inner_bound));
       NameSet inner_outer = outer;
       inner_outer.insert(bound.begin(), bound.end());
-      parts.body = std::make_shared<plan::Body>(
+      parts.body = plan::Boxed<plan::Body>(
           LowerBody(*e.body, *child, inner_bound, inner_outer));
       scopes_.push_back(std::move(child));
       break;
@@ -263,7 +263,7 @@ plan::Term BodyLowerer::Lower(const ast::Term& t, Scope& scope, const NameSet& o
     }
     case TermKind::kObject: {
       out.op = plan::TermOp::kObject;
-      std::vector<std::pair<plan::Term, plan::Term>>& pairs = out.parts.Mutable().pairs;
+      plan::TightVector<std::pair<plan::Term, plan::Term>>& pairs = out.parts.Mutable().pairs;
       bool ground = true;
       for (auto& [k, v] : t.pairs) {
         pairs.emplace_back(Lower(*k, scope, outer), Lower(*v, scope, outer));
@@ -319,7 +319,7 @@ plan::Term BodyLowerer::LowerComprehension(const ast::Term& t, Scope& scope,
     if (!own.count(n)) inner_outer.insert(n);
   }
   plan::TermParts& parts = out.parts.Mutable();
-  parts.body = std::make_shared<plan::Body>(
+  parts.body = plan::Boxed<plan::Body>(
       LowerBody(*t.body, *child, bound, inner_outer));
   // The head needs its own variables bound by the body; comprehensions in
   // it check their own and see the body's bindings (closures).
@@ -334,8 +334,8 @@ plan::Term BodyLowerer::LowerComprehension(const ast::Term& t, Scope& scope,
   }
   NameSet head_outer = inner_outer;
   head_outer.insert(bound.begin(), bound.end());
-  if (t.key) parts.key = std::make_shared<plan::Term>(Lower(*t.key, *child, head_outer));
-  parts.head = std::make_shared<plan::Term>(Lower(*t.head, *child, head_outer));
+  if (t.key) parts.key = plan::Boxed<plan::Term>(Lower(*t.key, *child, head_outer));
+  parts.head = plan::Boxed<plan::Term>(Lower(*t.head, *child, head_outer));
   scopes_.push_back(std::move(child));
   return out;
 }
@@ -349,7 +349,7 @@ void BodyLowerer::ResolveDataPrefix(plan::Term& ref) const {
   for (; i < ref.items.size() && i < plan::Term::kMaxNodeDepth; ++i) {
     const plan::Term& key = ref.items[i];
     if (key.op != plan::TermOp::kConst || !key.value.is_string()) break;
-    auto it = node->children.find(std::string(key.value.string()));
+    auto it = node->children.find(key.value.string());
     if (it == node->children.end()) {
       ref.leaves_tree = true;
       break;
@@ -388,7 +388,11 @@ plan::Term BodyLowerer::LowerCall(const ast::Term& t, Scope& scope, const NameSe
   for (size_t i = 0; i < eval_order.size(); ++i) {
     natural = natural && eval_order[i] == static_cast<int>(i);
   }
-  if (!natural) out.parts.Mutable().eval_order = std::move(eval_order);
+  if (!natural) {
+    plan::TightVector<int>& order = out.parts.Mutable().eval_order;
+    order.reserve(eval_order.size());
+    for (int position : eval_order) order.push_back(position);
+  }
   int nargs = static_cast<int>(out.items.size());
   if (name == "print" && scope.Find("print") < 0) {
     out.op = plan::TermOp::kPrint;
@@ -460,7 +464,7 @@ absl::StatusOr<std::unique_ptr<plan::Rule>> LowerRule(
   const ModuleEnv& env = *context.env;
   auto rule = std::make_unique<plan::Rule>();
   rule->loc = r.loc;
-  rule->file = env.file;
+  rule->file = context.file;
   rule->is_default = r.is_default;
   BodyLowerer bc(env, context.root, &rule->num_slots);
   bc.set_rule_context(context.annotations, context.module_index, context.rule);
@@ -546,7 +550,7 @@ absl::StatusOr<std::unique_ptr<plan::Rule>> LowerRule(
     absl::StatusOr<std::unique_ptr<plan::Rule>> else_rule =
         LowerRule(*r.else_rule, context, key_start, &head);
     if (!else_rule.ok()) return else_rule.status();
-    rule->else_rule = std::move(*else_rule);
+    rule->else_rule = plan::Boxed<plan::Rule>(*std::move(else_rule));
   }
   return rule;
 }

@@ -80,6 +80,7 @@ struct RuleContext {
   const Annotations* annotations;
   size_t module_index;
   const ast::Rule* rule;  // the top-level rule (else branches share it)
+  const std::string* file;  // the module's name, kept as long as the plan
 };
 
 // Lowers rule `r` whose head ref's key path starts at `key_start`; an else

@@ -9,10 +9,12 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
 #include "engine/builtins/builtin.h"
+#include "engine/compile/plan_arena.h"
 #include "engine/compile/tight_vector.h"
 #include "engine/syntax/ast.h"
 #include "engine/value/value.h"
@@ -43,29 +45,75 @@ enum class TermOp : uint8_t {
 
 // An optional T kept out of line that copies deeply. Plan nodes keep their
 // rarely used parts in one, so that the common case costs a pointer: a
-// compiled policy set holds hundreds of thousands of terms.
+// compiled policy set holds hundreds of thousands of terms. MoveInto places
+// the T in a PlanArena for good; the Boxed still destroys it.
 template <typename T>
 class Boxed {
  public:
   Boxed() = default;
-  Boxed(const Boxed& other) : p_(other.p_ ? std::make_unique<T>(*other.p_) : nullptr) {}
-  Boxed(Boxed&&) noexcept = default;
+  explicit Boxed(T value) : p_(reinterpret_cast<uintptr_t>(new T(std::move(value)))) {}
+  explicit Boxed(std::unique_ptr<T> owned) : p_(reinterpret_cast<uintptr_t>(owned.release())) {}
+  // A T made in `arena` (on the heap when it is null).
+  template <typename... Args>
+  static Boxed InArena(PlanArena* arena, Args&&... args) {
+    Boxed boxed;
+    if (arena == nullptr) {
+      boxed.p_ = reinterpret_cast<uintptr_t>(new T(std::forward<Args>(args)...));
+    } else {
+      T* placed = new (arena->Allocate(sizeof(T), alignof(T))) T(std::forward<Args>(args)...);
+      boxed.p_ = reinterpret_cast<uintptr_t>(placed) | kInArena;
+    }
+    return boxed;
+  }
+  Boxed(const Boxed& other) : p_(other.get() ? reinterpret_cast<uintptr_t>(new T(*other.get())) : 0) {}
+  Boxed(Boxed&& other) noexcept : p_(std::exchange(other.p_, 0)) {}
   Boxed& operator=(const Boxed& other) {
-    p_ = other.p_ ? std::make_unique<T>(*other.p_) : nullptr;
+    if (this != &other) *this = Boxed(other);
     return *this;
   }
-  Boxed& operator=(Boxed&&) noexcept = default;
+  Boxed& operator=(Boxed&& other) noexcept {
+    if (this != &other) {
+      Reset();
+      p_ = std::exchange(other.p_, 0);
+    }
+    return *this;
+  }
+  ~Boxed() { Reset(); }
 
-  const T* get() const { return p_.get(); }
-  T* get() { return p_.get(); }
+  const T* get() const { return reinterpret_cast<const T*>(p_ & ~kInArena); }
+  T* get() { return reinterpret_cast<T*>(p_ & ~kInArena); }
+  explicit operator bool() const { return p_ != 0; }
+  const T& operator*() const { return *get(); }
+  T& operator*() { return *get(); }
+  const T* operator->() const { return get(); }
+  T* operator->() { return get(); }
   // The parts, made (empty) when there are none yet.
   T& Mutable() {
-    if (!p_) p_ = std::make_unique<T>();
-    return *p_;
+    if (p_ == 0) p_ = reinterpret_cast<uintptr_t>(new T());
+    return *get();
+  }
+  void MoveInto(PlanArena& arena) {
+    static_assert(alignof(T) > 1, "the low bit of the pointer marks arena memory");
+    if (p_ == 0 || (p_ & kInArena) != 0) return;
+    T* heap = get();
+    T* placed = new (arena.Allocate(sizeof(T), alignof(T))) T(std::move(*heap));
+    delete heap;
+    p_ = reinterpret_cast<uintptr_t>(placed) | kInArena;
   }
 
  private:
-  std::unique_ptr<T> p_;
+  static constexpr uintptr_t kInArena = 1;
+  void Reset() {
+    if (T* p = get()) {
+      if ((p_ & kInArena) != 0) {
+        p->~T();
+      } else {
+        delete p;
+      }
+    }
+    p_ = 0;
+  }
+  uintptr_t p_ = 0;
 };
 
 struct TermParts;
@@ -152,13 +200,13 @@ struct Term {
 
 
   // kObject: key and value terms.
-  const std::vector<std::pair<Term, Term>>& pairs() const;
+  const TightVector<std::pair<Term, Term>>& pairs() const;
   // Comprehensions: the key (objects only), the head and the body.
   const Term* key() const;
   const Term* head() const;
   const Body* body() const;
   // kCall: the order to evaluate arguments in; empty for left to right.
-  const std::vector<int>& eval_order() const;
+  const TightVector<int>& eval_order() const;
   const std::string& CallName() const;
 
  private:
@@ -170,10 +218,10 @@ struct Term {
 static_assert(sizeof(Term) == 64, "plan::Term grew: a policy set holds ~300 per module");
 
 struct TermParts {
-  std::vector<std::pair<Term, Term>> pairs;
-  std::shared_ptr<Term> key, head;
-  std::shared_ptr<Body> body;
-  std::vector<int> eval_order;
+  TightVector<std::pair<Term, Term>> pairs;
+  Boxed<Term> key, head;
+  Boxed<Body> body;
+  TightVector<int> eval_order;
 };
 
 struct With {
@@ -218,32 +266,34 @@ struct Expr {
 };
 
 struct Body {
-  std::vector<Expr> exprs;
+  TightVector<Expr> exprs;
 };
 
 struct ExprParts {
-  std::shared_ptr<Term> key, value;
+  Boxed<Term> key, value;
   Term collection;
-  std::shared_ptr<Body> body;
+  Boxed<Body> body;
 };
 
 // One rule definition (or one link of an else chain).
 struct Rule {
   ast::Location loc;
-  std::string file;
+  // The module's file name, kept by the compiled module set ("" if none).
+  const std::string* file = nullptr;
+  const std::string& file_name() const;
   bool is_default = false;
   Body body;
   int num_slots = 0;
   // Object-producing rules: the key terms after the rule set's path
   // (`p[x].y := v` at node p: [x, "y"]).
-  std::vector<Term> key_path;
+  TightVector<Term> key_path;
   // `p[x] contains y`: the object's leaves are sets of `key` values.
   bool set_leaf = false;
   Term key;    // partial set member
   Term value;  // head value (true when the source gives none)
   // Functions: parameter patterns.
-  std::vector<Term> params;
-  std::unique_ptr<Rule> else_rule;
+  TightVector<Term> params;
+  Boxed<Rule> else_rule;
   // The head value is the same for every solution of the body.
   bool constant_value = false;
 };
@@ -259,39 +309,42 @@ struct RuleIndex {
 
 struct RuleSet {
   enum Kind { kComplete, kPartialSet, kObject } kind = kComplete;
-  std::vector<std::unique_ptr<Rule>> rules;
-  std::unique_ptr<Rule> default_rule;
+  TightVector<Boxed<Rule>> rules;
+  Boxed<Rule> default_rule;
   std::unique_ptr<RuleIndex> index;  // null when not worth it
 };
 
 struct Function {
   std::string name;  // "data.pkg.f"
   int arity = 0;
-  std::vector<std::unique_ptr<Rule>> rules;
-  std::unique_ptr<Rule> default_rule;  // used when no rule gives a value
+  TightVector<Boxed<Rule>> rules;
+  Boxed<Rule> default_rule;  // used when no rule gives a value
 };
 
 // What the accessors return for parts a term or expression does not have.
 namespace parts_internal {
-inline const std::vector<std::pair<Term, Term>> kNoPairs;
-inline const std::vector<int> kNoOrder;
+inline const TightVector<std::pair<Term, Term>> kNoPairs;
+inline const TightVector<int> kNoOrder;
 inline const std::string kNoName;
 inline const Term kNoTerm;
 }  // namespace parts_internal
 
-inline const std::vector<std::pair<Term, Term>>& Term::pairs() const {
+inline const TightVector<std::pair<Term, Term>>& Term::pairs() const {
   return parts.get() ? parts.get()->pairs : parts_internal::kNoPairs;
 }
 inline const Term* Term::key() const { return parts.get() ? parts.get()->key.get() : nullptr; }
 inline const Term* Term::head() const { return parts.get() ? parts.get()->head.get() : nullptr; }
 inline const Body* Term::body() const { return parts.get() ? parts.get()->body.get() : nullptr; }
-inline const std::vector<int>& Term::eval_order() const {
+inline const TightVector<int>& Term::eval_order() const {
   return parts.get() ? parts.get()->eval_order : parts_internal::kNoOrder;
 }
 inline const std::string& Term::CallName() const {
   if (const Function* f = function()) return f->name;
   if (const Builtin* b = builtin()) return b->name;
   return parts_internal::kNoName;
+}
+inline const std::string& Rule::file_name() const {
+  return file != nullptr ? *file : parts_internal::kNoName;
 }
 inline const Term* Expr::key() const { return parts.get() ? parts.get()->key.get() : nullptr; }
 inline const Term* Expr::value() const {
@@ -302,15 +355,20 @@ inline const Term& Expr::collection() const {
 }
 inline const Body* Expr::body() const { return parts.get() ? parts.get()->body.get() : nullptr; }
 
-// The rule tree: one node per path under data that rules define.
+// The rule tree: one node per path under data that rules define. Nodes are
+// made in the compiled module set's arena with their paths, keys and
+// children's index (the plan's terms point at them, so they never move).
 struct Node {
-  std::string path;                    // "data.a.b"
-  std::vector<std::string> key_path;   // ["a", "b"]
-  std::map<std::string, std::unique_ptr<Node>> children;
-  std::unique_ptr<RuleSet> rules;      // rules whose path is this node
-  std::unique_ptr<Function> function;  // a function named by this path
-  bool has_rules_below = false;        // rules here or in a descendant
-  bool is_package = false;             // a package: defined even if empty
+  explicit Node(PlanArena* arena = nullptr) : children(ChildAllocator(arena)) {}
+  using ChildAllocator = ArenaAllocator<std::pair<const std::string_view, Boxed<Node>>>;
+
+  std::string_view path;                    // "data.a.b"
+  TightVector<std::string_view> key_path;   // ["a", "b"]
+  std::map<std::string_view, Boxed<Node>, std::less<>, ChildAllocator> children;
+  Boxed<RuleSet> rules;                     // rules whose path is this node
+  Boxed<Function> function;                 // a function named by this path
+  bool has_rules_below = false;             // rules here or in a descendant
+  bool is_package = false;                  // a package: defined even if empty
 };
 
 struct Query {

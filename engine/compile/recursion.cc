@@ -63,7 +63,7 @@ class DependencyGraph {
     const plan::Term& key = ref.items[i];
     if (key.op == plan::TermOp::kConst) {
       if (!key.value.is_string()) return;
-      auto it = node.children.find(std::string(key.value.string()));
+      auto it = node.children.find(key.value.string());
       if (it != node.children.end()) AddMatching(*it->second, ref, i + 1);
       return;
     }
@@ -175,12 +175,12 @@ class DependencyGraph {
     size_t i = 0;
     while (stack[i].node != node) ++i;
     std::string cycle;
-    for (; i < stack.size(); ++i) cycle += stack[i].node->path + " -> ";
+    for (; i < stack.size(); ++i) cycle.append(stack[i].node->path).append(" -> ");
     cycle += node->path;
     const plan::Rule* first = FirstRule(*node);
-    return MakeError(kRegoRecursionError, first ? first->file : "",
+    return MakeError(kRegoRecursionError, first ? first->file_name() : "",
                      first ? first->loc.line : 0, 0,
-                     "rule " + node->path + " is recursive: " + cycle);
+                     "rule " + std::string(node->path) + " is recursive: " + cycle);
   }
 
   const plan::Node& root_;

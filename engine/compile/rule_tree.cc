@@ -8,22 +8,27 @@
 namespace policyd::compile {
 namespace {
 
-plan::Node* Ensure(plan::Node* node, const std::vector<std::string>& path) {
+plan::Node* Ensure(plan::Node* node, const std::vector<std::string>& path,
+                   plan::PlanArena& arena) {
   for (auto& k : path) {
-    auto& child = node->children[k];
-    if (!child) {
-      child = std::make_unique<plan::Node>();
-      child->key_path = node->key_path;
-      child->key_path.push_back(k);
-      child->path = absl::StrCat(node->path, ".", k);
+    auto it = node->children.find(k);
+    if (it == node->children.end()) {
+      auto child = plan::Boxed<plan::Node>::InArena(&arena, &arena);
+      child->key_path.reserve(node->key_path.size() + 1);
+      for (std::string_view parent_key : node->key_path) child->key_path.push_back(parent_key);
+      std::string_view key = arena.CopyString(k);
+      child->key_path.push_back(key);
+      child->key_path.MoveInto(arena);
+      child->path = arena.CopyString(absl::StrCat(std::string(node->path), ".", k));
+      it = node->children.emplace(key, std::move(child)).first;
     }
-    node = child.get();
+    node = it->second.get();
   }
   return node;
 }
 
 bool MarkRulesBelow(plan::Node* node) {
-  bool any = node->rules != nullptr || node->function != nullptr ||
+  bool any = static_cast<bool>(node->rules) || static_cast<bool>(node->function) ||
              node->is_package;
   for (auto& [k, c] : node->children) any = MarkRulesBelow(c.get()) || any;
   node->has_rules_below = any;
@@ -38,8 +43,8 @@ bool IsFunction(const ast::Rule& rule) {
 
 absl::StatusOr<std::vector<PlacedRule>> BuildRuleTree(
     const std::vector<ast::Module>& modules, const std::vector<ModuleEnv>& envs,
-    plan::Node* root) {
-  for (auto& env : envs) Ensure(root, env.package)->is_package = true;
+    plan::Node* root, plan::PlanArena& arena) {
+  for (auto& env : envs) Ensure(root, env.package, arena)->is_package = true;
   std::vector<PlacedRule> placed;
   for (size_t m = 0; m < modules.size(); ++m) {
     for (auto& r : modules[m].rules) {
@@ -54,15 +59,15 @@ absl::StatusOr<std::vector<PlacedRule>> BuildRuleTree(
       std::vector<std::string> prefix = ConstPrefix(*r.head.ref, &rest);
       std::vector<std::string> full = envs[m].package;
       full.insert(full.end(), prefix.begin(), prefix.end());
-      plan::Node* node = Ensure(root, full);
+      plan::Node* node = Ensure(root, full, arena);
       plan::RuleSet::Kind kind =
           rest < items.size() ? plan::RuleSet::kObject
           : r.head.key        ? plan::RuleSet::kPartialSet
                               : plan::RuleSet::kComplete;
       if (IsFunction(r)) {
         if (!node->function) {
-          node->function = std::make_unique<plan::Function>();
-          node->function->name = node->path;
+          node->function = plan::Boxed<plan::Function>::InArena(&arena);
+          node->function->name = std::string(node->path);
           node->function->arity = static_cast<int>(r.head.args.size());
         }
       }
@@ -70,11 +75,11 @@ absl::StatusOr<std::vector<PlacedRule>> BuildRuleTree(
       // (`data.p.f` reads `f() := 1`).
       if (!IsFunction(r) || r.head.args.empty()) {
         if (!node->rules) {
-          node->rules = std::make_unique<plan::RuleSet>();
+          node->rules = plan::Boxed<plan::RuleSet>::InArena(&arena);
           node->rules->kind = kind;
         } else if (node->rules->kind != kind) {
           return MakeError(kRegoTypeError, envs[m].file, r.loc.line, r.loc.col,
-                           absl::StrCat("conflicting rules ", node->path, " found"));
+                           absl::StrCat("conflicting rules ", std::string(node->path), " found"));
         }
       }
       placed.push_back({&r, m, node, rest});
@@ -90,17 +95,17 @@ absl::StatusOr<std::vector<PlacedRule>> BuildRuleTree(
     if (!node.rules || node.rules->kind == plan::RuleSet::kObject) continue;
     std::vector<std::string> inside;
     for (const auto& [key, child] : node.children) {
-      if (child->has_rules_below) inside.push_back(child->path);
+      if (child->has_rules_below) inside.push_back(std::string(child->path));
     }
     if (!inside.empty() || node.is_package) {
       const ModuleEnv& env = envs[p.module_index];
       return MakeError(kRegoTypeError, env.file, p.rule->loc.line, p.rule->loc.col,
                        node.is_package && inside.empty()
-                           ? absl::StrCat("package ", node.path.substr(5),
-                                          " conflicts with rule ", node.path,
+                           ? absl::StrCat("package ", std::string(node.path.substr(5)),
+                                          " conflicts with rule ", std::string(node.path),
                                           " defined at ", env.file, ":",
                                           p.rule->loc.line)
-                           : absl::StrCat("rule ", node.path, " conflicts with [",
+                           : absl::StrCat("rule ", std::string(node.path), " conflicts with [",
                                           absl::StrJoin(inside, " "), "]"));
     }
   }

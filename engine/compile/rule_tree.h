@@ -25,11 +25,12 @@ struct PlacedRule {
 
 // Builds the tree under `root` (the node of `data`) for `modules`, whose
 // environments are `envs`: packages and rule paths become nodes, each with
-// an empty RuleSet or Function of the right kind. A path given rules of two
-// kinds (`p := 1` and `p contains 2`) is a rego_type_error.
+// an empty RuleSet or Function of the right kind, made in `arena` (the
+// compiled set's, which `root` uses too). A path given rules of two kinds
+// (`p := 1` and `p contains 2`) is a rego_type_error.
 absl::StatusOr<std::vector<PlacedRule>> BuildRuleTree(
     const std::vector<ast::Module>& modules, const std::vector<ModuleEnv>& envs,
-    plan::Node* root);
+    plan::Node* root, plan::PlanArena& arena);
 
 // True for a rule defining a function (`f(x)`, also `f()`).
 bool IsFunction(const ast::Rule& rule);

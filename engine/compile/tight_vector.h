@@ -2,6 +2,8 @@
 // std::vector's 24, for the lists a plan holds by the hundred thousand (a
 // term's items). It offers the part of std::vector's interface the compiler
 // and evaluator use; T may be incomplete where TightVector<T> is declared.
+// MoveInto places the elements in a PlanArena for good (see plan_arena.h):
+// the vector then owns the elements but not their memory.
 #ifndef POLICYD_ENGINE_COMPILE_TIGHT_VECTOR_H_
 #define POLICYD_ENGINE_COMPILE_TIGHT_VECTOR_H_
 
@@ -11,6 +13,8 @@
 #include <memory>
 #include <new>
 #include <utility>
+
+#include "engine/compile/plan_arena.h"
 
 namespace policyd::plan {
 
@@ -46,7 +50,7 @@ class TightVector {
   ~TightVector() { Release(); }
 
   size_t size() const { return size_; }
-  size_t capacity() const { return capacity_; }
+  size_t capacity() const { return capacity_ & ~kInArena; }
   bool empty() const { return size_ == 0; }
   T* data() { return data_; }
   const T* data() const { return data_; }
@@ -65,27 +69,48 @@ class TightVector {
   T& emplace_back(Args&&... args) {
     // Made before growing: an argument may refer to an element.
     T v(std::forward<Args>(args)...);
-    if (size_ == capacity_) Reallocate(capacity_ == 0 ? 1 : 2 * static_cast<size_t>(capacity_));
+    if (size_ == capacity()) Reallocate(size_ == 0 ? 1 : 2 * static_cast<size_t>(size_));
     return *new (data_ + size_++) T(std::move(v));
   }
   void pop_back() { data_[--size_].~T(); }
   void reserve(size_t n) {
-    if (n > capacity_) Reallocate(n);
+    if (n > capacity()) Reallocate(n);
   }
   void shrink_to_fit() {
-    if (capacity_ != size_) Reallocate(size_);
+    if (capacity() != size_) Reallocate(size_);
   }
+  // Moves the elements into `arena`, exactly as many as there are. Growing
+  // afterwards moves them back to the heap (the arena keeps its copy).
+  void MoveInto(PlanArena& arena) {
+    if (in_arena()) return;
+    if (size_ == 0) {
+      Release();
+      return;
+    }
+    T* placed = static_cast<T*>(arena.Allocate(size_ * sizeof(T), alignof(T)));
+    for (uint32_t i = 0; i < size_; ++i) {
+      new (placed + i) T(std::move(data_[i]));
+      data_[i].~T();
+    }
+    FreeStorage();
+    data_ = placed;
+    capacity_ = size_ | kInArena;
+  }
+  bool in_arena() const { return (capacity_ & kInArena) != 0; }
 
  private:
+  // The top bit of capacity_: the elements' memory belongs to an arena.
+  static constexpr uint32_t kInArena = 1u << 31;
+
   void Reallocate(size_t n) {
-    // Sizes are bounded by the source size limits, far below 2^32 items.
-    if (n > UINT32_MAX) std::abort();
+    // Sizes are bounded by the source size limits, far below 2^31 items.
+    if (n >= kInArena) std::abort();
     T* fresh = n == 0 ? nullptr : static_cast<T*>(::operator new(n * sizeof(T)));
     for (uint32_t i = 0; i < size_; ++i) {
       new (fresh + i) T(std::move(data_[i]));
       data_[i].~T();
     }
-    ::operator delete(data_);
+    FreeStorage();
     data_ = fresh;
     capacity_ = static_cast<uint32_t>(n);
   }
@@ -95,9 +120,12 @@ class TightVector {
     capacity_ = other.size_;
     for (; size_ < other.size_; ++size_) new (data_ + size_) T(other.data_[size_]);
   }
+  void FreeStorage() {
+    if (!in_arena()) ::operator delete(data_);
+  }
   void Release() {
     std::destroy(begin(), end());
-    ::operator delete(data_);
+    FreeStorage();
     data_ = nullptr;
     size_ = capacity_ = 0;
   }

@@ -98,7 +98,7 @@ class Checker {
 
   void CheckRuleChain(const plan::Rule& rule) {
     for (const plan::Rule* link = &rule; link && error_.ok(); link = link->else_rule.get()) {
-      file_ = &link->file;
+      file_ = &link->file_name();
       Slots slots(link->num_slots, 0);
       RuleValue(*link, slots, /*report=*/true);
     }
@@ -129,7 +129,7 @@ class Checker {
   // default, memoised in `memo` under `key`.
   template <typename Key>
   Type Memoised(std::map<const Key*, Type>& memo, const Key* key,
-                const std::vector<std::unique_ptr<plan::Rule>>& rules,
+                const plan::TightVector<plan::Boxed<plan::Rule>>& rules,
                 const plan::Rule* default_rule) {
     auto [it, fresh] = memo.try_emplace(key, kAny);
     if (!fresh) return it->second;
@@ -305,7 +305,7 @@ class Checker {
     Type value = RuleSetType(*node->rules);
     if (t.node_depth >= static_cast<int>(t.items.size())) return value;
     if (report && (value & kComposite) == 0) {
-      Fail(t.loc, absl::StrCat("undefined ref: ", node->path, " is ", TypeName(value),
+      Fail(t.loc, absl::StrCat("undefined ref: ", std::string(node->path), " is ", TypeName(value),
                                ", it has no field ",
                                t.items[t.node_depth].op == TermOp::kConst
                                    ? t.items[t.node_depth].value.ToJson()

@@ -102,8 +102,7 @@ Value SetPath(const Value* root, const std::vector<std::string>& path,
   return Value::Object(std::move(entries));
 }
 
-bool HasPrefix(const std::vector<std::string>& path,
-               const std::vector<std::string>& prefix) {
+bool HasPrefix(absl::Span<const std::string_view> path, absl::Span<const std::string> prefix) {
   if (prefix.size() > path.size()) return false;
   for (size_t i = 0; i < prefix.size(); ++i) {
     if (path[i] != prefix[i]) return false;
@@ -949,7 +948,7 @@ class Evaluator {
         bool any = false;
         Frame frame(link->num_slots);
         const std::string* saved_file = file_;
-        file_ = &link->file;
+        file_ = &link->file_name();
         TraceEnter(*link);
         UnifyElements(link->params, args, 0, frame, [&]() {
           return EvalBody(link->body, 0, frame, [&]() {
@@ -1198,7 +1197,7 @@ class Evaluator {
       // Base documents come from JSON: a number key finds its text.
       Value kv = key.is_number() ? Value::String(key.NumberText()) : key;
       if (kv.is_string()) {
-        auto it = node.children.find(std::string(kv.string()));
+        auto it = node.children.find(kv.string());
         if (it != node.children.end()) {
           const Value* child_base = base ? base->Find(kv) : nullptr;
           return EvalDataRef(*it->second, child_base, items, i + 1, f, k);
@@ -1235,7 +1234,7 @@ class Evaluator {
     }
     for (const plan::Node* n : in_progress_) {
       if (n == &node) {
-        Fail(kRegoRecursionError, {}, absl::StrCat("rule ", node.path, " is recursive"));
+        Fail(kRegoRecursionError, {}, absl::StrCat("rule ", std::string(node.path), " is recursive"));
         return std::nullopt;
       }
     }
@@ -1285,7 +1284,7 @@ class Evaluator {
     builder.EnsurePath(path, 0);
     auto is_tree = [&](const Value& key) {
       if (!key.is_string()) return false;
-      auto it = node.children.find(std::string(key.string()));
+      auto it = node.children.find(key.string());
       return it != node.children.end() && it->second->has_rules_below &&
              !it->second->rules;
     };
@@ -1344,7 +1343,7 @@ class Evaluator {
       bool any = false;
       Frame frame(link->num_slots);
       const std::string* saved_file = file_;
-      file_ = &link->file;
+      file_ = &link->file_name();
       TraceEnter(*link);
       EvalBody(link->body, 0, frame, [&]() {
         TraceExit(*link);
@@ -1356,11 +1355,11 @@ class Evaluator {
   }
 
   void TraceEnter(const plan::Rule& rule) {
-    if (ABSL_PREDICT_FALSE(tracer_ != nullptr)) tracer_->EnterRule(rule.file, rule.loc);
+    if (ABSL_PREDICT_FALSE(tracer_ != nullptr)) tracer_->EnterRule(rule.file_name(), rule.loc);
   }
 
   void TraceExit(const plan::Rule& rule) {
-    if (ABSL_PREDICT_FALSE(tracer_ != nullptr)) tracer_->ExitRule(rule.file, rule.loc);
+    if (ABSL_PREDICT_FALSE(tracer_ != nullptr)) tracer_->ExitRule(rule.file_name(), rule.loc);
   }
 
   // Calls fn(rule) for the rules of `rs` that can match, in source order,

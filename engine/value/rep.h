@@ -53,11 +53,23 @@ inline constexpr size_t kHashIndexThreshold = 16;
 // A set, object or shape with at least kHashIndexThreshold keys (or
 // elements) keeps its index's address right after its Values.
 
+// Slots of the hash index over `n` keys: a power of two, at least 2n, so
+// that probes stay short.
+inline size_t IndexSlotCount(size_t n) {
+  size_t slots = 1;
+  while (slots < 2 * n) slots <<= 1;
+  return slots;
+}
+
 // Bytes of a representation of size `n` (see PayloadSize) holding `values`
-// Values and, when `indexed` and `n` is large enough, an index address.
+// Values and, when `indexed` and `n` is large enough, the index's address
+// and the index itself (its mask and slots): one allocation, so that an
+// arena's collection keeps its index in the same chunk.
 inline size_t CollectionBytes(size_t n, size_t values, bool indexed) {
   return HeaderBytes(n) + values * sizeof(Value) +
-         (indexed && n >= kHashIndexThreshold ? sizeof(void*) : 0);
+         (indexed && n >= kHashIndexThreshold
+              ? sizeof(void*) + sizeof(size_t) + IndexSlotCount(n) * sizeof(uint32_t)
+              : 0);
 }
 
 // The index slot after `values` Values that start at `first`.

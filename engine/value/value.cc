@@ -101,20 +101,19 @@ Rep* MakeStringRep(std::string_view s, Arena* arena) {
 
 size_t HashBytes(std::string_view s) { return absl::Hash<std::string_view>{}(s); }
 
-// Open addressing with linear probing over positions of a sorted sequence;
-// the table is at least twice the element count, so probes stay short.
+// Open addressing with linear probing over positions of a sorted sequence
+// (IndexSlotCount slots). It lives inside its collection's representation,
+// its slots right after it (see CollectionBytes), and needs no destruction.
 class HashIndex {
  public:
   template <typename HashAt>
-  HashIndex(size_t n, HashAt hash_at) {
-    size_t cap = 1;
-    while (cap < 2 * n) cap <<= 1;
-    mask_ = cap - 1;
-    slots_.assign(cap, 0);
+  HashIndex(size_t n, HashAt hash_at) : mask_(IndexSlotCount(n) - 1) {
+    uint32_t* slots = Slots();
+    std::fill(slots, slots + mask_ + 1, 0u);
     for (size_t i = 0; i < n; ++i) {
       size_t s = hash_at(i) & mask_;
-      while (slots_[s] != 0) s = (s + 1) & mask_;
-      slots_[s] = static_cast<uint32_t>(i + 1);
+      while (slots[s] != 0) s = (s + 1) & mask_;
+      slots[s] = static_cast<uint32_t>(i + 1);
     }
   }
 
@@ -122,22 +121,27 @@ class HashIndex {
   template <typename Match>
   int64_t Lookup(size_t h, Match match) const {
     for (size_t s = h & mask_;; s = (s + 1) & mask_) {
-      uint32_t slot = slots_[s];
+      uint32_t slot = Slots()[s];
       if (slot == 0) return -1;
       if (match(slot - 1)) return slot - 1;
     }
   }
 
  private:
-  std::vector<uint32_t> slots_;  // position + 1; 0 marks an empty slot
+  // Position + 1 per slot; 0 marks an empty slot.
+  uint32_t* Slots() const {
+    return reinterpret_cast<uint32_t*>(const_cast<HashIndex*>(this) + 1);
+  }
   size_t mask_;
 };
+static_assert(sizeof(HashIndex) == sizeof(size_t));
 
 // Builds the index over `n` keys (or set elements) into `slot`, when there
 // are enough of them to need one (see CollectionBytes).
 void BuildIndex(const Value* keys, size_t n, const HashIndex** slot) {
   if (n < kHashIndexThreshold) return;
-  *slot = new HashIndex(n, [&](size_t i) { return keys[i].Hash(); });
+  void* at = reinterpret_cast<char*>(slot) + sizeof(void*);
+  *slot = new (at) HashIndex(n, [&](size_t i) { return keys[i].Hash(); });
 }
 
 namespace {
@@ -151,7 +155,6 @@ const HashIndex* SetIndex(const Rep* set) {
 
 void ReleaseShape(const Shape* shape) {
   if (shape->refs.fetch_sub(1, std::memory_order_acq_rel) != 1) return;
-  delete KeyIndex(shape, 1);
   DestroyValues(Keys(shape), PayloadSize(shape));
   FreeRep(shape);
 }
@@ -209,7 +212,6 @@ void Destroy(const Rep* rep) {
       FreeRep(rep);
       return;
     case Kind::kSet:
-      delete SetIndex(rep);
       DestroyValues(PayloadValues(rep), PayloadSize(rep));
       FreeRep(rep);
       return;
@@ -221,7 +223,6 @@ void Destroy(const Rep* rep) {
         FreeRep(o);
         return;
       }
-      delete KeyIndex(rep, 2);
       DestroyValues(PayloadValues(rep), 2 * PayloadSize(rep));
       FreeRep(rep);
       return;

@@ -43,11 +43,17 @@ TEST(CompactTest, CompiledPlansKeepNoSpareCapacity) {
   ASSERT_TRUE(c.ok()) << c.status();
   const plan::Rule& rule = FirstRuleOf(*c);
   EXPECT_EQ(rule.body.exprs.capacity(), rule.body.exprs.size());
+  // The plan lives in the compiled set's arena, its constants in chunks.
+  EXPECT_TRUE(rule.body.exprs.in_arena());
+  EXPECT_GT(c->arena->reserved_bytes(), 0u);
   int refs = 0;
   for (const plan::Expr& e : rule.body.exprs) {
     ExpectTight(e.a);
     ExpectTight(e.b);
-    if (e.b.op == plan::TermOp::kRef && e.b.items.size() == 6) ++refs;
+    if (e.b.op == plan::TermOp::kRef && e.b.items.size() == 6) {
+      ++refs;
+      EXPECT_TRUE(e.b.items.in_arena());
+    }
   }
   EXPECT_EQ(refs, 1);  // input.a.b.c.d.e: base and five keys
 }
@@ -62,7 +68,7 @@ TEST(CompactTest, PlanTermsCopyTheirOutOfLinePartsDeeply) {
   plan::Term copy = object;
   ASSERT_EQ(copy.pairs().size(), 1u);
   EXPECT_NE(copy.parts.get(), object.parts.get());
-  copy.parts.Mutable().pairs.clear();
+  copy.parts.Mutable().pairs = {};
   EXPECT_EQ(object.pairs().size(), 1u);
   // A term without the parts reads them as empty.
   EXPECT_TRUE(key.pairs().empty());

@@ -22,6 +22,7 @@ struct Parsed {
   std::vector<ast::Module> modules;
   PackageRuleNames rule_names;
   std::vector<ModuleEnv> envs;
+  plan::PlanArena arena;  // before root: the tree lives in it
   std::unique_ptr<plan::Node> root;
 
   explicit Parsed(const std::vector<std::string>& texts) {
@@ -31,7 +32,7 @@ struct Parsed {
       if (m.ok()) modules.push_back(std::move(*m));
     }
     envs = BuildModuleEnvs(modules, &rule_names);
-    root = std::make_unique<plan::Node>();
+    root = std::make_unique<plan::Node>(&arena);
     root->path = "data";
   }
   Parsed(const Parsed&) = delete;
@@ -39,7 +40,7 @@ struct Parsed {
 
   // The rule tree of the modules (EXPECTs it builds).
   std::vector<PlacedRule> BuildTree() {
-    auto placed = BuildRuleTree(modules, envs, root.get());
+    auto placed = BuildRuleTree(modules, envs, root.get(), arena);
     EXPECT_TRUE(placed.ok()) << placed.status();
     return placed.ok() ? *placed : std::vector<PlacedRule>{};
   }

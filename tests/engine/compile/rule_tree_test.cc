@@ -33,7 +33,7 @@ TEST(RuleTreeTest, RulesBecomeNodesOfTheirKind) {
 
 TEST(RuleTreeTest, TwoKindsOfRuleAtOnePathAreATypeError) {
   Parsed p({"package t\np := 1\np contains 2"});
-  auto placed = BuildRuleTree(p.modules, p.envs, p.root.get());
+  auto placed = BuildRuleTree(p.modules, p.envs, p.root.get(), p.arena);
   ASSERT_FALSE(placed.ok());
   EXPECT_EQ(ErrorCode(placed.status()), kRegoTypeError);
   EXPECT_THAT(placed.status().message(), HasSubstr("conflicting rules data.t.p found"));
