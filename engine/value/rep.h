@@ -51,7 +51,7 @@ inline constexpr size_t kHashIndexThreshold = 16;
 //   shape          header, sorted keys
 //   shaped object  Rep, Shape pointer, values in key order
 // A set, object or shape with at least kHashIndexThreshold keys (or
-// elements) keeps its index's address right after its Values.
+// elements) keeps its index right after its Values.
 
 // Slots of the hash index over `n` keys: a power of two, at least 2n, so
 // that probes stay short.
@@ -62,19 +62,20 @@ inline size_t IndexSlotCount(size_t n) {
 }
 
 // Bytes of a representation of size `n` (see PayloadSize) holding `values`
-// Values and, when `indexed` and `n` is large enough, the index's address
-// and the index itself (its mask and slots): one allocation, so that an
-// arena's collection keeps its index in the same chunk.
+// Values and, when `indexed` and `n` is large enough, the index (its mask
+// and slots): one allocation, so that an arena's collection keeps its index
+// in the same chunk.
 inline size_t CollectionBytes(size_t n, size_t values, bool indexed) {
   return HeaderBytes(n) + values * sizeof(Value) +
          (indexed && n >= kHashIndexThreshold
-              ? sizeof(void*) + sizeof(size_t) + IndexSlotCount(n) * sizeof(uint32_t)
+              ? sizeof(size_t) + IndexSlotCount(n) * sizeof(uint32_t)
               : 0);
 }
 
-// The index slot after `values` Values that start at `first`.
-inline const HashIndex** IndexSlot(const Value* first, size_t values) {
-  return reinterpret_cast<const HashIndex**>(const_cast<Value*>(first + values));
+// Where the index of a collection lives: after its `values` Values, which
+// start at `first`.
+inline HashIndex* IndexAt(const Value* first, size_t values) {
+  return reinterpret_cast<HashIndex*>(const_cast<Value*>(first + values));
 }
 
 // The keys of an object (not shaped) or a shape, and their index.
@@ -82,7 +83,7 @@ inline const Value* Keys(const Rep* rep) { return PayloadValues(rep); }
 // `values_per_key`: 2 for an object (keys and values), 1 for a shape.
 inline const HashIndex* KeyIndex(const Rep* rep, size_t values_per_key) {
   size_t n = PayloadSize(rep);
-  return n >= kHashIndexThreshold ? *IndexSlot(Keys(rep), values_per_key * n) : nullptr;
+  return n >= kHashIndexThreshold ? IndexAt(Keys(rep), values_per_key * n) : nullptr;
 }
 
 // The sorted string keys shared by the objects of one shape in a parsed

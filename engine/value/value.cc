@@ -136,19 +136,18 @@ class HashIndex {
 };
 static_assert(sizeof(HashIndex) == sizeof(size_t));
 
-// Builds the index over `n` keys (or set elements) into `slot`, when there
-// are enough of them to need one (see CollectionBytes).
-void BuildIndex(const Value* keys, size_t n, const HashIndex** slot) {
+// Builds the index over `n` keys (or set elements) at `at`, when there are
+// enough of them to need one (see CollectionBytes).
+void BuildIndex(const Value* keys, size_t n, HashIndex* at) {
   if (n < kHashIndexThreshold) return;
-  void* at = reinterpret_cast<char*>(slot) + sizeof(void*);
-  *slot = new (at) HashIndex(n, [&](size_t i) { return keys[i].Hash(); });
+  new (at) HashIndex(n, [&](size_t i) { return keys[i].Hash(); });
 }
 
 namespace {
 
 const HashIndex* SetIndex(const Rep* set) {
   size_t n = PayloadSize(set);
-  return n >= kHashIndexThreshold ? *IndexSlot(PayloadValues(set), n) : nullptr;
+  return n >= kHashIndexThreshold ? IndexAt(PayloadValues(set), n) : nullptr;
 }
 
 }  // namespace
@@ -164,7 +163,7 @@ Value MakeSequence(Kind kind, absl::Span<Value> elems, Arena* arena) {
   auto* rep = new (AllocateRep(CollectionBytes(n, n, kind == Kind::kSet), arena)) Rep(kind);
   auto* out = reinterpret_cast<Value*>(SetPayloadSize(rep, n));
   RelocateValues(elems.data(), n, out);
-  if (kind == Kind::kSet) BuildIndex(out, n, IndexSlot(out, n));
+  if (kind == Kind::kSet) BuildIndex(out, n, IndexAt(out, n));
   return Value(Adopted(rep, arena));
 }
 
@@ -176,7 +175,7 @@ Value MakeObject(absl::Span<ObjectEntry> entries, Arena* arena) {
     RelocateValues(&entries[i].first, 1, keys + i);
     RelocateValues(&entries[i].second, 1, keys + n + i);
   }
-  BuildIndex(keys, n, IndexSlot(keys, 2 * n));
+  BuildIndex(keys, n, IndexAt(keys, 2 * n));
   return Value(Adopted(rep, arena));
 }
 
@@ -185,7 +184,7 @@ const Shape* MakeShape(absl::Span<const ObjectEntry> entries, Arena* arena) {
   auto* shape = new (AllocateRep(CollectionBytes(n, n, true), arena)) Shape(Kind::kObject);
   auto* keys = reinterpret_cast<Value*>(SetPayloadSize(shape, n));
   for (size_t i = 0; i < n; ++i) new (keys + i) Value(entries[i].first);
-  BuildIndex(keys, n, IndexSlot(keys, n));
+  BuildIndex(keys, n, IndexAt(keys, n));
   return Adopted(shape, arena);
 }
 
