@@ -28,27 +28,26 @@ absl::StatusOr<CompiledModules> CompileModules(
   if (!annotations.ok()) return annotations.status();
   PackageRuleNames rule_names;
   std::vector<ModuleEnv> envs = BuildModuleEnvs(modules, &rule_names);
-  result.files = std::make_unique<std::vector<std::string>>();
-  result.files->reserve(envs.size());
-  for (const ModuleEnv& env : envs) result.files->push_back(env.file);
+  result.files.reserve(envs.size());
+  for (const ModuleEnv& env : envs) result.files.push_back(env.file);
   absl::StatusOr<std::vector<PlacedRule>> placed =
       BuildRuleTree(modules, envs, result.root.get(), *result.arena);
   if (!placed.ok()) return placed.status();
   for (const PlacedRule& p : *placed) {
     const ModuleEnv& env = envs[p.module_index];
     RuleContext context{&env, result.root.get(), &*annotations, p.module_index,
-                        p.rule, &(*result.files)[p.module_index]};
-    absl::StatusOr<std::unique_ptr<plan::Rule>> rule =
+                        p.rule, &result.files[p.module_index]};
+    absl::StatusOr<plan::Boxed<plan::Rule>> rule =
         LowerRule(*p.rule, context, p.key_start, nullptr);
     if (!rule.ok()) return rule.status();
     if (IsFunction(*p.rule) && p.rule->head.args.empty() && p.node->function->arity == 0) {
-      absl::StatusOr<std::unique_ptr<plan::Rule>> as_rule =
+      absl::StatusOr<plan::Boxed<plan::Rule>> as_rule =
           LowerRule(*p.rule, context, p.key_start, nullptr);
       if (!as_rule.ok()) return as_rule.status();
       if (p.rule->is_default) {
-        p.node->rules->default_rule = plan::Boxed<plan::Rule>(*std::move(as_rule));
+        p.node->rules->default_rule = *std::move(as_rule);
       } else {
-        p.node->rules->rules.emplace_back(*std::move(as_rule));
+        p.node->rules->rules.push_back(*std::move(as_rule));
       }
     }
     if (IsFunction(*p.rule)) {
@@ -59,14 +58,14 @@ absl::StatusOr<CompiledModules> CompileModules(
                                       " has arity mismatch"));
       }
       if (p.rule->is_default) {
-        p.node->function->default_rule = plan::Boxed<plan::Rule>(*std::move(rule));
+        p.node->function->default_rule = *std::move(rule);
       } else {
-        p.node->function->rules.emplace_back(*std::move(rule));
+        p.node->function->rules.push_back(*std::move(rule));
       }
     } else if (p.rule->is_default) {
-      p.node->rules->default_rule = plan::Boxed<plan::Rule>(*std::move(rule));
+      p.node->rules->default_rule = *std::move(rule);
     } else {
-      p.node->rules->rules.emplace_back(*std::move(rule));
+      p.node->rules->rules.push_back(*std::move(rule));
     }
   }
   if (absl::Status s = CheckRecursion(*result.root); !s.ok()) return s;

@@ -23,8 +23,9 @@ struct CompiledModules {
   // Holds most of the plan below `root` (see compact.h); declared first so
   // that it outlives the plan.
   std::unique_ptr<plan::PlanArena> arena;
-  // The modules' file names, which the rules point to.
-  std::unique_ptr<std::vector<std::string>> files;
+  // The modules' file names, which the rules point to (moving the vector
+  // keeps its elements where they are).
+  std::vector<std::string> files;
   std::unique_ptr<plan::Node> root;  // data
 };
 

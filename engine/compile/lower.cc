@@ -458,11 +458,11 @@ void BodyLowerer::Fail(std::string_view code, ast::Location loc, std::string mes
   }
 }
 
-absl::StatusOr<std::unique_ptr<plan::Rule>> LowerRule(
+absl::StatusOr<plan::Boxed<plan::Rule>> LowerRule(
     const ast::Rule& r, const RuleContext& context, size_t key_start,
     const ast::RuleHead* params_from) {
   const ModuleEnv& env = *context.env;
-  auto rule = std::make_unique<plan::Rule>();
+  plan::Boxed<plan::Rule> rule(plan::Rule{});
   rule->loc = r.loc;
   rule->file = context.file;
   rule->is_default = r.is_default;
@@ -547,10 +547,10 @@ absl::StatusOr<std::unique_ptr<plan::Rule>> LowerRule(
                          rule->key_path.empty() && !head.key;
   if (!bc.status().ok()) return bc.status();
   if (r.else_rule) {
-    absl::StatusOr<std::unique_ptr<plan::Rule>> else_rule =
+    absl::StatusOr<plan::Boxed<plan::Rule>> else_rule =
         LowerRule(*r.else_rule, context, key_start, &head);
     if (!else_rule.ok()) return else_rule.status();
-    rule->else_rule = plan::Boxed<plan::Rule>(*std::move(else_rule));
+    rule->else_rule = *std::move(else_rule);
   }
   return rule;
 }

@@ -85,7 +85,7 @@ struct RuleContext {
 
 // Lowers rule `r` whose head ref's key path starts at `key_start`; an else
 // branch takes its parameters from `params_from`, the head of its chain.
-absl::StatusOr<std::unique_ptr<plan::Rule>> LowerRule(
+absl::StatusOr<plan::Boxed<plan::Rule>> LowerRule(
     const ast::Rule& r, const RuleContext& context, size_t key_start,
     const ast::RuleHead* params_from);
 

@@ -52,7 +52,6 @@ class Boxed {
  public:
   Boxed() = default;
   explicit Boxed(T value) : p_(reinterpret_cast<uintptr_t>(new T(std::move(value)))) {}
-  explicit Boxed(std::unique_ptr<T> owned) : p_(reinterpret_cast<uintptr_t>(owned.release())) {}
   // A T made in `arena` (on the heap when it is null).
   template <typename... Args>
   static Boxed InArena(PlanArena* arena, Args&&... args) {

@@ -12,7 +12,7 @@ using ::testing::HasSubstr;
 using testing::Parsed;
 
 // The plan of the first rule of `rego`.
-absl::StatusOr<std::unique_ptr<plan::Rule>> LowerFirst(Parsed& p) {
+absl::StatusOr<plan::Boxed<plan::Rule>> LowerFirst(Parsed& p) {
   std::vector<PlacedRule> placed = p.BuildTree();
   RuleContext context{&p.envs[0], p.root.get(), nullptr, 0, placed[0].rule, &p.envs[0].file};
   return LowerRule(*placed[0].rule, context, placed[0].key_start, nullptr);
