@@ -12,9 +12,10 @@
 
 namespace policyd::compile {
 
-// Shrinks every vector below `root` to its size, placing term items, bodies
-// and parts in `arena`, which must outlive the plan. Terms and expressions
-// move; nothing may hold their addresses yet.
+// Moves the plan below `root` into `arena` (which must outlive it), each
+// list exactly as long as it is: term items, bodies, rules and their rare
+// parts; constants go into packed value chunks. Terms, expressions and rules
+// move; nothing may hold their addresses yet (rule-tree nodes stay put).
 void Compact(plan::Node& root, plan::PlanArena& arena);
 
 }  // namespace policyd::compile

@@ -14,12 +14,14 @@ plan::Node* Ensure(plan::Node* node, const std::vector<std::string>& path,
     auto it = node->children.find(k);
     if (it == node->children.end()) {
       auto child = plan::Boxed<plan::Node>::InArena(&arena, &arena);
+      child->path = arena.CopyString(absl::StrCat(std::string(node->path), ".", k));
+      // The key is the end of the path ("data.a.b" ends with "b"): the
+      // parent's keys and this one all point into the arena's paths.
+      std::string_view key = child->path.substr(node->path.size() + 1);
       child->key_path.reserve(node->key_path.size() + 1);
       for (std::string_view parent_key : node->key_path) child->key_path.push_back(parent_key);
-      std::string_view key = arena.CopyString(k);
       child->key_path.push_back(key);
       child->key_path.MoveInto(arena);
-      child->path = arena.CopyString(absl::StrCat(std::string(node->path), ".", k));
       it = node->children.emplace(key, std::move(child)).first;
     }
     node = it->second.get();
